@@ -1,0 +1,69 @@
+# The two front doors: `make book` builds the site, `make test` runs every check. Both set themselves up.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+VENDOR := book/_vendor
+SITE := _build/html
+STAMP_VENV := $(VENV)/.installed
+STAMP_SYSTEM := $(VENV)/.system
+# Sphinx: fail on any warning, report all of them, nitpicky cross-references.
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: help setup book site test lint unit browser serve lab bench clean
+help:
+	@echo "make book    set up, then build the site into $(SITE) (every chapter executed)"
+	@echo "make test    set up, then lint and run every test (unit, notebooks, strict build, browser)"
+	@echo "make serve   serve the built site on http://127.0.0.1:8000"
+	@echo "make lab     open the chapters in JupyterLab"
+	@echo "make bench   write the benchmark report to _build/bench/report.md"
+
+$(STAMP_SYSTEM): scripts/setup-system.sh
+	@bash scripts/setup-system.sh dot chromium npm
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP_VENV): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (the pinned torch wheel is for 3.11)" >&2; exit 1; }
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@# ipykernel 7 warns on stderr about TCP transport on every kernel start; the book's kernels are local.
+	@mkdir -p $(VENV)/etc/ipython && echo "c.IPKernelApp.log_level = 'ERROR'" > $(VENV)/etc/ipython/ipython_kernel_config.py
+	@touch $@
+
+$(VENDOR)/VERSIONS: scripts/vendor.sh | $(STAMP_SYSTEM)
+	bash scripts/vendor.sh $(VENDOR)
+
+setup: $(STAMP_SYSTEM) $(STAMP_VENV) $(VENDOR)/VERSIONS
+
+site: setup
+	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+
+book: site
+	@echo "Built: $(SITE)/index.html  (make serve to browse it)"
+
+lint: setup
+	$(BIN)/ruff check .
+
+unit: setup
+	$(BIN)/python -m pytest -m "not browser"
+
+browser: setup
+	$(BIN)/python -m pytest -m browser
+
+test: lint unit site browser
+
+serve:
+	@[ -f $(SITE)/index.html ] || $(MAKE) book
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) 8000
+
+lab: setup
+	$(BIN)/jupyter lab book/
+
+bench: setup
+	$(BIN)/python scripts/bench.py --out _build/bench/report.md
+
+clean:
+	rm -rf _build $(VENDOR) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,104 @@
+"""The CIFAR-10 ResNets and their plain twins: He et al. 2016, section 4.2.
+
+    output map   32x32   16x16   8x8
+    layers       1+2n    2n      2n       (+ global average pool, 10-way fc: 6n+2 weighted layers)
+    filters      16      32      64
+
+A 3x3 conv with 16 filters, then three stages of ``n`` basic blocks (two 3x3 convs each) with 16, 32 and 64
+filters on 32x32, 16x16 and 8x8 maps; the first block of stages 2 and 3 has stride 2. Shortcuts are
+identities everywhere; where the shape changes they are option A: subsample with stride 2 and pad the new
+channels with zeros, so a ResNet has exactly the parameters of its plain twin (same network, no shortcuts).
+The blocks are :class:`cnnviz.models.resnet.BasicBlock` (``shortcut="A"``, or ``None`` for plain).
+
+Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default (the paper:
+"We adopt the weight initialization in [13] and BN"). The lecture says Xavier; the paper uses He.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import torch
+from torch import nn
+
+from cnnviz.models.base import ConvNet, require_positive_int
+from cnnviz.models.registry import register
+from cnnviz.models.resnet import HE2016, BasicBlock, BlockFactory, init_he, make_stage
+
+__all__ = ["BasicBlock", "CifarResNet", "cifar_resnet", "blocks_per_stage"]
+
+STAGE_CHANNELS = (16, 32, 64)
+
+# Table 6 of the paper: CIFAR-10 test error (best of 5 runs for 110; single runs otherwise).
+REPORTED_ERROR = {20: 0.0875, 32: 0.0751, 44: 0.0717, 56: 0.0697, 110: 0.0643, 1202: 0.0793}
+
+
+def blocks_per_stage(depth: int, *, model: str = "cifar_resnet") -> int:
+    """``n`` for a 6n+2-layer network; ValueError naming the nearest valid depths otherwise."""
+    if isinstance(depth, bool) or not isinstance(depth, int):
+        raise ValueError(f"{model}: depth must be an integer of the form 6n+2 (8, 14, 20, ...), got {depth!r}")
+    if depth < 8 or (depth - 2) % 6:
+        below = max(8, depth - (depth - 2) % 6)
+        above = below + 6 if depth > below else below
+        nearest = f"depth: {below}" if below == above else f"depths: {below} and {above}"
+        raise ValueError(
+            f"{model}: depth must be 6n+2 with n >= 1 (8, 14, 20, 26, 32, ...), got {depth}; "
+            f"nearest valid {nearest}"
+        )
+    return (depth - 2) // 6
+
+
+class CifarResNet(ConvNet):
+    """6n+2 layers: 3x3 conv 16, three stages of ``n`` blocks (16, 32, 64 filters), global pool, fc.
+
+    ``block`` builds each block from (in_channels, out_channels, stride); stochastic depth passes its own.
+    """
+
+    def __init__(
+        self, name: str, n: int, block: BlockFactory, *, num_classes: int = 10, in_channels: int = 3
+    ) -> None:
+        super().__init__(name, in_channels)
+        require_positive_int(name, "num_classes", num_classes)
+        self.n = n
+        self.conv1 = nn.Conv2d(in_channels, STAGE_CHANNELS[0], 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(STAGE_CHANNELS[0])
+        self.relu = nn.ReLU()
+        channels = STAGE_CHANNELS[0]
+        for i, out_channels in enumerate(STAGE_CHANNELS):
+            stride = 1 if i == 0 else 2
+            self.add_module(f"layer{i + 1}", make_stage(block, channels, out_channels, n, stride))
+            channels = out_channels
+        self.avgpool = nn.AdaptiveAvgPool2d(1)  # global average pool (8x8 at 32x32 input)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(channels, num_classes)
+        init_he(self)
+
+    def blocks(self) -> list[nn.Module]:
+        """The 3n blocks, in forward order."""
+        return [*self.layer1, *self.layer2, *self.layer3]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.check_input(x)
+        x = self.relu(self.bn1(self.conv1(x)))  # (N, 16, 32, 32)
+        x = self.layer1(x)  # (N, 16, 32, 32)
+        x = self.layer2(x)  # (N, 32, 16, 16)
+        x = self.layer3(x)  # (N, 64, 8, 8)
+        x = self.flatten(self.avgpool(x))  # (N, 64)
+        return self.fc(x)  # (N, num_classes)
+
+
+def cifar_resnet(depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3) -> CifarResNet:
+    """CIFAR-10 ResNet-``depth`` (6n+2 layers, option A shortcuts), or its plain twin if not ``residual``."""
+    n = blocks_per_stage(depth)
+    block = partial(BasicBlock, shortcut="A" if residual else None)
+    name = f"resnet{depth}" if residual else f"plain{depth}"
+    return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels)
+
+
+_CIFAR = dict(family="cifar_resnet", paper=HE2016, input_size=(3, 32, 32), dataset="CIFAR-10")
+for _depth in (20, 32, 44, 56, 110, 1202):
+    register(f"resnet{_depth}", **_CIFAR, reported_error=REPORTED_ERROR[_depth],
+             error_metric="CIFAR-10 test error (Table 6)", depth=_depth, residual=True)(cifar_resnet)
+# The plain nets appear only as training curves (Fig. 6), without a table of errors.
+for _depth in (20, 32, 44, 56, 110):
+    register(f"plain{_depth}", **_CIFAR, depth=_depth, residual=False)(cifar_resnet)
