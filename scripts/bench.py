@@ -106,13 +106,6 @@ def bench_chapters(runs: int) -> list[Timing]:
     return timings
 
 
-def bench_calls(runs: int) -> list[Timing]:
-    """In-process benchmarks of the package's own functions, registered by the modules that exist."""
-    from scripts import bench_package
-
-    return [Timing(label, statistics.median(fn() for _ in range(runs)), runs) for label, fn in bench_package.CASES]
-
-
 def report(sections: dict[str, list[Timing]], extra: list[str]) -> str:
     lines = [
         "# cnnviz benchmark report",
@@ -138,7 +131,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "bench" / "report.md")
     parser.add_argument("--build-runs", type=int, default=3)
     parser.add_argument("--chapter-runs", type=int, default=3)
-    parser.add_argument("--call-runs", type=int, default=5)
+    parser.add_argument("--call-runs", type=int, default=3)
     parser.add_argument("--skip-build", action="store_true", help="skip the (slow) cold book builds")
     args = parser.parse_args()
 
@@ -147,8 +140,8 @@ def main() -> None:
     sections["Chapters"] = bench_chapters(args.chapter_runs)
     from scripts import bench_package
 
-    sections["Package"] = bench_calls(args.call_runs)
-    extra += bench_package.ratios(args.call_runs)
+    rows, extra = bench_package.run(args.call_runs)
+    sections["Package"] = [Timing(label, median, runs) for label, median, runs in rows]
     if not args.skip_build:
         sections["Book"] = [bench_book_build(args.build_runs)]
     args.out.parent.mkdir(parents=True, exist_ok=True)

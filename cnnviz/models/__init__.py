@@ -7,7 +7,7 @@
 """
 
 # Importing a family module registers its networks; the order is the book's order.
-from cnnviz.models import (  # noqa: F401
+from cnnviz.models import (  # noqa: F401, I001 - registration order is the book order
     alexnet,
     zfnet,
     vgg,

@@ -87,7 +87,9 @@ class AlexNet(ConvNet):
 
     image_size = 227
 
-    def __init__(self, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5):
+    def __init__(
+        self, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5
+    ) -> None:
         super().__init__("alexnet", in_channels)
         require_positive_int("alexnet", "num_classes", num_classes)
         require_positive_int("alexnet", "towers", towers)
@@ -159,7 +161,7 @@ class AlexNet(ConvNet):
 class AlexNetOWT(ConvNet):
     """torchvision's AlexNet ("one weird trick" single column): 64-192-384-256-256, no LRN."""
 
-    def __init__(self, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5):
+    def __init__(self, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5) -> None:
         super().__init__("alexnet_owt", in_channels)
         require_positive_int("alexnet_owt", "num_classes", num_classes)
         p = require_probability("alexnet_owt", "dropout", dropout)
@@ -204,21 +206,23 @@ class AlexNetOWT(ConvNet):
 
 @register(
     "alexnet",
-    family="alexnet",
+    family="AlexNet",
     paper=KRIZHEVSKY_2012,
     input_size=(3, 227, 227),
     dataset="ImageNet",
     reported_error=0.164,
     error_metric="ILSVRC-2012 top-5 error (test, 5-CNN ensemble)",
 )
-def alexnet(*, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5) -> AlexNet:
+def alexnet(
+    *, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5
+) -> AlexNet:
     """AlexNet as in the 2012 paper: two towers (grouped conv2/4/5), LRN, 227×227 input."""
     return AlexNet(num_classes=num_classes, in_channels=in_channels, towers=towers, dropout=dropout)
 
 
 @register(
     "alexnet_owt",
-    family="alexnet",
+    family="AlexNet",
     paper=KRIZHEVSKY_2014,
     input_size=(3, 224, 224),
     dataset="ImageNet",

@@ -10,6 +10,9 @@ identities everywhere; where the shape changes they are option A: subsample with
 channels with zeros, so a ResNet has exactly the parameters of its plain twin (same network, no shortcuts).
 The blocks are :class:`cnnviz.models.resnet.BasicBlock` (``shortcut="A"``, or ``None`` for plain).
 
+Parameters (exact; the paper's Table 6 rounds): ResNet-20 269,722 (0.27M); -32 464,154 (0.46M);
+-44 658,586 (0.66M); -56 853,018 (0.85M); -110 1,727,962 (1.7M); -1202 19,421,274 (19.4M).
+
 Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default (the paper:
 "We adopt the weight initialization in [13] and BN"). The lecture says Xavier; the paper uses He.
 """
@@ -36,7 +39,9 @@ REPORTED_ERROR = {20: 0.0875, 32: 0.0751, 44: 0.0717, 56: 0.0697, 110: 0.0643, 1
 def blocks_per_stage(depth: int, *, model: str = "cifar_resnet") -> int:
     """``n`` for a 6n+2-layer network; ValueError naming the nearest valid depths otherwise."""
     if isinstance(depth, bool) or not isinstance(depth, int):
-        raise ValueError(f"{model}: depth must be an integer of the form 6n+2 (8, 14, 20, ...), got {depth!r}")
+        raise ValueError(
+            f"{model}: depth must be an integer of the form 6n+2 (8, 14, 20, ...), got {depth!r}"
+        )
     if depth < 8 or (depth - 2) % 6:
         below = max(8, depth - (depth - 2) % 6)
         above = below + 6 if depth > below else below
@@ -87,7 +92,9 @@ class CifarResNet(ConvNet):
         return self.fc(x)  # (N, num_classes)
 
 
-def cifar_resnet(depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3) -> CifarResNet:
+def cifar_resnet(
+    depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3
+) -> CifarResNet:
     """CIFAR-10 ResNet-``depth`` (6n+2 layers, option A shortcuts), or its plain twin if not ``residual``."""
     n = blocks_per_stage(depth)
     block = partial(BasicBlock, shortcut="A" if residual else None)
@@ -95,10 +102,13 @@ def cifar_resnet(depth: int, residual: bool = True, *, num_classes: int = 10, in
     return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels)
 
 
-_CIFAR = dict(family="cifar_resnet", paper=HE2016, input_size=(3, 32, 32), dataset="CIFAR-10")
+_CIFAR = dict(family="ResNet (CIFAR)", paper=HE2016, input_size=(3, 32, 32), dataset="CIFAR-10")
 for _depth in (20, 32, 44, 56, 110, 1202):
     register(f"resnet{_depth}", **_CIFAR, reported_error=REPORTED_ERROR[_depth],
-             error_metric="CIFAR-10 test error (Table 6)", depth=_depth, residual=True)(cifar_resnet)
+             error_metric="CIFAR-10 test error (Table 6)", depth=_depth, residual=True,
+             description=f"ResNet-{_depth} for CIFAR-10: 6n+2 layers with n = {(_depth - 2) // 6}, "
+                         "option A shortcuts")(cifar_resnet)
 # The plain nets appear only as training curves (Fig. 6), without a table of errors.
 for _depth in (20, 32, 44, 56, 110):
-    register(f"plain{_depth}", **_CIFAR, depth=_depth, residual=False)(cifar_resnet)
+    register(f"plain{_depth}", **_CIFAR, depth=_depth, residual=False,
+             description=f"Plain-{_depth} for CIFAR-10: ResNet-{_depth} without its shortcuts")(cifar_resnet)

@@ -20,8 +20,9 @@ blocks (BN-ReLU-1×1 conv-2×2 average pool) shrink the channels by the compress
 Parameters: densenet121 7,978,856; densenet169 14,149,480; densenet201 20,013,928; densenet161 28,681,000
 (all equal to torchvision); densenet264 33,337,704 (the paper's table does not list counts).
 Counting conv and fully connected layers, DenseNet-121/169/201 have 2·Σblocks + 5 = 121/169/201 layers,
-but "DenseNet-264" (6, 12, 64, 48) has 2·130 + 5 = 265: the paper's name is one off. CIFAR: densenet40_12 1,019,722 and densenet_bc_100_12 769,162 with
-10 classes (the paper's Table 2: 1.0M and 0.8M).
+but "DenseNet-264" (6, 12, 64, 48) has 2·130 + 5 = 265: the paper's name is one off.
+CIFAR: densenet40_12 1,019,722 and densenet_bc_100_12 769,162 with 10 classes (the paper's Table 2:
+1.0M and 0.8M).
 Dropout (rate 0.2 after each conv) is used in the paper only on CIFAR *without* data augmentation;
 it is left out here.
 Initialisation as the authors' Torch code (which follows fb.resnet.torch): He normal with fan-out for
@@ -274,7 +275,7 @@ def cifar_densenet(
     in_channels: int = 3,
 ) -> DenseNet:
     """CIFAR DenseNet of depth L: three dense blocks of (L-4)/3 basic or (L-4)/6 bottleneck layers."""
-    name = "densenet_cifar"
+    name = "cifar_densenet"
     _validate(name, (1,), growth_rate, bottleneck, compression)
     require_positive_int(name, "depth", depth)
     per_layer = 6 if bottleneck else 3  # conv layers per dense layer, times the 3 blocks
@@ -289,8 +290,11 @@ def cifar_densenet(
     require_positive_int(name, "num_classes", num_classes)
     init = 2 * growth_rate if bottleneck else 16  # the paper: 16 for the basic DenseNet, 2k for BC
     _check_transitions(name, init, (n, n, n), growth_rate, compression)
+    variant = "B" * bottleneck + "C" * (compression < 1)  # DenseNet, DenseNet-B, -C or -BC
+    prefix = f"densenet_{variant.lower()}_" if variant else "densenet"
+    model = f"{prefix}{depth}_{growth_rate}"  # densenet40_12, densenet_bc_100_12
     return DenseNet(
-        name, (n, n, n), growth_rate, bottleneck, compression, init, "cifar", num_classes, in_channels
+        model, (n, n, n), growth_rate, bottleneck, compression, init, "cifar", num_classes, in_channels
     )
 
 
@@ -390,3 +394,4 @@ for _depth in (121, 161, 169, 201):
         ),
         _rename_torchvision_key,
     )
+del _depth

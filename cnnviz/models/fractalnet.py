@@ -119,8 +119,8 @@ class ConvUnit(nn.Sequential):
 
 
 class Join(nn.Module):
-    """Element-wise mean of its inputs; in training each input is dropped with ``drop_prob`` (local drop-path),
-    keeping at least one, and the mean is over the kept inputs."""
+    """Element-wise mean of its inputs. In training each input is dropped with ``drop_prob``
+    (local drop-path), keeping at least one; the mean is then over the kept inputs."""
 
     def __init__(self, num_inputs: int, drop_prob: float) -> None:
         super().__init__()
@@ -321,13 +321,18 @@ def fractalnet(
 
 
 @register(
+    "fractalnet", family="FractalNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
+    reported_error=0.0460, error_metric="CIFAR-10+ error (drop-path and dropout)",
+    description="The paper's 20-layer CIFAR FractalNet; columns (C) and blocks (B) as keyword arguments.",
+)
+@register(
     "fractalnet20", family="FractalNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
     reported_error=0.0460, error_metric="CIFAR-10+ error (drop-path and dropout)", columns=3, blocks=5,
 )
 def fractalnet_cifar(
     *,
-    columns: int,
-    blocks: int,
+    columns: int = 3,
+    blocks: int = 5,
     channels: Sequence[int] | None = None,
     local_drop: float = 0.15,
     global_drop_ratio: float = 0.5,

@@ -52,7 +52,6 @@ fewer weights, and its convolutions have no bias but BatchNorm's scale and shift
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -109,7 +108,9 @@ LRN_BVLC = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 1.0}
 class ConvReLU(nn.Module):
     """A convolution (with bias) followed by a ReLU: every convolution of GoogLeNet."""
 
-    def __init__(self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, padding: int = 0):
+    def __init__(
+        self, in_channels: int, out_channels: int, kernel_size: int, stride: int = 1, padding: int = 0
+    ) -> None:
         super().__init__()
         self.conv = nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=padding)
         self.relu = nn.ReLU()
@@ -121,13 +122,17 @@ class ConvReLU(nn.Module):
 class InceptionModule(nn.Module):
     """Figure 2(b): 1×1, 1×1→3×3, 1×1→5×5 and 3×3 max pool→1×1 branches, concatenated by depth."""
 
-    def __init__(self, spec: InceptionSpec):
+    def __init__(self, spec: InceptionSpec) -> None:
         super().__init__()
         self.spec = spec
         c = spec.in_channels
         self.branch1 = ConvReLU(c, spec.n1x1, 1)
-        self.branch2 = nn.Sequential(ConvReLU(c, spec.n3x3_reduce, 1), ConvReLU(spec.n3x3_reduce, spec.n3x3, 3, padding=1))
-        self.branch3 = nn.Sequential(ConvReLU(c, spec.n5x5_reduce, 1), ConvReLU(spec.n5x5_reduce, spec.n5x5, 5, padding=2))
+        self.branch2 = nn.Sequential(
+            ConvReLU(c, spec.n3x3_reduce, 1), ConvReLU(spec.n3x3_reduce, spec.n3x3, 3, padding=1)
+        )
+        self.branch3 = nn.Sequential(  # a true 5×5 (torchvision: 3×3)
+            ConvReLU(c, spec.n5x5_reduce, 1), ConvReLU(spec.n5x5_reduce, spec.n5x5, 5, padding=2)
+        )
         self.branch4 = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1), ConvReLU(c, spec.pool_proj, 1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -138,7 +143,7 @@ class InceptionModule(nn.Module):
 class AuxClassifier(nn.Module):
     """Section 5's auxiliary head: avg pool 5×5/3, 1×1 conv 128, FC 1024, dropout 0.7, linear."""
 
-    def __init__(self, in_channels: int, num_classes: int):
+    def __init__(self, in_channels: int, num_classes: int) -> None:
         super().__init__()
         self.avgpool = nn.AvgPool2d(kernel_size=5, stride=3)
         self.conv = ConvReLU(in_channels, 128, 1)
@@ -168,7 +173,7 @@ class GoogLeNet(ConvNet):
 
     def __init__(
         self, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False, dropout: float = 0.4
-    ):
+    ) -> None:
         super().__init__("googlenet", in_channels)
         require_positive_int("googlenet", "num_classes", num_classes)
         p = require_probability("googlenet", "dropout", dropout)
@@ -237,7 +242,7 @@ class GoogLeNet(ConvNet):
 
 @register(
     "googlenet",
-    family="googlenet",
+    family="GoogLeNet",
     paper=SZEGEDY_2014,
     input_size=(3, 224, 224),
     dataset="ImageNet",

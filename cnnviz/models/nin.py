@@ -75,7 +75,7 @@ IMAGENET_BLOCKS = (
 # --- blocks ---------------------------------------------------------------------------------------
 
 class Mlpconv(nn.Sequential):
-    """k×k conv + ReLU, then 1×1 convs + ReLU: a micro-MLP shared across positions (``conv``, ``cccp1``, ...)."""
+    """k×k conv + ReLU, then 1×1 convs + ReLU (``conv``, ``cccp1``, ...): a micro-MLP slid over the image."""
 
     def __init__(self, in_channels: int, spec: MlpconvSpec) -> None:
         super().__init__()
@@ -92,7 +92,7 @@ class Mlpconv(nn.Sequential):
 # --- the network ----------------------------------------------------------------------------------
 
 class NiN(ConvNet):
-    """Mlpconv blocks (``mlpconv1``, ``mlpconv2``, ...) with pooling and dropout, then global average pooling."""
+    """Mlpconv blocks (``mlpconv1``, ...) with pooling and dropout, then global average pooling."""
 
     def __init__(self, name: str, blocks: Sequence[MlpconvSpec], in_channels: int, dropout: float) -> None:
         super().__init__(name, in_channels)
@@ -124,7 +124,9 @@ class NiN(ConvNet):
 
 # --- builders -------------------------------------------------------------------------------------
 
-def _build(name: str, blocks: Sequence[MlpconvSpec], num_classes: int, in_channels: int, dropout: float) -> NiN:
+def _build(
+    name: str, blocks: Sequence[MlpconvSpec], num_classes: int, in_channels: int, dropout: float
+) -> NiN:
     require_positive_int(name, "num_classes", num_classes)
     require_probability(name, "dropout", dropout)
     *head, last = blocks

@@ -22,6 +22,9 @@ Width and groups. :class:`Bottleneck` takes its inner ``width`` and the ``groups
 same network with a wider bottleneck is Wide ResNet-50-2 (:mod:`cnnviz.models.wide_resnet`) and with a
 grouped 3x3 conv is ResNeXt (:mod:`cnnviz.models.resnext`).
 
+Parameters: ResNet-18 11,689,512; -34 21,797,672; -50 25,557,032; -101 44,549,160; -152 60,192,808,
+identical to torchvision's (the paper tabulates FLOPs, not parameters).
+
 Initialisation as the paper ("We initialize the weights as in [13]", i.e. He et al. 2015): convolutions
 He-normal (fan_out, gain for ReLU), BN weight 1 and bias 0, the fc layer PyTorch's default. The lecture notes
 say "Xavier initialization"; the paper uses He (MSRA) initialisation. The lecture also says "No FC": there
@@ -75,7 +78,7 @@ def projection(in_channels: int, out_channels: int, stride: int) -> nn.Sequentia
 
 
 class ZeroPadShortcut(nn.Module):
-    """Option A shortcut (parameter-free): subsample by ``stride``, append zero channels up to ``out_channels``.
+    """Option A shortcut (parameter-free): subsample by ``stride``, pad with zero channels.
 
     ``kernel_size=1`` keeps every ``stride``-th pixel (He et al.); ``kernel_size=stride`` averages each
     ``stride x stride`` window instead (the 2x2 average pooling of Huang et al.'s stochastic depth code).
@@ -116,7 +119,9 @@ class BasicBlock(nn.Module):
     for a *plain* block with no shortcut at all (the paper's plain baselines).
     """
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *, shortcut: str | None = "B") -> None:
+    def __init__(
+        self, in_channels: int, out_channels: int, stride: int = 1, *, shortcut: str | None = "B"
+    ) -> None:
         super().__init__()
         self.conv1 = conv3x3(in_channels, out_channels, stride)
         self.bn1 = nn.BatchNorm2d(out_channels)
@@ -190,7 +195,9 @@ class Bottleneck(nn.Module):
 BlockFactory = Callable[[int, int, int], nn.Module]
 
 
-def make_stage(block: BlockFactory, in_channels: int, out_channels: int, blocks: int, stride: int) -> nn.Sequential:
+def make_stage(
+    block: BlockFactory, in_channels: int, out_channels: int, blocks: int, stride: int
+) -> nn.Sequential:
     """``blocks`` blocks; the first one changes the shape (stride, channels), the others keep it."""
     layers = [block(in_channels, out_channels, stride)]
     layers += [block(out_channels, out_channels, 1) for _ in range(blocks - 1)]
@@ -290,7 +297,8 @@ def resnet(
     """
     name = name or f"resnet{depth}"
     if depth not in DEPTHS:
-        raise ValueError(f"{name}: depth must be one of {', '.join(map(str, DEPTHS))} (Table 1), got {depth!r}")
+        valid = ", ".join(map(str, DEPTHS))
+        raise ValueError(f"{name}: depth must be one of {valid} (Table 1), got {depth!r}")
     kind, depths = DEPTHS[depth]
     require_positive_int(name, "width", width)
     require_positive_int(name, "groups", groups)
@@ -337,17 +345,22 @@ def _resnet(
     )
 
 
-_IMAGENET = dict(family="resnet", paper=HE2016, input_size=(3, 224, 224), dataset="ImageNet")
+_IMAGENET = dict(family="ResNet", paper=HE2016, input_size=(3, 224, 224), dataset="ImageNet")
 _TOP5_10CROP = "ImageNet val top-5 error (10-crop, Table 3)"
 
-register("resnet18", **_IMAGENET, reported_error=0.2788, error_metric="ImageNet val top-1 error (10-crop, Table 2)",
-         depth=18)(_resnet)
-register("resnet34", **_IMAGENET, reported_error=0.0746, error_metric=_TOP5_10CROP, depth=34)(_resnet)
-register("resnet50", **_IMAGENET, reported_error=0.0671, error_metric=_TOP5_10CROP, depth=50)(_resnet)
-register("resnet101", **_IMAGENET, reported_error=0.0605, error_metric=_TOP5_10CROP, depth=101)(_resnet)
-# The lecture's 3.57% is the ILSVRC 2015 entry: an ensemble of ResNets, top-5 on the test set (Table 5).
-register("resnet152", **_IMAGENET, reported_error=0.0357,
-         error_metric="ILSVRC 2015 top-5 test error (ensemble, Table 5)", depth=152)(_resnet)
+_ERRORS = {  # Table 2 (ResNet-18, top-1), Table 3 (top-5, 10-crop); the lecture's 3.57% for ResNet-152
+    18: (0.2788, "ImageNet val top-1 error (10-crop, Table 2)"),
+    34: (0.0746, _TOP5_10CROP),
+    50: (0.0671, _TOP5_10CROP),
+    101: (0.0605, _TOP5_10CROP),
+    # The ILSVRC 2015 winning entry: an ensemble of ResNets, top-5 on the test set (Table 5).
+    152: (0.0357, "ILSVRC 2015 top-5 test error (ensemble, Table 5)"),
+}
+for _depth, (_kind, _blocks) in DEPTHS.items():
+    register(
+        f"resnet{_depth}", **_IMAGENET, reported_error=_ERRORS[_depth][0], error_metric=_ERRORS[_depth][1],
+        description=f"ResNet-{_depth} for ImageNet: {_kind} blocks {_blocks} (Table 1)", depth=_depth,
+    )(_resnet)
 
 # torchvision's ResNets are "v1.5" (stride in the 3x3 conv); module names are identical.
 for _depth in DEPTHS:

@@ -1,4 +1,4 @@
-"""ResNeXt: Xie, Girshick, Dollár, Tu, He, "Aggregated Residual Transformations for Deep Neural Networks" (2017).
+"""ResNeXt: Xie et al., "Aggregated Residual Transformations for Deep Neural Networks" (2017).
 
 A ResNeXt block splits the bottleneck into ``C`` parallel paths ("cardinality"), each a small bottleneck of
 width ``d`` (1x1 reduce to d, 3x3 d->d, 1x1 expand), and sums their outputs; the network is otherwise a
@@ -20,6 +20,9 @@ same output. The grouped form is :class:`cnnviz.models.resnet.Bottleneck` with `
 Downsampling stride sits in the 3x3 conv ("as suggested in [fb.resnet.torch]", sec. 4), as in torchvision.
 ImageNet models reuse :func:`cnnviz.models.resnet.resnet`; the CIFAR ResNeXt-29 (3 stages x 3 bottleneck
 blocks, 64-channel 3x3 stem, outputs 256/512/1024, widths C*d, 2C*d, 4C*d) is :class:`CifarResNeXt`.
+Parameters: ResNeXt-50 (32x4d) 25,028,904 (paper 25.0M, torchvision's count); ResNeXt-101 (32x4d) 44,177,704
+(timm's count); ResNeXt-29 8x64d 34,426,698 (paper 34.4M) and 16x64d 68,155,210 (paper 68.1M: 68.16M
+truncated rather than rounded; the layout follows the authors' code, whose count it is).
 Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default.
 """
 
@@ -290,7 +293,9 @@ def cifar_resnext(
 ) -> CifarResNeXt:
     """CIFAR ResNeXt-``depth`` (9n+2 layers: 3 stages of n bottleneck blocks), C paths of width d."""
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 11 or (depth - 2) % 9:
-        raise ValueError(f"cifar_resnext: depth must be 9n+2 with n >= 1 (11, 20, 29, 38, ...), got {depth!r}")
+        raise ValueError(
+            f"cifar_resnext: depth must be 9n+2 with n >= 1 (11, 20, 29, 38, ...), got {depth!r}"
+        )
     d = _check("cifar_resnext", cardinality, bottleneck_width, width, form)
     name = f"resnext{depth}_{cardinality}x{d}d"
     return CifarResNeXt(name, (depth - 2) // 9, cardinality, d, form=form, num_classes=num_classes,
@@ -303,13 +308,15 @@ def cifar_resnext(
 def resnext50_32x4d(*, cardinality: int = 32, bottleneck_width: int = 4, form: str = "grouped",
                     num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """ResNeXt-50 (32x4d) for ImageNet: ResNet-50 with 32 paths of width 4 in conv2_x."""
-    return resnext(50, cardinality, bottleneck_width, form=form, num_classes=num_classes, in_channels=in_channels)
+    return resnext(50, cardinality, bottleneck_width, form=form, num_classes=num_classes,
+                   in_channels=in_channels)
 
 
 def resnext101_32x4d(*, cardinality: int = 32, bottleneck_width: int = 4, form: str = "grouped",
                      num_classes: int = 1000, in_channels: int = 3) -> nn.Module:
     """ResNeXt-101 (32x4d) for ImageNet: ResNet-101 with 32 paths of width 4 in conv2_x."""
-    return resnext(101, cardinality, bottleneck_width, form=form, num_classes=num_classes, in_channels=in_channels)
+    return resnext(101, cardinality, bottleneck_width, form=form, num_classes=num_classes,
+                   in_channels=in_channels)
 
 
 def resnext29_8x64d(*, cardinality: int = 8, bottleneck_width: int = 64, form: str = "grouped",
@@ -326,9 +333,9 @@ def resnext29_16x64d(*, cardinality: int = 16, bottleneck_width: int = 64, form:
                          in_channels=in_channels)
 
 
-_IMAGENET = dict(family="resnext", paper=XIE2017, input_size=(3, 224, 224), dataset="ImageNet",
-                 error_metric="ImageNet val top-1 error (224x224 single crop, Table 5)")
-_CIFAR = dict(family="resnext", paper=XIE2017, input_size=(3, 32, 32), dataset="CIFAR-10",
+_IMAGENET = dict(family="ResNeXt", paper=XIE2017, input_size=(3, 224, 224), dataset="ImageNet",
+                 error_metric="ImageNet val top-1 error (224x224 single crop, Table 3)")
+_CIFAR = dict(family="ResNeXt", paper=XIE2017, input_size=(3, 32, 32), dataset="CIFAR-10",
               error_metric="CIFAR-10 test error (Table 7)")
 register("resnext50_32x4d", **_IMAGENET, reported_error=0.222)(resnext50_32x4d)
 register("resnext101_32x4d", **_IMAGENET, reported_error=0.212)(resnext101_32x4d)

@@ -30,7 +30,7 @@ N(0, 0.01) for conv10, biases 0.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
@@ -40,7 +40,9 @@ from cnnviz.models.registry import Paper, register, register_torchvision
 
 PAPER = Paper(
     title="SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size",
-    authors="Forrest N. Iandola, Song Han, Matthew W. Moskewicz, Khalid Ashraf, William J. Dally, Kurt Keutzer",
+    authors=(
+        "Forrest N. Iandola, Song Han, Matthew W. Moskewicz, Khalid Ashraf, William J. Dally, Kurt Keutzer"
+    ),
     year=2016,
     arxiv="1602.07360",
     bibkey="iandola2016squeezenet",
@@ -203,19 +205,20 @@ def squeezenet(
     """SqueezeNet ``version`` "1_0" (the paper) or "1_1"; ``bypass`` adds the paper's simple bypass."""
     name = f"squeezenet{version}" + ("_bypass" if bypass else "")
     if version not in CONFIGS:
-        raise ValueError(f"squeezenet: version must be one of {', '.join(map(repr, CONFIGS))}, got {version!r}")
+        valid = ", ".join(map(repr, CONFIGS))
+        raise ValueError(f"squeezenet: version must be one of {valid}, got {version!r}")
     if not isinstance(bypass, bool):
         raise ValueError(f"{name}: bypass must be True or False, got {bypass!r}")
     require_positive_int(name, "num_classes", num_classes)
     require_probability(name, "dropout", dropout)
     config = CONFIGS[version]
     layers = [
-        FireSpec(layer.name, layer.s1x1, layer.e1x1, layer.e3x3, bypass=bypass and layer.name in SIMPLE_BYPASS)
-        if isinstance(layer, FireSpec)
+        replace(layer, bypass=bypass and layer.name in SIMPLE_BYPASS) if isinstance(layer, FireSpec)
         else layer
         for layer in config["layers"]  # type: ignore[attr-defined]
     ]
-    return SqueezeNet(name, config["conv1"], layers, num_classes, in_channels, dropout)  # type: ignore[arg-type]
+    conv1: tuple[int, int] = config["conv1"]  # type: ignore[assignment]
+    return SqueezeNet(name, conv1, layers, num_classes, in_channels, dropout)
 
 
 _COMMON = dict(family="SqueezeNet", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet")

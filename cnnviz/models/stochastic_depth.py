@@ -48,7 +48,9 @@ def linear_decay(num_blocks: int, p_last: float) -> list[float]:
 class StochasticDepthBlock(BasicBlock):
     """A CIFAR ResNet basic block whose residual branch survives with probability ``survival_prob``."""
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1, *, survival_prob: float = 1.0) -> None:
+    def __init__(
+        self, in_channels: int, out_channels: int, stride: int = 1, *, survival_prob: float = 1.0
+    ) -> None:
         super().__init__(in_channels, out_channels, stride, shortcut="A")
         if self.downsample is not None:  # the paper's shortcut: 2x2 average pooling, then zero padding
             self.downsample = ZeroPadShortcut(in_channels, out_channels, stride, kernel_size=stride)
@@ -63,13 +65,16 @@ class StochasticDepthBlock(BasicBlock):
             if self.dropped:
                 return self.relu2(identity)  # = identity: the input is already non-negative
             return self.relu2(self.residual_branch(x) + identity)
+        self.dropped = False  # test time: every block, its branch scaled by p_l
         return self.relu2(self.survival_prob * self.residual_branch(x) + identity)
 
 
 class StochasticDepthResNet(CifarResNet):
     """A CIFAR ResNet of :class:`StochasticDepthBlock` with linearly decaying survival probabilities."""
 
-    def __init__(self, name: str, n: int, p_last: float, *, num_classes: int = 10, in_channels: int = 3) -> None:
+    def __init__(
+        self, name: str, n: int, p_last: float, *, num_classes: int = 10, in_channels: int = 3
+    ) -> None:
         super().__init__(name, n, StochasticDepthBlock, num_classes=num_classes, in_channels=in_channels)
         self.p_last = p_last
         blocks = self.blocks()
@@ -88,7 +93,7 @@ class StochasticDepthResNet(CifarResNet):
 def stochastic_depth_resnet(
     depth: int = 110, p_last: float = 0.5, *, num_classes: int = 10, in_channels: int = 3
 ) -> StochasticDepthResNet:
-    """CIFAR ResNet-``depth`` trained with stochastic depth (linear decay to ``p_last``), Huang et al. 2016."""
+    """CIFAR ResNet-``depth`` with stochastic depth (linear decay to ``p_last``), Huang et al. 2016."""
     n = blocks_per_stage(depth, model="stochastic_depth")
     require_probability(f"stochastic_depth{depth}", "p_last", p_last)
     return StochasticDepthResNet(f"stochastic_depth{depth}", n, float(p_last), num_classes=num_classes,
@@ -96,6 +101,7 @@ def stochastic_depth_resnet(
 
 
 # Table 1: CIFAR-10 (with augmentation) test error of the 110-layer network, 6.41% with constant depth.
-register("stochastic_depth110", family="stochastic_depth", paper=HUANG2016, input_size=(3, 32, 32),
+register("stochastic_depth110", family="Stochastic Depth", paper=HUANG2016, input_size=(3, 32, 32),
          dataset="CIFAR-10", reported_error=0.0525, error_metric="CIFAR-10 test error (Table 1)",
+         description="ResNet-110 for CIFAR-10 with stochastic depth, survival decaying linearly to 0.5",
          depth=110)(stochastic_depth_resnet)

@@ -129,7 +129,9 @@ def make_features(config: str, in_channels: int) -> nn.Sequential:
 class VGG(ConvNet):
     """A VGG network: Table 1's convolutional column, then FC-4096, FC-4096, FC-num_classes."""
 
-    def __init__(self, config: str = "D", num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5):
+    def __init__(
+        self, config: str = "D", num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5
+    ) -> None:
         if config not in CONFIGS:
             raise ValueError(f"vgg: config {config!r} is not in Table 1; valid configs: {', '.join(CONFIGS)}")
         name = next(name for name, letter in NAMES.items() if letter == config)
@@ -170,7 +172,7 @@ def vgg(*, config: str = "D", num_classes: int = 1000, in_channels: int = 3, dro
 for _name, _config in NAMES.items():
     register(
         _name,
-        family="vgg",
+        family="VGG",
         paper=SIMONYAN_2014,
         input_size=(3, 224, 224),
         dataset="ImageNet",

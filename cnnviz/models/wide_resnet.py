@@ -18,6 +18,10 @@ ImageNet: ``wide_resnet50_2`` is ResNet-50 with every bottleneck twice as wide (
 WRN-50-2-bottleneck); it reuses :mod:`cnnviz.models.resnet` with ``width=128`` and, like the authors'
 fb.resnet.torch code and torchvision, puts the downsampling stride in the 3x3 conv.
 
+Parameters: WRN-16-8 10,961,370 (paper 11.0M); WRN-28-10 36,479,194 (36.5M); WRN-40-4 8,949,210 (8.9M);
+WRN-50-2 68,883,240 (68.9M; torchvision's count). The paper's d counts every conv, including the three 1x1
+shortcut convs, but not the fc: d = 1 + 6n + 3.
+
 Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default.
 """
 
@@ -102,7 +106,9 @@ class WideResNet(ConvNet):
         return self.fc(x)  # (N, num_classes)
 
 
-def wide_resnet(depth: int, k: int, dropout: float = 0.0, num_classes: int = 10, in_channels: int = 3) -> WideResNet:
+def wide_resnet(
+    depth: int, k: int, dropout: float = 0.0, num_classes: int = 10, in_channels: int = 3
+) -> WideResNet:
     """WRN-``depth``-``k`` for CIFAR (Zagoruyko & Komodakis 2016): depth 6n+4, width factor k."""
     name = f"wrn{depth}_{k}"
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
@@ -125,13 +131,19 @@ def wide_resnet50_2(*, stride_in_3x3: bool = True, num_classes: int = 1000, in_c
 
 
 # CIFAR-10 test errors of Table 5 (the paper's "36.5M" etc. are rounded parameter counts).
-_CIFAR = dict(family="wide_resnet", paper=ZAGORUYKO2016, input_size=(3, 32, 32), dataset="CIFAR-10",
+_CIFAR = dict(family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 32, 32), dataset="CIFAR-10",
               error_metric="CIFAR-10 test error (Table 5)")
-register("wrn16_8", **_CIFAR, reported_error=0.0427, depth=16, k=8)(wide_resnet)
-register("wrn28_10", **_CIFAR, reported_error=0.0400, depth=28, k=10)(wide_resnet)
-register("wrn40_4", **_CIFAR, reported_error=0.0453, depth=40, k=4)(wide_resnet)
+register("wrn16_8", **_CIFAR, reported_error=0.0427, depth=16, k=8,
+         description="WRN-16-8 for CIFAR: 2 pre-activation blocks per group, widths 128/256/512",
+         )(wide_resnet)
+register("wrn28_10", **_CIFAR, reported_error=0.0400, depth=28, k=10,
+         description="WRN-28-10 for CIFAR: 4 pre-activation blocks per group, widths 160/320/640",
+         )(wide_resnet)
+register("wrn40_4", **_CIFAR, reported_error=0.0453, depth=40, k=4,
+         description="WRN-40-4 for CIFAR: 6 pre-activation blocks per group, widths 64/128/256",
+         )(wide_resnet)
 
-register("wide_resnet50_2", family="wide_resnet", paper=ZAGORUYKO2016, input_size=(3, 224, 224),
+register("wide_resnet50_2", family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 224, 224),
          dataset="ImageNet", reported_error=0.219,
          error_metric="ImageNet val top-1 error (single crop)")(wide_resnet50_2)
 register_torchvision("wide_resnet50_2", wide_resnet50_2)

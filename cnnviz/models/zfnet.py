@@ -25,9 +25,9 @@ The figure gives kernel sizes, strides and map sizes but no padding. We chose th
 sizes from a 224×224 crop: conv1 pad 1 ((224 + 2 − 7)/2 + 1 = 110), conv2 pad 0 ((55 − 5)/2 + 1 = 26), and
 ceil-mode pooling (Caffe's rounding) for 110 → 55 and 26 → 13; floor rounding would give 54 and 12.
 The paper does not give the contrast normalisation's constants; we use AlexNet's LRN (n=5, α=1e-4,
-β=0.75, k=2, paper formula). Initialisation (Section 3): "all weights are initialized to 10^-2 and biases
-are set to 0", read as N(0, 0.01²) as in the Caffe replications. The paper's training trick of
-renormalising conv filters whose RMS exceeds 0.1 is an optimiser detail and not part of the model.
+β=0.75, k=2, paper formula). Initialisation (training details): "all weights are initialized to 10^-2
+and biases are set to 0", read as N(0, 0.01²) as in the Caffe replications. The paper's training trick
+of renormalising conv filters whose RMS exceeds 0.1 is an optimiser detail and not part of the model.
 
 ``wide=True`` is Table 2's variant with layers 3, 4, 5 widened to 512, 1024, 512 maps.
 
@@ -66,7 +66,9 @@ class ZFNet(ConvNet):
 
     image_size = 224
 
-    def __init__(self, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5):
+    def __init__(
+        self, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5
+    ) -> None:
         super().__init__("zfnet", in_channels)
         require_positive_int("zfnet", "num_classes", num_classes)
         p = require_probability("zfnet", "dropout", dropout)
@@ -127,13 +129,15 @@ class ZFNet(ConvNet):
 
 @register(
     "zfnet",
-    family="zfnet",
+    family="ZFNet",
     paper=ZEILER_2013,
     input_size=(3, 224, 224),
     dataset="ImageNet",
     reported_error=0.117,
     error_metric="ILSVRC-2013 top-5 error (winning entry, as the lecture quotes it)",
 )
-def zfnet(*, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5) -> ZFNet:
+def zfnet(
+    *, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5
+) -> ZFNet:
     """ZFNet (Zeiler & Fergus 2013, Fig. 3): AlexNet with a 7×7/2 first layer and one dense tower."""
     return ZFNet(num_classes=num_classes, in_channels=in_channels, wide=wide, dropout=dropout)

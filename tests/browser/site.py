@@ -1,8 +1,10 @@
 """Where the built site is, and which pages it has (read from the build, not from a hand list)."""
 
+import os
 from pathlib import Path
 
-SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
+# The site `make book` builds; CNNVIZ_SITE points the browser tests at another build of it.
+SITE = Path(os.environ.get("CNNVIZ_SITE", Path(__file__).resolve().parents[2] / "_build" / "html"))
 
 
 def site_pages() -> list[str]:

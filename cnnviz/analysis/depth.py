@@ -1,0 +1,41 @@
+"""The depth of a network as papers count it: weight layers on the longest input-to-output path.
+
+"VGG16", "ResNet-152" and GoogLeNet's "22 layers" all count convolutional and fully-connected layers
+along the deepest path (pooling, normalisation and activations are not counted; parallel branches count
+once, by their deepest member). Computed from the traced data-flow graph, so a block diagram, a table
+and this number cannot disagree.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.fx
+from torch import nn
+
+WEIGHT_LAYERS = (nn.Conv2d, nn.Linear)
+
+
+def weight_layer_depth(model: str | nn.Module, **model_kwargs: object) -> int:
+    """Number of conv/linear layers on the longest path from the input to the output (eval mode)."""
+    if isinstance(model, str):
+        from cnnviz import models
+
+        with torch.random.fork_rng(devices=[]):  # building draws weights; leave the reader's RNG alone
+            net = models.get(model, **model_kwargs)
+    elif isinstance(model, nn.Module) and not model_kwargs:
+        net = model
+    else:
+        raise TypeError("weight_layer_depth: pass a registry name (with its keyword arguments) or an nn.Module")
+    was_training = net.training
+    net.eval()
+    try:
+        graph = torch.fx.symbolic_trace(net).graph
+    finally:
+        net.train(was_training)
+    modules = dict(net.named_modules())
+    depth: dict[torch.fx.Node, int] = {}
+    for node in graph.nodes:  # fx graphs are in topological order
+        before = max((depth[n] for n in node.all_input_nodes), default=0)
+        counts = node.op == "call_module" and isinstance(modules.get(str(node.target)), WEIGHT_LAYERS)
+        depth[node] = before + int(counts)
+    return max(depth[n] for n in graph.nodes if n.op == "output")

@@ -1,0 +1,208 @@
+"""Memory accounting: what a network holds for one forward pass, for training, for a batch and a dtype.
+
+Everything is counted from the layer ledger (one forward pass with torchinfo), in elements per image,
+then turned into bytes for a batch size and a dtype by the record's properties.
+
+What is counted
+---------------
+* **forward activations**: the outputs of the leaf layers, as the ledger lists them. In-place ReLUs,
+  views (Flatten) and Dropout are counted like any other layer, although in memory they may share their
+  input's storage: this is "every output as if kept", the accounting the lecture does.
+  ``input_elements`` (the image itself) is kept apart; ``forward_total`` adds it.
+* **lecture convention** (``lecture_convention=True``): only the outputs of convolution, pooling and
+  fully connected layers, plus the input, exactly the rows of the lecture's VGG16 table (pools that leave
+  the shape unchanged, like VGG's 7x7 adaptive pool on a 7x7 map, are not rows there and not counted).
+  For VGG16 this gives 15,237,608 elements (15.2M, 61 MB in float32) per image. The lecture's
+  "TOTAL memory: 24M * 4 bytes ~ 96MB" does not follow from its own table, whose rows sum to 15.2M;
+  the full count (every leaf output, ReLUs and dropout included) is 28.7M.
+* **saved for the backward pass** (an approximation of what autograd keeps, by layer type):
+  convolution and linear layers keep their input (to compute the weight gradient); ReLU, sigmoid and
+  tanh keep their output; batch norm keeps its input (its per-channel statistics are negligible);
+  pooling keeps its input, and max pooling also its argmax indices (int64, 8 bytes each); local
+  response normalization keeps input and output; dropout keeps its mask (1 byte per element); other
+  layers (Flatten, Identity, additions, concatenations) keep nothing. A tensor saved by two layers (an
+  in-place ReLU's output that is also the next convolution's input) is counted by each, so this is an
+  upper bound on what PyTorch actually stores.
+* **parameters, gradients** (one per parameter) and **optimizer state**: none for plain SGD, one
+  momentum buffer per parameter for SGD with momentum, two moments for Adam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from torch import nn
+
+from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger
+
+__all__ = ["MemoryReport", "memory_report", "memory_from_ledger", "DTYPE_BYTES", "OPTIMIZER_STATES"]
+
+DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
+OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}  # state tensors per parameter
+_INDEX_BYTES = 8  # max-pool indices are int64
+_MASK_BYTES = 1  # dropout masks are bool
+
+_CONV_LINEAR = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "Linear")
+_POOL = ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LPPool2d")
+_KEEP_OUTPUT = ("ReLU", "ReLU6", "Sigmoid", "Tanh")
+_KEEP_INPUT = (*_CONV_LINEAR, *_POOL, "BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm")
+_KEEP_BOTH = ("LocalResponseNorm", "CrossMapLRN2d")
+
+
+@dataclass(frozen=True)
+class MemoryReport:
+    """Element counts per image (``*_elements``/activations) and bytes for the batch (properties)."""
+
+    model: str
+    input_size: tuple[int, int, int]
+    batch_size: int
+    dtype: str
+    bytes_per_element: int
+    lecture_convention: bool
+    optimizer: str  # "sgd", "momentum" or "adam"
+    input_elements: int  # per image
+    forward_activations: int  # per image: leaf outputs (or conv/pool/fc outputs, lecture convention)
+    saved_for_backward: int  # per image, elements of ``dtype``
+    saved_indices: int  # per image, max-pool indices (int64)
+    saved_masks: int  # per image, dropout masks (bool)
+    params: int
+    gradients: int
+    optimizer_state: int
+
+    @property
+    def forward_total(self) -> int:
+        """Input plus activations, elements per image (the lecture's TOTAL memory)."""
+        return self.input_elements + self.forward_activations
+
+    @property
+    def forward_bytes(self) -> int:
+        """Input and every counted output kept, for the whole batch."""
+        return self.batch_size * self.forward_total * self.bytes_per_element
+
+    @property
+    def backward_saved_bytes(self) -> int:
+        per_image = (
+            self.saved_for_backward * self.bytes_per_element
+            + self.saved_indices * _INDEX_BYTES
+            + self.saved_masks * _MASK_BYTES
+        )
+        return self.batch_size * per_image
+
+    @property
+    def param_bytes(self) -> int:
+        return self.params * self.bytes_per_element
+
+    @property
+    def gradient_bytes(self) -> int:
+        return self.gradients * self.bytes_per_element
+
+    @property
+    def optimizer_bytes(self) -> int:
+        return self.optimizer_state * self.bytes_per_element
+
+    @property
+    def inference_bytes(self) -> int:
+        """Parameters plus every activation kept (an upper bound: inference can free as it goes)."""
+        return self.param_bytes + self.forward_bytes
+
+    @property
+    def training_bytes(self) -> int:
+        """Parameters, gradients, optimizer state and what the backward pass needs, for the batch."""
+        return self.param_bytes + self.gradient_bytes + self.optimizer_bytes + self.backward_saved_bytes
+
+
+def _saved(row: LayerRecord) -> tuple[int, int, int]:
+    """(elements of dtype, int64 indices, bool mask elements) this layer keeps for backward, per image."""
+    n_in = 1
+    for s in row.input_shape:
+        n_in *= s
+    n_out = row.activations
+    if not row.executed:
+        return 0, 0, 0
+    if row.type in _KEEP_OUTPUT:
+        return n_out, 0, 0
+    if row.type in _KEEP_BOTH:
+        return n_in + n_out, 0, 0
+    if row.type in _KEEP_INPUT:
+        return n_in, n_out if "Max" in row.type else 0, 0
+    if row.type.startswith("Dropout"):
+        return 0, 0, n_out
+    return 0, 0, 0
+
+
+def _lecture_rows(led: Ledger) -> list[LayerRecord]:
+    kinds = (*_CONV_LINEAR, *_POOL)
+    return [
+        r
+        for r in led.leaves()
+        if r.executed and r.type in kinds and not (r.type in _POOL and r.input_shape == r.output_shape)
+    ]
+
+
+def _check(batch_size: object, dtype: object, optimizer: object) -> None:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"memory: batch_size must be a positive integer, got {batch_size!r}")
+    if dtype not in DTYPE_BYTES:
+        raise ValueError(f"memory: dtype must be one of {', '.join(DTYPE_BYTES)}, got {dtype!r}")
+    if optimizer not in OPTIMIZER_STATES:
+        raise ValueError(f"memory: optimizer must be one of {', '.join(OPTIMIZER_STATES)}, got {optimizer!r}")
+
+
+def memory_from_ledger(
+    led: Ledger,
+    batch_size: int = 1,
+    dtype: str = "float32",
+    optimizer: str = "momentum",
+    lecture_convention: bool = False,
+) -> MemoryReport:
+    """The memory record of an existing ledger (no further forward pass)."""
+    _check(batch_size, dtype, optimizer)
+    c, h, w = led.input_size
+    if lecture_convention:
+        forward = sum(r.activations for r in _lecture_rows(led))
+    else:
+        forward = led.total_activations
+    saved = [_saved(r) for r in led.leaves()]
+    return MemoryReport(
+        model=led.model,
+        input_size=led.input_size,
+        batch_size=batch_size,
+        dtype=dtype,
+        bytes_per_element=DTYPE_BYTES[dtype],
+        lecture_convention=lecture_convention,
+        optimizer=optimizer,
+        input_elements=c * h * w,
+        forward_activations=forward,
+        saved_for_backward=sum(s[0] for s in saved),
+        saved_indices=sum(s[1] for s in saved),
+        saved_masks=sum(s[2] for s in saved),
+        params=led.total_params,
+        gradients=led.total_params,
+        optimizer_state=OPTIMIZER_STATES[optimizer] * led.total_params,
+    )
+
+
+def memory_report(
+    model: str | nn.Module,
+    input_size: tuple[int, int, int] | None = None,
+    *,
+    batch_size: int = 1,
+    dtype: str = "float32",
+    optimizer: str = "momentum",
+    lecture_convention: bool = False,
+    **model_kwargs,
+) -> MemoryReport:
+    """Memory of ``model`` (a registry name or an nn.Module, as for ``ledger``) for a batch and a dtype.
+
+    >>> m = memory_report("vgg16", lecture_convention=True)       # doctest: +SKIP
+    >>> m.forward_total, m.params                                 # doctest: +SKIP
+    (15237608, 138357544)
+    """
+    _check(batch_size, dtype, optimizer)
+    return memory_from_ledger(
+        ledger(model, input_size, **model_kwargs),
+        batch_size=batch_size,
+        dtype=dtype,
+        optimizer=optimizer,
+        lecture_convention=lecture_convention,
+    )

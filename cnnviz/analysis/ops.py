@@ -1,0 +1,378 @@
+"""Op counts worked out from filter numbers alone, the way the lecture does them on the slide.
+
+Pure functions returning frozen records. Conventions as in the ledger: MACs are multiply-accumulates of
+the weights (bias additions not counted), per image; params count weights, plus biases only where a
+function says so. The tests check every function against ``ledger()`` of the real torch modules.
+
+The lecture's GoogLeNet numbers, reproduced:
+
+* naive module on a 28x28x256 input, branches 1x1 128, 3x3 192, 5x5 96 and a 3x3 max pool: output depth
+  128 + 192 + 96 + 256 = 672 and 854,196,224 MACs ("854M ops"), exactly.
+* the module with 1x1 reductions of 64 (before the 3x3, before the 5x5, after the pool): output depth
+  128 + 192 + 96 + 64 = 480. The six convolutions the lecture lists sum to 271,351,808 MACs, not the
+  "358M ops" it states: 358,055,936 is that sum with the 3x3 term (28x28x192x3x3x64 = 86,704,128)
+  counted twice, i.e. an arithmetic slip on the slide. The right total for the listed layers is 271M
+  (still 3.1x fewer than the naive 854M).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "ConvCost",
+    "BranchCost",
+    "InceptionCost",
+    "StackVsLarge",
+    "BlockCost",
+    "conv_output_hw",
+    "conv_params",
+    "conv_macs",
+    "conv_cost",
+    "grouped_conv_cost",
+    "inception_naive_cost",
+    "inception_reduced_cost",
+    "stack_vs_large",
+    "basic_block_cost",
+    "bottleneck_block_cost",
+]
+
+
+def _positive(func: str, name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{func}: {name} must be a positive integer, got {value!r}")
+    return value
+
+
+def _hw(func: str, name: str, value: object) -> tuple[int, int]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value, value)
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        raise ValueError(f"{func}: {name} must be a positive integer or an (H, W) pair, got {value!r}")
+    return (_positive(func, name, value[0]), _positive(func, name, value[1]))
+
+
+def _groups_ok(func: str, in_channels: int, out_channels: int, groups: int) -> None:
+    _positive(func, "groups", groups)
+    if in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{func}: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
+        )
+
+
+# --- one convolution ----------------------------------------------------------------------------
+
+
+def conv_output_hw(
+    in_hw: int | tuple[int, int], kernel: int | tuple[int, int], stride: int = 1, padding: int = 0
+) -> tuple[int, int]:
+    """``floor((H + 2p - k) / s) + 1`` per axis; ValueError if the kernel does not fit."""
+    h, w = _hw("conv_output_hw", "in_hw", in_hw)
+    kh, kw = _hw("conv_output_hw", "kernel", kernel)
+    _positive("conv_output_hw", "stride", stride)
+    if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
+        raise ValueError(f"conv_output_hw: padding must be a non-negative integer, got {padding!r}")
+    out = ((h + 2 * padding - kh) // stride + 1, (w + 2 * padding - kw) // stride + 1)
+    if min(h + 2 * padding - kh, w + 2 * padding - kw) < 0:
+        raise ValueError(f"conv_output_hw: a {kh}x{kw} kernel does not fit a {h}x{w} input with padding {padding}")
+    return out
+
+
+def conv_params(
+    in_channels: int, out_channels: int, kernel: int | tuple[int, int], groups: int = 1, bias: bool = False
+) -> int:
+    """``(kH * kW * in_C / groups) * out_C`` weights, plus ``out_C`` biases if ``bias``."""
+    _positive("conv_params", "in_channels", in_channels)
+    _positive("conv_params", "out_channels", out_channels)
+    kh, kw = _hw("conv_params", "kernel", kernel)
+    _groups_ok("conv_params", in_channels, out_channels, groups)
+    return kh * kw * (in_channels // groups) * out_channels + (out_channels if bias else 0)
+
+
+def conv_macs(
+    in_channels: int,
+    out_channels: int,
+    kernel: int | tuple[int, int],
+    out_hw: int | tuple[int, int],
+    groups: int = 1,
+) -> int:
+    """``out_H * out_W * out_C * (in_C / groups) * kH * kW``: each output value is one dot product."""
+    oh, ow = _hw("conv_macs", "out_hw", out_hw)
+    return oh * ow * conv_params(in_channels, out_channels, kernel, groups)
+
+
+@dataclass(frozen=True)
+class ConvCost:
+    label: str  # "3x3 conv, 192"
+    in_channels: int
+    out_channels: int
+    kernel: tuple[int, int]
+    stride: int
+    padding: int
+    groups: int
+    in_hw: tuple[int, int]
+    out_hw: tuple[int, int]
+    weights: int
+    biases: int
+    macs: int
+
+    @property
+    def params(self) -> int:
+        return self.weights + self.biases
+
+    @property
+    def expression(self) -> str:
+        """The lecture's way of writing the MACs: ``28x28x192x3x3x64``."""
+        cin = f"{self.in_channels}/{self.groups}" if self.groups > 1 else str(self.in_channels)
+        oh, ow = self.out_hw
+        kh, kw = self.kernel
+        return f"{oh}x{ow}x{self.out_channels}x{kh}x{kw}x{cin}"
+
+
+def conv_cost(
+    in_hw: int | tuple[int, int],
+    in_channels: int,
+    out_channels: int,
+    kernel: int | tuple[int, int],
+    stride: int = 1,
+    padding: int | None = None,
+    groups: int = 1,
+    bias: bool = False,
+) -> ConvCost:
+    """Params and MACs of one convolution; ``padding=None`` means "same" padding ``(k - 1) // 2``."""
+    kh, kw = _hw("conv_cost", "kernel", kernel)
+    pad = (max(kh, kw) - 1) // 2 if padding is None else padding
+    hw = _hw("conv_cost", "in_hw", in_hw)
+    out_hw = conv_output_hw(hw, (kh, kw), stride, pad)
+    weights = conv_params(in_channels, out_channels, (kh, kw), groups)
+    label = f"{kh}x{kw} conv, {out_channels}" + (f", groups {groups}" if groups > 1 else "")
+    return ConvCost(
+        label=label,
+        in_channels=in_channels,
+        out_channels=out_channels,
+        kernel=(kh, kw),
+        stride=stride,
+        padding=pad,
+        groups=groups,
+        in_hw=hw,
+        out_hw=out_hw,
+        weights=weights,
+        biases=out_channels if bias else 0,
+        macs=out_hw[0] * out_hw[1] * weights,
+    )
+
+
+def grouped_conv_cost(
+    in_hw: int | tuple[int, int], in_channels: int, out_channels: int, kernel: int | tuple[int, int], groups: int
+) -> ConvCost:
+    """A grouped convolution ("same" padding, stride 1): params and MACs are 1/groups of the dense one."""
+    return conv_cost(in_hw, in_channels, out_channels, kernel, groups=groups)
+
+
+# --- Inception ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BranchCost:
+    name: str  # "1x1", "3x3", "5x5", "pool"
+    layers: tuple[ConvCost, ...]  # the convolutions of the branch, in order (none for the naive pool)
+    out_channels: int
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+
+@dataclass(frozen=True)
+class InceptionCost:
+    kind: str  # "naive" or "reduced"
+    in_hw: tuple[int, int]
+    in_channels: int
+    branches: tuple[BranchCost, ...]
+
+    @property
+    def output_depth(self) -> int:
+        return sum(b.out_channels for b in self.branches)
+
+    @property
+    def macs(self) -> int:
+        return sum(b.macs for b in self.branches)
+
+    @property
+    def params(self) -> int:
+        return sum(b.params for b in self.branches)
+
+    @property
+    def output_shape(self) -> tuple[int, int, int]:
+        """(H, W, C) as the lecture writes it: 28x28x672."""
+        return (*self.in_hw, self.output_depth)
+
+
+def inception_naive_cost(
+    in_hw: int | tuple[int, int], in_channels: int, c1x1: int, c3x3: int, c5x5: int
+) -> InceptionCost:
+    """The naive Inception module: 1x1, 3x3, 5x5 convolutions and a 3x3 max pool (stride 1, padded)
+    side by side on the input, concatenated. The pool keeps all ``in_channels``: that is the problem."""
+    hw = _hw("inception_naive_cost", "in_hw", in_hw)
+    for name, value in (("in_channels", in_channels), ("c1x1", c1x1), ("c3x3", c3x3), ("c5x5", c5x5)):
+        _positive("inception_naive_cost", name, value)
+    return InceptionCost(
+        kind="naive",
+        in_hw=hw,
+        in_channels=in_channels,
+        branches=(
+            BranchCost("1x1", (conv_cost(hw, in_channels, c1x1, 1),), c1x1),
+            BranchCost("3x3", (conv_cost(hw, in_channels, c3x3, 3),), c3x3),
+            BranchCost("5x5", (conv_cost(hw, in_channels, c5x5, 5),), c5x5),
+            BranchCost("pool", (), in_channels),
+        ),
+    )
+
+
+def inception_reduced_cost(
+    in_hw: int | tuple[int, int],
+    in_channels: int,
+    c1x1: int,
+    c3x3: int,
+    c5x5: int,
+    reduce3x3: int = 64,
+    reduce5x5: int = 64,
+    pool_proj: int = 64,
+) -> InceptionCost:
+    """The Inception module with dimension reduction: 1x1 convolutions before the 3x3 and the 5x5 and
+    after the pool. Defaults are the lecture's example (all reductions 64)."""
+    func = "inception_reduced_cost"
+    hw = _hw(func, "in_hw", in_hw)
+    for name, value in (
+        ("in_channels", in_channels), ("c1x1", c1x1), ("c3x3", c3x3), ("c5x5", c5x5),
+        ("reduce3x3", reduce3x3), ("reduce5x5", reduce5x5), ("pool_proj", pool_proj),
+    ):
+        _positive(func, name, value)
+    return InceptionCost(
+        kind="reduced",
+        in_hw=hw,
+        in_channels=in_channels,
+        branches=(
+            BranchCost("1x1", (conv_cost(hw, in_channels, c1x1, 1),), c1x1),
+            BranchCost("3x3", (conv_cost(hw, in_channels, reduce3x3, 1), conv_cost(hw, reduce3x3, c3x3, 3)), c3x3),
+            BranchCost("5x5", (conv_cost(hw, in_channels, reduce5x5, 1), conv_cost(hw, reduce5x5, c5x5, 5)), c5x5),
+            BranchCost("pool", (conv_cost(hw, in_channels, pool_proj, 1),), pool_proj),
+        ),
+    )
+
+
+# --- a stack of small filters against one large one ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class StackVsLarge:
+    channels: int
+    k_small: int
+    n: int
+    k_large: int  # n * (k_small - 1) + 1: the single filter with the same receptive field
+    receptive_field: int  # of the stack (stride 1), == k_large
+    params_stack: int  # n * k_small^2 * C^2 (no biases)
+    params_large: int  # k_large^2 * C^2
+    macs_per_pixel_stack: int  # per output position, C in and C out channels: == params
+    macs_per_pixel_large: int
+    nonlinearities_stack: int  # one ReLU per conv: n against 1
+    nonlinearities_large: int
+
+    @property
+    def params_ratio(self) -> float:
+        return self.params_stack / self.params_large
+
+
+def stack_vs_large(C: int, k_small: int = 3, n: int = 3) -> StackVsLarge:
+    """``n`` stride-1 ``k_small`` convolutions of ``C`` channels against one with the same receptive field.
+
+    The lecture's VGG case: three 3x3 (27C^2) against one 7x7 (49C^2), both with receptive field 7.
+    """
+    _positive("stack_vs_large", "C", C)
+    _positive("stack_vs_large", "k_small", k_small)
+    _positive("stack_vs_large", "n", n)
+    k_large = n * (k_small - 1) + 1
+    stack = n * k_small * k_small * C * C
+    large = k_large * k_large * C * C
+    return StackVsLarge(
+        channels=C,
+        k_small=k_small,
+        n=n,
+        k_large=k_large,
+        receptive_field=k_large,
+        params_stack=stack,
+        params_large=large,
+        macs_per_pixel_stack=stack,
+        macs_per_pixel_large=large,
+        nonlinearities_stack=n,
+        nonlinearities_large=1,
+    )
+
+
+# --- residual blocks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockCost:
+    kind: str  # "basic" or "bottleneck"
+    in_hw: tuple[int, int]
+    in_channels: int
+    out_channels: int
+    layers: tuple[ConvCost, ...]  # residual branch convolutions, in order
+    shortcut: ConvCost | None  # 1x1 projection when the shape changes, else None (identity)
+
+    @property
+    def macs(self) -> int:
+        return sum(c.macs for c in self.layers) + (self.shortcut.macs if self.shortcut else 0)
+
+    @property
+    def params(self) -> int:
+        return sum(c.params for c in self.layers) + (self.shortcut.params if self.shortcut else 0)
+
+
+def _shortcut(hw: tuple[int, int], cin: int, cout: int, stride: int) -> ConvCost | None:
+    if cin == cout and stride == 1:
+        return None
+    return conv_cost(hw, cin, cout, 1, stride=stride, padding=0)
+
+
+def basic_block_cost(
+    in_hw: int | tuple[int, int], in_channels: int, channels: int, stride: int = 1
+) -> BlockCost:
+    """ResNet's basic block: two 3x3 convolutions (the first may stride), convolutions only (batch
+    norm and biases not counted), a 1x1 projection shortcut when the shape changes."""
+    hw = _hw("basic_block_cost", "in_hw", in_hw)
+    first = conv_cost(hw, in_channels, channels, 3, stride=stride)
+    second = conv_cost(first.out_hw, channels, channels, 3)
+    return BlockCost("basic", hw, in_channels, channels, (first, second), _shortcut(hw, in_channels, channels, stride))
+
+
+def bottleneck_block_cost(
+    in_hw: int | tuple[int, int],
+    in_channels: int,
+    width: int,
+    stride: int = 1,
+    expansion: int = 4,
+    groups: int = 1,
+    out_channels: int | None = None,
+    stride_on_1x1: bool = False,
+) -> BlockCost:
+    """ResNet's bottleneck: 1x1 reduce to ``width``, 3x3 (``groups`` > 1: ResNeXt's cardinality), 1x1
+    expand to ``width * expansion``. Convolutions only (batch norm and biases not counted).
+
+    The stride sits on the 3x3 (torchvision's "ResNet v1.5"); ``stride_on_1x1=True`` puts it on the
+    first 1x1, as the ResNet paper does, which makes the 3x3 cheaper.
+    """
+    hw = _hw("bottleneck_block_cost", "in_hw", in_hw)
+    cout = width * expansion if out_channels is None else out_channels
+    first_stride, middle_stride = (stride, 1) if stride_on_1x1 else (1, stride)
+    reduce = conv_cost(hw, in_channels, width, 1, stride=first_stride, padding=0)
+    middle = conv_cost(reduce.out_hw, width, width, 3, stride=middle_stride, groups=groups)
+    expand = conv_cost(middle.out_hw, width, cout, 1)
+    return BlockCost(
+        "bottleneck", hw, in_channels, cout, (reduce, middle, expand), _shortcut(hw, in_channels, cout, stride)
+    )

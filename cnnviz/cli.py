@@ -1,0 +1,272 @@
+"""The ``cnnviz`` command: a thin shell over cnnviz.analysis and cnnviz.render.
+
+    cnnviz list [--format text|json]
+    cnnviz table NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|md|csv|json|lecture] [--depth N]
+    cnnviz rf NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|json]
+    cnnviz erf NAME --layer LAYER [--input C,H,W] [--param KEY=VALUE ...] [-o FILE.png]
+    cnnviz diagram NAME [--level network|block|layer] [--param KEY=VALUE ...] [-o FILE.svg|FILE.dot]
+    cnnviz claims [--format text|json]
+
+Bad arguments (unknown model, bad --input or --param, unknown layer, too small an input) print one line
+on stderr and exit with status 2; nothing prints a traceback for them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+import cnnviz
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A bad argument: reported on one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not argparse's usage block
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+# --- argument parsing helpers ---------------------------------------------------------------------
+
+
+def parse_input(text: str) -> tuple[int, int, int]:
+    """``"3,224,224"`` -> ``(3, 224, 224)``."""
+    parts = text.replace("x", ",").split(",")
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != 3 or min(values) <= 0:
+        raise UsageError(f"--input must be C,H,W with three positive integers, e.g. 3,224,224; got {text!r}")
+    return values  # type: ignore[return-value]
+
+
+def parse_value(text: str) -> Any:
+    """An int, float, bool (true/false), None (none), a tuple (comma-separated) or else the string."""
+    if "," in text:
+        return tuple(parse_value(part) for part in text.split(",") if part)
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_params(items: Sequence[str] | None) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for item in items or ():
+        key, sep, value = item.partition("=")
+        if not sep or not key.isidentifier():
+            raise UsageError(f"--param must be KEY=VALUE with KEY a Python name, e.g. depth=20; got {item!r}")
+        params[key] = parse_value(value)
+    return params
+
+
+def _one_line(error: BaseException) -> str:
+    text = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+    return " ".join(str(text).split())
+
+
+def _optional(module: str, what: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        raise RuntimeError(f"{what} is not available in this version of cnnviz ({module} is missing)") from None
+
+
+# --- subcommands ----------------------------------------------------------------------------------
+
+
+def _cmd_list(args: argparse.Namespace) -> str:
+    from cnnviz import models
+
+    names = models.names()
+    if args.format == "json":
+        return json.dumps(names, indent=2) + "\n"
+    cells = [["Name", "Family", "Input", "Dataset"]]
+    for name in names:
+        info = models.info(name)
+        cells.append([name, info.family, "x".join(map(str, info.input_size)), info.dataset])
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells) + "\n"
+
+
+def _cmd_table(args: argparse.Namespace) -> str:
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.render import tables
+
+    if args.depth is not None and args.depth < 1:
+        raise UsageError(f"--depth must be an integer >= 1, got {args.depth}")
+    led = ledger(args.name, args.input, **args.params)
+    if args.format == "lecture":
+        from cnnviz import models
+
+        style = "alexnet" if models.info(args.name).family.lower() in ("alexnet", "zfnet") else "vgg"
+        return tables.lecture_table(led, style)
+    render = {
+        "text": tables.text_table,
+        "md": tables.markdown_table,
+        "csv": tables.csv_table,
+        "json": tables.json_table,
+    }[args.format]
+    return render(led, args.depth)
+
+
+def _cmd_rf(args: argparse.Namespace) -> str:
+    from cnnviz.render import tables
+
+    rf = _optional("cnnviz.analysis.receptive_field", "the receptive-field analysis")
+    report = rf.receptive_field(args.name, args.input, **args.params)
+    if args.format == "json":
+        return json.dumps(tables.rf_to_dict(report), indent=2) + "\n"
+    return tables.rf_text_table(report)
+
+
+def _cmd_erf(args: argparse.Namespace) -> str:
+    erf = _optional("cnnviz.analysis.erf", "the effective-receptive-field analysis")
+    result = erf.effective_receptive_field(args.name, args.layer, args.input, **args.params)
+    summary = (
+        f"{result.model} {result.layer}: theoretical RF {result.theoretical_rf}, ERF radius 1 s.d. "
+        f"{result.radius_1sd:.1f} px, 95% mass {result.radius_95:.1f} px "
+        f"({result.n_inputs} inputs, {result.n_inits} init(s), seed {result.seed})\n"
+    )
+    if args.output:
+        if not args.output.lower().endswith(".png"):
+            raise UsageError(f"-o must name a .png file, got {args.output!r}")
+        plots = _optional("cnnviz.render.plots", "plotting")
+        import matplotlib.pyplot as plt
+
+        figure = plots.plot_erf(result)
+        try:
+            figure.savefig(args.output, dpi=150)
+        finally:
+            plt.close(figure)
+        summary += f"wrote {args.output}\n"
+    return summary
+
+
+def _cmd_diagram(args: argparse.Namespace) -> str:
+    diagrams = _optional("cnnviz.render.diagrams", "network diagrams")
+    output = args.output
+    if output and not output.lower().endswith((".svg", ".dot", ".gv")):
+        raise UsageError(f"-o must name a .svg, .dot or .gv file, got {output!r}")
+    graph = diagrams.network_diagram(args.name, level=args.level, **args.params)
+    if not output:
+        return graph.source
+    if output.lower().endswith(".svg"):
+        data = graph.pipe(format="svg")
+        with open(output, "wb") as handle:
+            handle.write(data)
+    else:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(graph.source)
+    return f"wrote {output}\n"
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _cmd_claims(args: argparse.Namespace) -> str:
+    claims = _optional("cnnviz.analysis.claims", "the claim checks")
+    results = list(claims.check_all())
+    if args.format == "json":
+        return json.dumps(_plain(results), indent=2) + "\n"
+    return "".join(f"{result}\n" for result in results)
+
+
+# --- the parser -----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="cnnviz", description="The classic CNN architectures, measured and drawn.")
+    parser.add_argument("--version", action="version", version=f"cnnviz {cnnviz.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def model_command(name: str, help_text: str, formats: Sequence[str] | None) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("name", metavar="NAME", help="a model name (see `cnnviz list`)")
+        p.add_argument("--input", type=str, default=None, metavar="C,H,W", help="input size, e.g. 3,224,224")
+        p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a model argument")
+        if formats:
+            p.add_argument("--format", choices=formats, default=formats[0])
+        return p
+
+    p = sub.add_parser("list", help="the registered models", description="The registered models.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=_cmd_list)
+
+    p = model_command("table", "the layer ledger: shapes, activations, params, MACs", ("text", "md", "csv", "json", "lecture"))
+    p.add_argument("--depth", type=int, default=None, metavar="N", help="collapse to module depth N")
+    p.set_defaults(run=_cmd_table)
+
+    p = model_command("rf", "the receptive field of every layer", ("text", "json"))
+    p.set_defaults(run=_cmd_rf)
+
+    p = model_command("erf", "the effective receptive field of a layer", None)
+    p.add_argument("--layer", required=True, metavar="LAYER", help="qualified layer name, e.g. layer3")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.png")
+    p.set_defaults(run=_cmd_erf)
+
+    p = model_command("diagram", "a network diagram (graphviz)", None)
+    p.add_argument("--level", choices=("network", "block", "layer"), default="network")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.svg", help="SVG, or DOT source for .dot/.gv")
+    p.set_defaults(run=_cmd_diagram)
+
+    p = sub.add_parser("claims", help="check the lecture's numbers", description="Check the lecture's numbers.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=_cmd_claims)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 on a bad argument, 0 on --help/--version
+    try:
+        if getattr(args, "input", None) is not None:
+            args.input = parse_input(args.input)
+        if hasattr(args, "param"):
+            args.params = parse_params(args.param)
+        text = args.run(args)
+    except (UsageError, KeyError, ValueError) as error:
+        print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    except NotImplementedError as error:  # e.g. a model the receptive-field tracer cannot follow
+        print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 1
+    except RuntimeError as error:  # an optional part of cnnviz is missing
+        if "is not available in this version of cnnviz" not in str(error):
+            raise
+        print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

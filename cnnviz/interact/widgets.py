@@ -1,0 +1,396 @@
+"""Live explorers for a kernel (Jupyter, Binder, Colab): sliders that rebuild a module and re-render it.
+
+Thin by design: each ``render_*`` function computes a :class:`View` (a table, the headline numbers
+and, where one exists, a diagram) from plain arguments and is tested on its own; each ``*_explorer``
+function only wires ipywidgets sliders to it with ``ipywidgets.interactive_output``. On the static site
+the same cell shows the figure at the sliders' defaults (and :mod:`cnnviz.interact.static` has
+kernel-free sliders).
+
+The explorer returned is an ``ipywidgets.VBox`` (sliders, then the output) with one extra attribute,
+``explorer``: an :class:`ExplorerState` holding the sliders by name and the latest :class:`View`.
+
+ipywidgets, IPython and graphviz are imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from cnnviz.analysis import ops
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+__all__ = [
+    "View",
+    "ExplorerState",
+    "Knob",
+    "WIDTH_KNOBS",
+    "render_inception",
+    "render_cardinality",
+    "render_filter_count",
+    "inception_explorer",
+    "cardinality_explorer",
+    "filter_count_explorer",
+    "width_knobs",
+]
+
+
+def _cell(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+@dataclass(frozen=True)
+class View:
+    """What an explorer shows for one setting of its sliders: a table (as data), a note, a diagram.
+
+    Displayed as HTML (JupyterLab, Colab and the book's widget manager all render it) with a Markdown
+    and a plain-text alternative, then the diagram.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    numbers: Mapping[str, int | float]  # the headline numbers, by name (what the tests check)
+    note: str = ""
+    diagram: Any = None  # a graphviz.Digraph, or None
+    error: str | None = None  # the reader-facing message when the setting is invalid (numbers then empty)
+
+    @property
+    def table(self) -> str:
+        """The table as Markdown (integers with thousands separators), then the note."""
+        if not self.header:
+            return ""
+        rule = "|" + "|".join("---:" if i else "---" for i in range(len(self.header))) + "|"
+        lines = ["| " + " | ".join(self.header) + " |", rule]
+        lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in self.rows]
+        return "\n".join(lines) + (f"\n\n{self.note}" if self.note else "")
+
+    def markdown(self) -> str:
+        return f"**{self.title}**\n\n{self.error if self.error is not None else self.table}"
+
+    def html(self) -> str:
+        out = [f"<p><strong>{escape(self.title)}</strong></p>"]
+        if self.error is not None:
+            return out[0] + f"<p>{escape(self.error)}</p>"
+        head = "".join(f"<th>{escape(h)}</th>" for h in self.header)
+        body = "".join(
+            "<tr>" + "".join(f'<td style="text-align:{"right" if i else "left"}">{escape(_cell(v))}</td>'
+                             for i, v in enumerate(row)) + "</tr>"
+            for row in self.rows
+        )  # fmt: skip
+        out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        if self.note:
+            out.append(f"<p>{escape(self.note)}</p>")
+        return "".join(out)
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        return {"text/html": self.html(), "text/markdown": self.markdown(), "text/plain": self.markdown()}
+
+    def outputs(self) -> list[Any]:
+        """The objects to ``display``: this view's table, then the diagram if any."""
+        return [self] + ([self.diagram] if self.diagram is not None else [])
+
+
+@dataclass
+class ExplorerState:
+    """The sliders of an explorer by name, and the :class:`View` it shows now (updated on every change)."""
+
+    controls: dict[str, Any]
+    view: View | None = None
+    render: Callable[..., View] | None = field(default=None, repr=False)
+
+
+def _slider(name: str, value: int, minimum: int, maximum: int, step: int, label: str) -> ipywidgets.IntSlider:
+    import ipywidgets as w
+
+    return w.IntSlider(
+        value=value, min=minimum, max=maximum, step=step, description=label, continuous_update=False,
+        style={"description_width": "initial"}, layout=w.Layout(width="420px"),
+    )  # fmt: skip
+
+
+def _explorer(
+    render: Callable[..., View], controls: dict[str, Any], fixed: Mapping[str, Any]
+) -> ipywidgets.VBox:
+    """Wire ``controls`` to ``render`` (plus the ``fixed`` keyword arguments); nothing else."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    state = ExplorerState(controls=controls, render=render)
+
+    def update(**values: int) -> None:
+        state.view = render(**values, **fixed)
+        display(*state.view.outputs())
+
+    output = w.interactive_output(update, controls)
+    box = w.VBox([w.VBox(list(controls.values())), output])
+    box.explorer = state
+    return box
+
+
+# --- Inception: naive vs dimension-reduced --------------------------------------------------------
+
+
+def render_inception(
+    c1x1: int = 128,
+    c3x3: int = 192,
+    c5x5: int = 96,
+    reduce3x3: int = 64,
+    reduce5x5: int = 64,
+    pool_proj: int = 64,
+    *,
+    in_hw: int = 28,
+    in_channels: int = 256,
+    diagram: bool = True,
+) -> View:
+    """Per-branch cost of the naive and the dimension-reduced Inception module (from ``ops``), and the
+    reduced module's diagram (``cnnviz.render.diagrams.module_diagram("inception_reduced", ...)``)."""
+    naive = ops.inception_naive_cost(in_hw, in_channels, c1x1, c3x3, c5x5)
+    reduced = ops.inception_reduced_cost(
+        in_hw, in_channels, c1x1, c3x3, c5x5, reduce3x3, reduce5x5, pool_proj
+    )
+    rows = [
+        (n.name, n.macs, n.params, n.out_channels, r.macs, r.params, r.out_channels)
+        for n, r in zip(naive.branches, reduced.branches, strict=True)
+    ]
+    rows.append(("total", naive.macs, naive.params, naive.output_depth, reduced.macs, reduced.params,
+                 reduced.output_depth))  # fmt: skip
+    header = ("branch", "naive MACs", "naive params", "naive depth", "reduced MACs", "reduced params",
+              "reduced depth")  # fmt: skip
+    h, w = naive.in_hw
+    note = (
+        f"The 1×1 reductions need {naive.macs / reduced.macs:.2f}× fewer multiply-adds and "
+        f"{naive.params / reduced.params:.2f}× fewer parameters (weights, no biases)."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import module_diagram
+
+        picture = module_diagram(
+            "inception_reduced", in_channels=in_channels, hw=h, c1x1=c1x1, c3x3_reduce=reduce3x3, c3x3=c3x3,
+            c5x5_reduce=reduce5x5, c5x5=c5x5, pool_proj=pool_proj,
+        )  # fmt: skip
+    numbers = {
+        "naive_macs": naive.macs, "naive_params": naive.params, "naive_depth": naive.output_depth,
+        "reduced_macs": reduced.macs, "reduced_params": reduced.params, "reduced_depth": reduced.output_depth,
+    }  # fmt: skip
+    title = f"Inception module on a {h}×{w}×{in_channels} input"
+    return View(title, header, tuple(rows), numbers, note, picture)
+
+
+def inception_explorer(in_hw: int = 28, in_channels: int = 256, *, diagram: bool = True) -> ipywidgets.VBox:
+    """Sliders for the six filter counts of an Inception module (16 to 384 in steps of 16; the lecture's
+    example at start) wired to :func:`render_inception`."""
+    labels = {
+        "c1x1": "1×1 filters", "c3x3": "3×3 filters", "c5x5": "5×5 filters", "reduce3x3": "3×3 reduce (1×1)",
+        "reduce5x5": "5×5 reduce (1×1)", "pool_proj": "pool proj (1×1)",
+    }  # fmt: skip
+    defaults = {"c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64}
+    controls = {k: _slider(k, v, 16, 384, 16, labels[k]) for k, v in defaults.items()}
+    fixed = {"in_hw": in_hw, "in_channels": in_channels, "diagram": diagram}
+    return _explorer(render_inception, controls, fixed)
+
+
+# --- ResNeXt: cardinality -------------------------------------------------------------------------
+
+
+def render_cardinality(
+    cardinality: int = 32,
+    bottleneck_width: int = 4,
+    *,
+    channels: int = 256,
+    in_hw: int = 56,
+    form: str = "grouped",
+    diagram: bool = True,
+) -> View:
+    """Build one ResNeXt block (``channels`` in and out, C = ``cardinality`` paths of width d =
+    ``bottleneck_width``; ``form`` "grouped" (Fig. 3c) or "paths" (Fig. 3a)) and count it.
+
+    ``params`` counts every parameter of the built block (batch norm included); ``conv_params`` the
+    convolution weights only, the paper's "~70k" convention, compared with the ResNet-50 bottleneck (1×64d).
+    """
+    from torch import nn
+
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.models.resnet import Bottleneck
+    from cnnviz.models.resnext import FORMS, AggregatedBottleneck
+
+    for name, value in (("cardinality", cardinality), ("bottleneck_width", bottleneck_width)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"render_cardinality: {name} must be a positive integer, got {value!r}")
+    if form not in FORMS:
+        valid = ", ".join(map(repr, FORMS))
+        raise ValueError(f"render_cardinality: form must be one of {valid}, got {form!r}")
+    width = cardinality * bottleneck_width
+    block_cls = Bottleneck if form == "grouped" else AggregatedBottleneck
+    block = block_cls(channels, channels, 1, width=width, groups=cardinality, stride_in_3x3=True)
+    counted = ledger(block, (channels, in_hw, in_hw))
+    conv_params = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
+    resnet = ops.bottleneck_block_cost(in_hw, channels, 64, out_channels=channels)
+    header = ("block", "C", "d", "width C·d", "conv params", "all params", "MACs")
+    rows = (
+        (f"ResNeXt ({form})", cardinality, bottleneck_width, width, conv_params, counted.total_params,
+         counted.total_macs),
+        ("ResNet-50 bottleneck", 1, 64, 64, resnet.params, "", resnet.macs),
+    )  # fmt: skip
+    note = (
+        f"{conv_params / resnet.params:.2f}× the convolution parameters of the ResNet-50 bottleneck; "
+        "the paper's Table 2 keeps about the same budget with 1×64d, 2×40d, 4×24d, 8×14d and 32×4d."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import module_diagram
+
+        kind = "resnext_grouped" if form == "grouped" else "resnext_paths"
+        picture = module_diagram(kind, in_channels=channels, cardinality=cardinality, width=bottleneck_width,
+                                 hw=in_hw)  # fmt: skip
+    numbers = {
+        "width": width, "params": counted.total_params, "conv_params": conv_params,
+        "macs": counted.total_macs,
+        "resnet_params": resnet.params, "resnet_macs": resnet.macs,
+    }  # fmt: skip
+    title = f"ResNeXt block, {cardinality} paths of width {bottleneck_width} ({channels}-d, {in_hw}×{in_hw})"
+    return View(title, header, rows, numbers, note, picture)
+
+
+def cardinality_explorer(
+    channels: int = 256, in_hw: int = 56, *, form: str = "grouped", diagram: bool = True
+) -> ipywidgets.VBox:
+    """Sliders for C (1 to 64) and d (1 to 128), ResNeXt-50's 32×4d at start, wired to
+    :func:`render_cardinality`."""
+    controls = {
+        "cardinality": _slider("cardinality", 32, 1, 64, 1, "cardinality C"),
+        "bottleneck_width": _slider("bottleneck_width", 4, 1, 128, 1, "path width d"),
+    }
+    fixed = {"channels": channels, "in_hw": in_hw, "form": form, "diagram": diagram}
+    return _explorer(render_cardinality, controls, fixed)
+
+
+# --- a model's width knobs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A builder keyword argument that sets filter counts, and its slider range."""
+
+    label: str
+    minimum: int
+    maximum: int
+    step: int
+
+
+# The keyword arguments of the registry's builders that set filter counts.
+WIDTH_KNOBS = {
+    "width": Knob("bottleneck width (conv2_x)", 8, 256, 8),
+    "cardinality": Knob("cardinality C", 1, 64, 1),
+    "bottleneck_width": Knob("path width d", 1, 128, 1),
+    "growth_rate": Knob("growth rate k", 4, 64, 4),
+}
+
+
+def _builds(model_name: str, **kwargs: object) -> bool:
+    """Whether ``model_name`` accepts ``kwargs`` (built on the meta device: no memory, no init cost)."""
+    import torch
+
+    from cnnviz import models
+
+    try:
+        with torch.device("meta"):
+            models.get(model_name, **kwargs)
+    except ValueError:
+        return False
+    return True
+
+
+def width_knobs(model_name: str) -> dict[str, int]:
+    """The filter-count knobs ``model_name`` accepts, with their defaults (e.g. ``resnet50``: ``width``).
+
+    A knob the builder takes but rejects away from its default (``width`` of the basic-block ResNet-18)
+    is left out.
+    """
+    from cnnviz import models
+
+    kwargs = models.kwargs_of(model_name)
+    knobs = {}
+    for name, knob in WIDTH_KNOBS.items():
+        if name in kwargs and isinstance(kwargs[name].default, int):
+            default = kwargs[name].default
+            other = default + knob.step if default + knob.step <= knob.maximum else default - knob.step
+            if _builds(model_name, **{name: other}):
+                knobs[name] = default
+    return knobs
+
+
+_totals_cache: dict[tuple, tuple[int, int, int]] = {}
+
+
+def _totals(
+    model_name: str, input_size: tuple[int, int, int] | None, kwargs: Mapping[str, int]
+) -> tuple[int, int, int]:
+    from cnnviz.analysis.ledger import ledger
+
+    key = (model_name, input_size, tuple(sorted(kwargs.items())))
+    if key not in _totals_cache:
+        counted = ledger(model_name, input_size, **kwargs)
+        _totals_cache[key] = (counted.total_params, counted.total_macs, counted.total_activations)
+        if len(_totals_cache) > 64:  # a small cache: sliding back to a setting is instant
+            _totals_cache.pop(next(iter(_totals_cache)))
+    return _totals_cache[key]
+
+
+def render_filter_count(
+    model_name: str, input_size: tuple[int, int, int] | None = None, **knobs: int
+) -> View:
+    """Rebuild ``model_name`` with ``knobs`` (e.g. ``width=32``) and compare its ledger totals with the
+    registered defaults. An invalid combination gives a View whose ``error`` is the builder's message."""
+    from cnnviz import models
+
+    defaults = {k: p.default for k, p in models.kwargs_of(model_name).items() if k in knobs}
+    title = f"{model_name}(" + ", ".join(f"{k}={v}" for k, v in knobs.items()) + ")"
+    try:
+        params, macs, activations = _totals(model_name, input_size, knobs)
+    except ValueError as error:
+        return View(title, (), (), {}, error=f"Not a valid setting: {error}")
+    base = _totals(model_name, input_size, defaults)
+    default = ", ".join(f"{k}={v}" for k, v in defaults.items())
+    header = ("", f"default ({default})", "this setting", "ratio")
+    rows = tuple(
+        (label, b, v, f"{v / b:.2f}×")
+        for label, b, v in zip(("parameters", "MACs per image", "activations per image"), base,
+                               (params, macs, activations), strict=True)
+    )  # fmt: skip
+    size = input_size or models.info(model_name).input_size
+    numbers = {"params": params, "macs": macs, "activations": activations, "default_params": base[0],
+               "default_macs": base[1], "default_activations": base[2]}  # fmt: skip
+    return View(f"{title} at input {'×'.join(map(str, size))}", header, rows, numbers)
+
+
+def filter_count_explorer(
+    model_name: str, input_size: tuple[int, int, int] | None = None, knobs: Sequence[str] | None = None
+) -> ipywidgets.VBox:
+    """Sliders for ``model_name``'s filter-count knobs (:data:`WIDTH_KNOBS` that it accepts, or ``knobs``)
+    wired to :func:`render_filter_count`: the model is rebuilt and its ledger totals shown."""
+    available = width_knobs(model_name)
+    if not available:
+        raise ValueError(
+            f"filter_count_explorer: {model_name} has no filter-count knob (one of {', '.join(WIDTH_KNOBS)} "
+            "that its builder accepts away from the default); resnet50, resnext50_32x4d and densenet121 "
+            "have some"
+        )
+    chosen = list(available) if knobs is None else list(knobs)
+    for name in chosen:
+        if name not in available:
+            raise ValueError(
+                f"filter_count_explorer: {model_name} has no knob {name!r}; its knobs: {', '.join(available)}"
+            )
+    controls = {}
+    for name in chosen:
+        knob, default = WIDTH_KNOBS[name], available[name]
+        low, high = min(knob.minimum, default), max(knob.maximum, default)
+        controls[name] = _slider(name, default, low, high, knob.step, knob.label)
+    return _explorer(render_filter_count, controls, {"model_name": model_name, "input_size": input_size})
+

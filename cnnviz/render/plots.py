@@ -1,0 +1,126 @@
+"""Matplotlib figures of analysis records: the effective receptive field and its growth with depth.
+
+Figures are built with the object API (``matplotlib.figure.Figure``), never pyplot: nothing global
+changes (no current figure, no rcParams) and nothing is shown. Backgrounds are transparent and text,
+ticks and spines mid-grey, so a figure reads the same on the book's light and dark pages; the heat map
+uses "viridis" (perceptually uniform, colour-blind safe).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Rectangle
+
+from cnnviz.analysis.erf import ERFResult, map_moments
+from cnnviz.render.theme import MUTED, OKABE_ITO
+
+__all__ = ["plot_erf", "plot_erf_profile"]
+
+RF_COLOUR = OKABE_ITO["orange"]  # the theoretical receptive field
+SD_COLOUR = OKABE_ITO["vermillion"]  # the 1-sd circle of the Gaussian fit
+R95_COLOUR = OKABE_ITO["sky_blue"]
+
+
+def _grey(ax: Axes) -> None:
+    """Mid-grey text, ticks and spines on a transparent background."""
+    ax.set_facecolor("none")
+    ax.tick_params(colors=MUTED, labelcolor=MUTED)
+    for spine in ax.spines.values():
+        spine.set_color(MUTED)
+    ax.xaxis.label.set_color(MUTED)
+    ax.yaxis.label.set_color(MUTED)
+    ax.title.set_color(MUTED)
+
+
+def _new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=size, layout="constrained")
+    fig.patch.set_alpha(0.0)
+    return fig, fig.add_subplot()
+
+
+def plot_erf(result: ERFResult, ax: Axes | None = None) -> Figure:
+    """Heat map of ``result.grad_map`` with the theoretical receptive field (square) and the 1-sd circle.
+
+    With ``ax`` the plot goes into that axes (and its figure is returned); otherwise a new figure.
+    """
+    if ax is None:
+        fig, ax = _new_figure((5.2, 4.3))
+    else:
+        fig = ax.get_figure()  # type: ignore[assignment]
+    grad_map = np.asarray(result.grad_map)
+    height, width = grad_map.shape
+    image = ax.imshow(grad_map, cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest")
+    cy, cx, _sd = map_moments(grad_map)
+
+    # the theoretical field of the chosen unit: pixels first..last span first-0.5 .. last+0.5
+    rf = result.theoretical_rf
+    centre = result.rf_centre if result.rf_centre is not None else (cy, cx)
+    ax.add_patch(
+        Rectangle(
+            (centre[1] - rf / 2, centre[0] - rf / 2), rf, rf, fill=False, edgecolor=RF_COLOUR, linewidth=1.8,
+            linestyle="--", label=f"theoretical RF {rf}px",
+        )
+    )  # fmt: skip
+    ax.add_patch(
+        Circle((cx, cy), result.radius_1sd, fill=False, edgecolor=SD_COLOUR, linewidth=1.8,
+               label=f"1 sd radius {result.radius_1sd:.1f}px")
+    )  # fmt: skip
+    ax.add_patch(
+        Circle((cx, cy), result.radius_95, fill=False, edgecolor=R95_COLOUR, linewidth=1.2, linestyle=":",
+               label=f"95% radius {result.radius_95:.1f}px")
+    )  # fmt: skip
+    ax.set_xlim(-0.5, width - 0.5)
+    ax.set_ylim(height - 0.5, -0.5)
+    ax.set_xlabel("input x (pixels)")
+    ax.set_ylabel("input y (pixels)")
+    ax.set_title(
+        f"{result.model} · {result.layer}\n"
+        f"ERF: 1 sd {result.radius_1sd:.1f}px, 95% {result.radius_95:.1f}px; theoretical RF {rf}px",
+        fontsize=10,
+    )
+    legend = ax.legend(loc="lower right", fontsize=7, framealpha=0.6, labelcolor=MUTED)
+    legend.get_frame().set_facecolor("none")
+    legend.get_frame().set_edgecolor(MUTED)
+    colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    colorbar.set_label("|∂y/∂x|, normalised", color=MUTED)
+    colorbar.ax.tick_params(colors=MUTED, labelcolor=MUTED)
+    colorbar.outline.set_edgecolor(MUTED)  # type: ignore[operator]
+    _grey(ax)
+    return fig
+
+
+def plot_erf_profile(results: Sequence[ERFResult], ax: Axes | None = None) -> Figure:
+    """Effective radii (1 sd and 95% mass) and the theoretical half-width against depth.
+
+    ``results`` are ERFs of successive layers of one network, in order of depth; the x axis is their
+    position, labelled with the layer names.
+    """
+    results = list(results)
+    if not results:
+        raise ValueError("plot_erf_profile: results is empty; pass ERFResults of successive layers")
+    if ax is None:
+        fig, ax = _new_figure((max(4.5, 0.6 * len(results) + 2.5), 3.6))
+    else:
+        fig = ax.get_figure()  # type: ignore[assignment]
+    depth = np.arange(1, len(results) + 1)
+    half_rf = [r.theoretical_rf / 2 for r in results]
+    ax.plot(depth, half_rf, "s--", color=RF_COLOUR, label="theoretical RF / 2")
+    ax.plot(depth, [r.radius_95 for r in results], "^:", color=R95_COLOUR, label="ERF 95% radius")
+    ax.plot(depth, [r.radius_1sd for r in results], "o-", color=SD_COLOUR, label="ERF 1 sd radius")
+    ax.set_xticks(depth, [r.layer for r in results], rotation=45 if len(results) > 4 else 0, ha="right"
+                  if len(results) > 4 else "center")  # fmt: skip
+    ax.set_xlabel("layer (depth →)")
+    ax.set_ylabel("radius (input pixels)")
+    models = sorted({r.model for r in results})
+    ax.set_title(f"Effective vs theoretical receptive field: {', '.join(models)}", fontsize=10)
+    ax.set_ylim(bottom=0)
+    legend = ax.legend(fontsize=8, framealpha=0.6, labelcolor=MUTED)
+    legend.get_frame().set_facecolor("none")
+    legend.get_frame().set_edgecolor(MUTED)
+    ax.grid(True, color=MUTED, alpha=0.25)
+    _grey(ax)
+    return fig

@@ -1,0 +1,394 @@
+"""Tables of a :class:`~cnnviz.analysis.ledger.Ledger`: the lecture's formats, text, Markdown, CSV, JSON
+and a pandas DataFrame. Formatting only: every number comes from the ledger.
+
+``depth``: ``None`` lists every leaf layer (fully expanded); an integer ``d`` collapses the network to the
+rows at depth ``d`` plus shallower leaves (``Ledger.at_depth``), containers shown with their subtotals.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cnnviz.analysis.ledger import LayerRecord, Ledger
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = [
+    "select_rows",
+    "short_count",
+    "lecture_table",
+    "text_table",
+    "markdown_table",
+    "csv_table",
+    "to_dict",
+    "json_table",
+    "to_dataframe",
+    "rf_to_dict",
+    "rf_text_table",
+]
+
+_CONV = ("Conv1d", "Conv2d", "Conv3d")
+_POOL = ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LPPool2d")
+_NORM = ("LocalResponseNorm", "CrossMapLRN2d")
+
+
+def select_rows(ledger: Ledger, depth: int | None = None) -> tuple[LayerRecord, ...]:
+    """The rows a table shows: every leaf (``depth=None``) or the collapsed view at ``depth``."""
+    return ledger.leaves() if depth is None else ledger.at_depth(depth)
+
+
+def short_count(n: int) -> str:
+    """A count as the lecture writes it: 4096, 25K, 150K, 800K, 3.2M, 24M, 138M, 15G."""
+    if n < 10_000:
+        return str(n)
+    if n < 1_000_000:  # two significant figures: 150,528 -> 150K, 802,816 -> 800K
+        digits = len(str(n))
+        return f"{round(n, 2 - digits) // 1000}K"
+    for unit, scale in (("G", 10**9), ("M", 10**6)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:.1f}{unit}" if value < 10 else f"{round(value)}{unit}"
+    raise AssertionError("unreachable")
+
+
+def _hwc(shape: Sequence[int]) -> str:
+    """(C, H, W) as the lecture writes it, H x W x C: 224x224x64; a vector as 1x1xN."""
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}x{w}x{c}"
+    if len(shape) == 1:
+        return f"1x1x{shape[0]}"
+    return "x".join(map(str, shape)) or "-"
+
+
+def _chw(shape: Sequence[int]) -> str:
+    return "x".join(map(str, shape)) if shape else "-"
+
+
+def _pair(value: tuple[int, int] | None) -> str:
+    if value is None:
+        return ""
+    return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+
+
+def _is_identity_pool(row: LayerRecord) -> bool:
+    return row.type in _POOL and row.input_shape == row.output_shape
+
+
+# --- the lecture's formats ------------------------------------------------------------------------
+
+
+def _lecture_rows(ledger: Ledger, norms: bool) -> list[LayerRecord]:
+    kinds = _CONV + _POOL + ("Linear",) + (_NORM if norms else ())
+    return [
+        r for r in ledger.leaves() if r.executed and r.type in kinds and not _is_identity_pool(r)
+    ]
+
+
+def _vgg_label(row: LayerRecord) -> str:
+    if row.type in _CONV:
+        return f"CONV{_pair(row.kernel)}-{row.output_shape[0]}"
+    if row.type in _POOL:
+        prefix = "AVGPOOL" if "Avg" in row.type else "POOL"
+        return f"{prefix}{_pair(row.kernel)}" if row.kernel else prefix
+    if row.type in _NORM:
+        return "NORM"
+    return "FC"
+
+
+def _vgg_params(row: LayerRecord, previous_shape: tuple[int, ...]) -> str:
+    if row.type in _CONV:
+        kh, kw = row.kernel or (1, 1)
+        cin = row.input_shape[0] // (row.groups or 1)
+        return f"({kh}*{kw}*{cin})*{row.output_shape[0]} = {row.weights:,}"
+    if row.type == "Linear":
+        n_in = row.input_shape[-1]
+        if len(previous_shape) == 3 and previous_shape[0] * previous_shape[1] * previous_shape[2] == n_in:
+            c, h, w = previous_shape  # the flattened feature map, written as the lecture does: 7*7*512
+            fan_in = f"{h}*{w}*{c}"
+        else:
+            fan_in = str(n_in)
+        return f"{fan_in}*{row.output_shape[-1]} = {row.weights:,}"
+    return "0"
+
+
+def _memory(shape: Sequence[int], count: int) -> str:
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}*{w}*{c}={short_count(count)}"
+    return str(count) if count < 10_000 else short_count(count)
+
+
+def _aligned(cells: list[list[str]], gap: str = "  ") -> list[str]:
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return [gap.join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+
+
+def lecture_table(ledger: Ledger, style: str = "vgg") -> str:
+    """The ledger in the lecture's notation.
+
+    ``style="vgg"`` (the lecture's VGG16 table; weights only, "not counting biases")::
+
+        INPUT: [224x224x3]       memory: 224*224*3=150K   params: 0  (not counting biases)
+        CONV3-64: [224x224x64]   memory: 224*224*64=3.2M  params: (3*3*3)*64 = 1,728
+        ...
+        TOTAL memory: 15M * 4 bytes ~ 61MB / image (only forward! ~*2 for bwd)
+        TOTAL params: 138M parameters
+
+    ``style="alexnet"`` (the lecture's AlexNet list)::
+
+        [227x227x3] INPUT
+        [55x55x96] CONV1: 96 11x11 filters at stride 4, pad 0
+
+    Listed: convolutions, pooling (except pools that leave the shape unchanged, such as VGG's 7x7
+    adaptive pool on a 7x7 map), fully connected layers, and in the AlexNet style normalization layers;
+    ReLU, dropout, flatten and batch norm are not, as in the lecture. TOTAL memory sums the listed
+    outputs and the input, the lecture's own convention.
+    """
+    if style == "vgg":
+        return _lecture_vgg(ledger)
+    if style == "alexnet":
+        return _lecture_alexnet(ledger)
+    raise ValueError(f"lecture_table: style must be 'vgg' or 'alexnet', got {style!r}")
+
+
+def _lecture_vgg(ledger: Ledger) -> str:
+    c, h, w = ledger.input_size
+    inputs = c * h * w
+    cells = [[f"INPUT: [{h}x{w}x{c}]", f"memory: {_memory((c, h, w), inputs)}", "params: 0  (not counting biases)"]]
+    total = inputs
+    bytes_per = 4
+    previous: tuple[int, ...] = (c, h, w)
+    for row in _lecture_rows(ledger, norms=False):
+        cells.append(
+            [
+                f"{_vgg_label(row)}: [{_hwc(row.output_shape)}]",
+                f"memory: {_memory(row.output_shape, row.activations)}",
+                f"params: {_vgg_params(row, previous)}",
+            ]
+        )
+        total += row.activations
+        bytes_per = row.activation_bytes // row.activations if row.activations else bytes_per
+        previous = row.output_shape
+    lines = _aligned(cells)
+    lines.append("")
+    lines.append(
+        f"TOTAL memory: {short_count(total)} * {bytes_per} bytes ~ {_short_bytes(total * bytes_per)} / image "
+        f"(only forward! ~*2 for bwd)"
+    )
+    lines.append(f"TOTAL params: {short_count(ledger.total_params)} parameters")
+    return "\n".join(lines) + "\n"
+
+
+def _short_bytes(n: int) -> str:
+    text = short_count(n)  # decimal units, as the lecture's 24M * 4 bytes ~ 96MB
+    return f"{text}B" if text[-1] in "KMG" else f"{text} bytes"
+
+
+def _lecture_alexnet(ledger: Ledger) -> str:
+    c, h, w = ledger.input_size
+    lines = [f"[{h}x{w}x{c}] INPUT"]
+    rows = _lecture_rows(ledger, norms=True)
+    n_conv = sum(r.type in _CONV for r in rows)
+    last_fc = max((i for i, r in enumerate(rows) if r.type == "Linear"), default=-1)
+    counts = {"conv": 0, "pool": 0, "norm": 0, "fc": 0}
+    for i, row in enumerate(rows):
+        shape = f"[{_hwc(row.output_shape) if len(row.output_shape) != 1 else row.output_shape[0]}]"
+        if row.type in _CONV:
+            counts["conv"] += 1
+            kh, kw = row.kernel or (1, 1)
+            stride, pad = _pair(row.stride), _pair(row.padding)
+            text = f"CONV{counts['conv']}: {row.output_shape[0]} {kh}x{kw} filters at stride {stride}, pad {pad}"
+            if row.groups and row.groups > 1:
+                text += f", {row.groups} groups"
+        elif row.type in _POOL:
+            counts["pool"] += 1
+            kind = "AVG POOL" if "Avg" in row.type else "MAX POOL"
+            if row.kernel is None:
+                text = f"{kind}{counts['pool']}: global, to {_pair(row.output_shape[1:3])}"  # adaptive
+            else:
+                kh, kw = row.kernel
+                text = f"{kind}{counts['pool']}: {kh}x{kw} filters at stride {_pair(row.stride)}"
+                if row.padding and any(row.padding):
+                    text += f", pad {_pair(row.padding)}"
+        elif row.type in _NORM:
+            counts["norm"] += 1
+            text = f"NORM{counts['norm']}: Normalization layer"
+        else:
+            counts["fc"] += 1
+            text = f"FC{n_conv + counts['fc']}: {row.output_shape[-1]} neurons"
+            if i == last_fc:
+                text += " (class scores)"
+        lines.append(f"{shape} {text}")
+    return "\n".join(lines) + "\n"
+
+
+# --- plain tables ---------------------------------------------------------------------------------
+
+_HEADER = ("Layer", "Type", "Kernel/stride", "Output", "Activations", "Params", "MACs")
+
+
+def _cells(ledger: Ledger, depth: int | None) -> list[list[str]]:
+    out = []
+    for row in select_rows(ledger, depth):
+        indent = "" if depth is None else "  " * (row.depth - 1)
+        geometry = f"{row.kernel[0]}x{row.kernel[1]}/{_pair(row.stride)}" if row.kernel else ""
+        out.append(
+            [
+                indent + row.name,
+                row.type,
+                geometry,
+                _chw(row.output_shape),
+                f"{row.activations:,}",
+                f"{row.params:,}",
+                f"{row.macs:,}",
+            ]
+        )
+    return out
+
+
+def _total_cells(ledger: Ledger) -> list[str]:
+    return [
+        "Total",
+        "",
+        "",
+        _chw(ledger.input_size) + " in",
+        f"{ledger.total_activations:,}",
+        f"{ledger.total_params:,}",
+        f"{ledger.total_macs:,}",
+    ]
+
+
+def text_table(ledger: Ledger, depth: int | None = None) -> str:
+    """Aligned columns, numbers right-aligned, a totals line; title line names model and input."""
+    body = _cells(ledger, depth)
+    cells = [list(_HEADER), *body, _total_cells(ledger)]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(_HEADER))]
+    numeric = {4, 5, 6}
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+
+    rule = "-" * len(line(cells[0]))
+    lines = [f"{ledger.model}, input {_chw(ledger.input_size)} (C x H x W), per image; MACs exclude bias adds"]
+    lines += [line(cells[0]).rstrip(), rule, *(line(r).rstrip() for r in body), rule, line(cells[-1]).rstrip()]
+    return "\n".join(lines) + "\n"
+
+
+def markdown_table(ledger: Ledger, depth: int | None = None) -> str:
+    """A GitHub-flavoured Markdown table, numbers right-aligned, totals in bold."""
+    body = _cells(ledger, depth)
+    cells = [*body, [f"**{c}**" if c else "" for c in _total_cells(ledger)]]
+
+    def escape(text: str) -> str:
+        lead = len(text) - len(text.lstrip(" "))  # keep the nesting indent visible
+        return "&nbsp;" * lead + text.lstrip(" ").replace("|", "\\|")
+
+    lines = [
+        "| " + " | ".join(_HEADER) + " |",
+        "|" + "|".join(":---" if i < 4 else "---:" for i in range(len(_HEADER))) + "|",
+    ]
+    lines += ["| " + " | ".join(escape(c) for c in r) + " |" for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+_CSV_FIELDS = (
+    "name", "type", "depth", "is_leaf", "kernel", "stride", "padding", "groups", "input_shape", "output_shape",
+    "activations", "activation_bytes", "weights", "biases", "params", "macs",
+)
+
+
+def csv_table(ledger: Ledger, depth: int | None = None) -> str:
+    """One line per row, raw numbers; shapes and pairs written as 64x56x56 / 3x3; no totals line."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_CSV_FIELDS)
+    for row in select_rows(ledger, depth):
+        values: dict[str, Any] = {f: getattr(row, f) for f in _CSV_FIELDS}
+        for key in ("kernel", "stride", "padding", "input_shape", "output_shape"):
+            values[key] = "x".join(map(str, values[key])) if values[key] else ""
+        values["groups"] = "" if values["groups"] is None else values["groups"]
+        writer.writerow([values[f] for f in _CSV_FIELDS])
+    return buffer.getvalue()
+
+
+def to_dict(ledger: Ledger, depth: int | None = None) -> dict[str, Any]:
+    """The CLI's JSON: ``{"model", "input", "rows": [{name, type, output_shape, activations, weights,
+    biases, params, macs}], "total": {params, macs, activations}}``."""
+    return {
+        "model": ledger.model,
+        "input": list(ledger.input_size),
+        "rows": [
+            {
+                "name": r.name,
+                "type": r.type,
+                "output_shape": list(r.output_shape),
+                "activations": r.activations,
+                "weights": r.weights,
+                "biases": r.biases,
+                "params": r.params,
+                "macs": r.macs,
+            }
+            for r in select_rows(ledger, depth)
+        ],
+        "total": {
+            "params": ledger.total_params,
+            "macs": ledger.total_macs,
+            "activations": ledger.total_activations,
+        },
+    }
+
+
+def json_table(ledger: Ledger, depth: int | None = None, indent: int | None = 2) -> str:
+    return json.dumps(to_dict(ledger, depth), indent=indent) + "\n"
+
+
+def to_dataframe(ledger: Ledger, depth: int | None = None) -> pandas.DataFrame:
+    """One DataFrame row per ledger row, every LayerRecord field plus ``params`` (pandas imported lazily)."""
+    import pandas as pd
+
+    rows = select_rows(ledger, depth)
+    fields = list(_CSV_FIELDS)
+    return pd.DataFrame([{f: getattr(r, f) for f in fields} for r in rows], columns=fields)
+
+
+# --- receptive-field reports (duck-typed: anything with RFReport's fields) -------------------------
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def rf_to_dict(report: Any) -> dict[str, Any]:
+    """The CLI's JSON for a receptive-field report: ``{"model", "rows": [{name, rf, stride, padding}],
+    "output": {rf, stride, padding}}``."""
+
+    def entry(r: Any) -> dict[str, Any]:
+        return {"rf": int(r.rf), "stride": int(r.stride), "padding": _number(r.padding)}
+
+    return {
+        "model": report.model,
+        "rows": [{"name": r.name, **entry(r)} for r in report.rows],
+        "output": entry(report.output),
+    }
+
+
+def rf_text_table(report: Any) -> str:
+    """Aligned columns: layer, type, receptive field, effective stride and padding, output size."""
+    header = ["Layer", "Type", "RF", "Stride", "Padding", "Output"]
+    cells = [header]
+    for r in report.rows:
+        hw = "x".join(map(str, r.output_hw)) if r.output_hw else "-"
+        cells.append([r.name, r.type, str(r.rf), str(r.stride), str(_number(r.padding)), hw])
+    c, h, w = report.input_size
+    lines = [f"{report.model}, input {c}x{h}x{w}: receptive field of each layer, in input pixels"]
+    lines += _aligned(cells)
+    out = report.output
+    lines.append(f"Output ({out.name}): RF {out.rf}, stride {out.stride}, padding {_number(out.padding)}")
+    lines += [f"warning: {text}" for text in report.warnings]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,211 @@
+"""The book's opening figure and table: the ImageNet winners year by year, and a map of the chapters.
+
+Collect, then present: :func:`imagenet_timeline` reads each winner's reported error from the model
+registry and computes its depth and parameters (:class:`Timeline`, plain frozen data);
+:func:`plot_timeline` draws it with matplotlib's object API (no pyplot, no rcParams). :func:`chapter_map`
+collects one row per chapter of the book for the intro's table.
+
+Depth and parameters are counted on models built on the ``meta`` device: the shapes are real, no
+weights are allocated or drawn, so even VGG16's 138M parameters cost nothing to count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from cnnviz import models
+from cnnviz.analysis.depth import weight_layer_depth
+from cnnviz.render.theme import MUTED, OKABE_ITO
+
+__all__ = [
+    "ILSVRC_ENTRIES",
+    "HUMAN_TOP5_ERROR",
+    "TimelineEntry",
+    "Timeline",
+    "imagenet_timeline",
+    "percent",
+    "plot_timeline",
+    "ChapterRow",
+    "BOOK_CHAPTERS",
+    "chapter_map",
+]
+
+# The lecture's sequence of ILSVRC classification entries: (challenge year, registry name). VGG was second
+# in the 2014 classification task (GoogLeNet won it); the lecture lists both, as we do.
+ILSVRC_ENTRIES: tuple[tuple[int, str], ...] = (
+    (2012, "alexnet"),
+    (2013, "zfnet"),
+    (2014, "vgg16"),
+    (2014, "googlenet"),
+    (2015, "resnet152"),
+)
+
+# Russakovsky et al. (2015), section 6.4: the better-trained of the two human annotators (Karpathy)
+# reached 5.1% top-5 error on 1,500 ILSVRC-2012 test images.
+HUMAN_TOP5_ERROR = 0.051
+HUMAN_SOURCE = "russakovsky2015imagenet"
+
+BAR_COLOUR = OKABE_ITO["sky_blue"]
+HUMAN_COLOUR = OKABE_ITO["vermillion"]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    year: int  # the ILSVRC edition the entry competed in
+    model: str  # registry name
+    family: str
+    paper_year: int
+    top5_error: float  # a fraction: 0.164 is 16.4%
+    error_metric: str  # what the registry says the figure is
+    depth: int  # weight layers on the longest path (weight_layer_depth)
+    params: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.family}\n{self.year}"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    entries: tuple[TimelineEntry, ...]
+    human_error: float
+    human_source: str  # bibkey
+
+
+def _meta_model(name: str) -> torch.nn.Module:
+    with torch.device("meta"), torch.random.fork_rng(devices=[]):
+        return models.get(name)
+
+
+def imagenet_timeline(entries: Sequence[tuple[int, str]] = ILSVRC_ENTRIES) -> Timeline:
+    """The ILSVRC classification entries with their top-5 error (registry), depth and parameters (computed).
+
+    Raises ``ValueError`` for a model without a reported top-5 error: the figure compares top-5 only.
+    """
+    rows = []
+    for year, name in entries:
+        info = models.info(name)
+        metric = info.error_metric or ""
+        if info.reported_error is None or "top-5" not in metric:
+            raise ValueError(
+                f"imagenet_timeline: {name} has no reported top-5 error (error_metric={info.error_metric!r}); "
+                "the timeline needs ImageNet top-5 errors, e.g. alexnet, zfnet, vgg16, googlenet, resnet152"
+            )
+        net = _meta_model(name)
+        rows.append(
+            TimelineEntry(
+                year=year, model=name, family=info.family, paper_year=info.paper.year,
+                top5_error=info.reported_error, error_metric=metric, depth=weight_layer_depth(net),
+                params=sum(p.numel() for p in net.parameters()),
+            )
+        )  # fmt: skip
+    return Timeline(tuple(rows), HUMAN_TOP5_ERROR, HUMAN_SOURCE)
+
+
+def percent(fraction: float) -> str:
+    """0.164 -> "16.4%", 0.0357 -> "3.57%": as many decimals as the reported figure has (at most two)."""
+    return f"{100 * fraction:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def _grey(ax: Axes) -> None:
+    ax.set_facecolor("none")
+    ax.tick_params(colors=MUTED, labelcolor=MUTED)
+    for spine in ax.spines.values():
+        spine.set_color(MUTED)
+    ax.xaxis.label.set_color(MUTED)
+    ax.yaxis.label.set_color(MUTED)
+    ax.title.set_color(MUTED)
+
+
+def plot_timeline(timeline: Timeline, ax: Axes | None = None) -> Figure:
+    """Bars of top-5 error per entry, each labelled with its error and depth; a dashed line for humans."""
+    if not timeline.entries:
+        raise ValueError("plot_timeline: the timeline has no entries")
+    if ax is None:
+        fig = Figure(figsize=(7.0, 3.9), layout="constrained")
+        fig.patch.set_alpha(0.0)
+        ax = fig.add_subplot()
+    else:
+        fig = ax.get_figure()  # type: ignore[assignment]
+    xs = list(range(len(timeline.entries)))
+    errors = [100 * e.top5_error for e in timeline.entries]
+    bars = ax.bar(xs, errors, width=0.62, color=BAR_COLOUR, edgecolor=MUTED, linewidth=0.8,
+                  label="top-5 error (reported)")  # fmt: skip
+    human = 100 * timeline.human_error
+    for bar, entry in zip(bars, timeline.entries, strict=True):
+        top = bar.get_height() if bar.get_height() > human else human  # keep labels clear of the human line
+        ax.annotate(
+            f"{percent(entry.top5_error)}\n{entry.depth} layers", (bar.get_x() + bar.get_width() / 2, top),
+            xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=9, color=MUTED,
+        )  # fmt: skip
+    ax.axhline(human, color=HUMAN_COLOUR, linestyle="--", linewidth=1.6, label=f"human ({percent(timeline.human_error)})")
+    ax.set_xticks(xs, [e.label for e in timeline.entries])
+    ax.set_ylabel("ImageNet top-5 error (%)")
+    ax.set_ylim(0, max(errors) * 1.3)
+    ax.set_title("ILSVRC classification: error falls as depth grows", fontsize=10)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    legend = ax.legend(loc="upper right", fontsize=8, framealpha=0.6, labelcolor=MUTED)
+    legend.get_frame().set_facecolor("none")
+    legend.get_frame().set_edgecolor(MUTED)
+    _grey(ax)
+    return fig
+
+
+# --- the map of the book ---------------------------------------------------------------------------
+
+# One network per chapter, in the book's order: (chapter title, registry name of its main network).
+BOOK_CHAPTERS: tuple[tuple[str, str], ...] = (
+    ("AlexNet", "alexnet"),
+    ("ZFNet", "zfnet"),
+    ("VGG", "vgg16"),
+    ("GoogLeNet", "googlenet"),
+    ("ResNet", "resnet152"),
+    ("Network in Network", "nin_cifar"),
+    ("Wide ResNet", "wrn28_10"),
+    ("ResNeXt", "resnext50_32x4d"),
+    ("Stochastic Depth", "stochastic_depth110"),
+    ("FractalNet", "fractalnet20"),
+    ("DenseNet", "densenet121"),
+    ("SqueezeNet", "squeezenet1_0"),
+)
+
+
+@dataclass(frozen=True)
+class ChapterRow:
+    chapter: str
+    model: str  # the chapter's main network (registry name)
+    variants: tuple[str, ...]  # every registry name of the same family
+    year: int  # of the paper
+    paper: str  # title
+    authors: str
+    bibkey: str
+    dataset: str
+    depth: int
+    params: int
+    reported_error: float | None
+    error_metric: str | None
+
+
+def chapter_map(chapters: Sequence[tuple[str, str]] = BOOK_CHAPTERS) -> tuple[ChapterRow, ...]:
+    """One row per chapter: its network's paper, depth and parameters (computed), reported error."""
+    rows = []
+    for chapter, name in chapters:
+        info = models.info(name)
+        net = _meta_model(name)
+        rows.append(
+            ChapterRow(
+                chapter=chapter, model=name,
+                variants=tuple(n for n in models.names() if models.info(n).family == info.family),
+                year=info.paper.year, paper=info.paper.title, authors=info.paper.authors,
+                bibkey=info.paper.bibkey, dataset=info.dataset, depth=weight_layer_depth(net),
+                params=sum(p.numel() for p in net.parameters()), reported_error=info.reported_error,
+                error_metric=info.error_metric,
+            )
+        )  # fmt: skip
+    return tuple(rows)

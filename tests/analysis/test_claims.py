@@ -1,0 +1,106 @@
+"""The lecture notes' figures, checked: the parser, the verdicts, and the claims the book must flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnnviz.analysis import claims
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "resolution"),
+    [
+        ("35k", 35_000, 1_000),
+        ("800K", 800_000, 100_000),
+        ("150K", 150_000, 10_000),
+        ("3.2M", 3_200_000, 100_000),
+        ("1,728", 1_728, 1),
+        ("102,760,448", 102_760_448, 1),
+        ("0", 0, 1),
+        ("854M", 854_000_000, 1_000_000),
+    ],
+)
+def test_parse_figure_reads_the_notes_precision(text, value, resolution):
+    assert claims.parse_figure(text) == pytest.approx((value, resolution))
+
+
+def test_parse_figure_rejects_what_is_not_a_figure():
+    with pytest.raises(ValueError, match=r"parse_figure: cannot read 'about ten'"):
+        claims.parse_figure("about ten")
+
+
+@pytest.fixture(scope="module")
+def by_id() -> dict[str, claims.Claim]:
+    return {c.id: c for c in claims.check_all()}
+
+
+def test_ids_are_unique_and_every_claim_says_where_it_comes_from():
+    every = claims.check_all()
+    assert len({c.id for c in every}) == len(every)
+    for claim in every:
+        assert claim.source and claim.statement and claim.basis in {claims.COMPUTED, claims.PAPER}
+        assert claim.chapter in claims.CHAPTERS
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "actual"),
+    [
+        ("alexnet.conv1.params", 34_848),
+        ("vgg16.total_params", 138_357_544),
+        ("vgg.three_3x3_rf", 7),
+        ("vgg.params_stack", 27),
+        ("vgg.params_large", 49),
+        ("googlenet.naive.depth", 672),
+        ("googlenet.naive.ops", 854_196_224),
+        ("googlenet.depth", 22),
+        ("resnet.depth152", 152),
+        ("vgg16.row1.params", 1_728),
+        ("vgg16.row19.params", 102_760_448),
+    ],
+)
+def test_figures_that_hold(by_id, claim_id, actual):
+    claim = by_id[claim_id]
+    assert claim.actual_value == actual
+    assert claim.holds and claim.verdict == "holds"
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "actual"),
+    [
+        # The six terms of the reduced Inception module sum to 271M multiply-adds, not 358M.
+        ("googlenet.reduced.ops", 28 * 28 * (64 * 256 * 3 + 128 * 256 + 192 * 9 * 64 + 96 * 25 * 64)),
+        # The VGG16 table's rows (input included) sum to 15.2M values, not 24M.
+        ("vgg16.total_memory", 15_237_608),
+        ("googlenet.fc_layers", 1),
+        ("resnet.fc_layers", 1),
+    ],
+)
+def test_figures_the_book_must_flag(by_id, claim_id, actual):
+    claim = by_id[claim_id]
+    assert claim.actual_value == actual
+    assert not claim.holds and claim.verdict.startswith("off")
+    assert claim.note, f"{claim_id}: an off claim must say why"
+
+
+def test_ratios(by_id):
+    assert by_id["googlenet.vs_alexnet"].actual_value == pytest.approx(60_965_224 / 6_998_552)
+    assert not by_id["googlenet.vs_alexnet"].holds  # about 8.7x, not 12x
+    assert by_id["squeezenet.fewer_params"].holds  # 48.8x: "50x" at the notes' precision
+    assert not by_id["squeezenet.smaller"].holds  # 500x needs Deep Compression
+
+
+def test_paper_settings_that_the_notes_misquote(by_id):
+    assert not by_id["resnet.weight_decay"].holds and by_id["resnet.weight_decay"].actual_value == 1e-4
+    assert not by_id["resnet.init"].holds
+    assert by_id["resnet.momentum"].holds and by_id["resnet.momentum"].verdict == "holds (paper)"
+
+
+def test_the_norm_layers_follow_the_papers_order(by_id):
+    # The paper normalises before pooling, so NORM1 sees conv1's 55x55 map; the notes pool first.
+    assert by_id["alexnet.norm1.output"].actual == "55x55x96"
+    assert by_id["alexnet.pool1.output"].actual == "27x27x96" and by_id["alexnet.pool1.output"].holds
+
+
+def test_unknown_chapter():
+    with pytest.raises(KeyError, match=r"unknown chapter 'lenet'"):
+        claims.for_chapter("lenet")

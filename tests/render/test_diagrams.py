@@ -1,0 +1,426 @@
+"""Diagrams: structure, numbers (from the ledger), golden DOT sources, SVG rendering, diffs, the theme."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import graphviz
+import pytest
+import torch
+from torch import nn
+
+from cnnviz import models
+from cnnviz.analysis.ledger import ledger
+from cnnviz.render import diagrams, theme
+from cnnviz.render.diagrams import (
+    LEVELS,
+    MODULE_KINDS,
+    GraphvizNotFoundError,
+    diff_diagram,
+    layer_diff,
+    module_diagram,
+    network_diagram,
+    network_graph,
+    save_svg,
+)
+
+GOLDEN_DOT = Path(__file__).parent / "golden_dot"
+HAS_DOT = shutil.which("dot") is not None
+
+
+@pytest.fixture
+def golden_dot(request: pytest.FixtureRequest):
+    """``golden_dot(name, source)``: compare with tests/render/golden_dot/NAME.dot, or rewrite it."""
+    regen = bool(request.config.getoption("--regen-golden", default=False))
+    regen = regen or os.environ.get("CNNVIZ_REGEN_GOLDEN") == "1"
+
+    def check(name: str, source: str) -> None:
+        path = GOLDEN_DOT / f"{name}.dot"
+        if regen:
+            GOLDEN_DOT.mkdir(exist_ok=True)
+            path.write_text(source, encoding="utf-8")
+            return
+        assert path.exists(), f"{path} is missing; run pytest tests/render --regen-golden"
+        assert source == path.read_text(encoding="utf-8"), f"{name}: DOT differs from {path} (--regen-golden)"
+
+    return check
+
+
+# --- small networks defined here ---------------------------------------------------------------------
+
+
+class TinyBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.relu = nn.ReLU()
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.shortcut = (
+            nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+            if stride != 1 or cin != cout
+            else None
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x if self.shortcut is None else self.shortcut(x)
+        return self.relu(self.conv2(self.relu(self.bn1(self.conv1(x)))) + identity)
+
+
+class TinyNet(nn.Module):
+    """stem, a stage of 3 residual blocks (the first with a projection), a concat, a classifier."""
+
+    def __init__(self, kernel: int = 3, extra: bool = False) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, kernel, padding=kernel // 2)
+        self.stage = nn.Sequential(TinyBlock(8, 16, 2), TinyBlock(16, 16, 1), TinyBlock(16, 16, 1))
+        self.side = nn.Conv2d(16, 4, 1)
+        self.extra = nn.ReLU() if extra else None
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.flatten = nn.Flatten()
+        self.fc = nn.Linear(20, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.stage(self.stem(x))  # (N, 16, 8, 8)
+        x = torch.cat([x, self.side(x)], dim=1)  # (N, 20, 8, 8)
+        if self.extra is not None:
+            x = self.extra(x)
+        return self.fc(self.flatten(self.pool(x)))
+
+
+SIZE = (3, 16, 16)
+
+
+# --- structure and numbers ------------------------------------------------------------------------
+
+
+def test_network_level_collapses_stages_and_numbers_come_from_the_ledger():
+    g = network_graph(TinyNet(), "network", SIZE)
+    stage = g.node("stage")
+    assert (stage.kind, stage.detail, stage.output_shape) == ("stage", "TinyBlock ×3", (16, 8, 8))
+    table = ledger(TinyNet(), SIZE)
+    assert stage.params == next(r for r in table.rows if r.name == "stage").params
+    assert [n.name for n in g.nodes] == ["input", "stem", "stage", "side", "cat", "pool", "flatten", "fc"]
+    assert g.node("cat").output_shape == (20, 8, 8)
+    assert ("stage", "cat") in {(e.src, e.dst) for e in g.edges} and ("side", "cat") in {
+        (e.src, e.dst) for e in g.edges
+    }
+    assert (
+        sum(n.params for n in g.nodes) == table.total_params == sum(p.numel() for p in TinyNet().parameters())
+    )
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_accounts_for_every_parameter_and_mac(level):
+    net = TinyNet()
+    table = ledger(net, SIZE)
+    g = network_graph(net, level, SIZE)
+    assert sum(n.params for n in g.nodes) == table.total_params
+    assert sum(n.macs for n in g.nodes) == table.total_macs
+    assert g.total_params == table.total_params
+
+
+def test_block_level_draws_the_residual_branch_the_projection_and_the_shortcut_edges():
+    g = network_graph(TinyNet(), "block", SIZE)
+    names = [n.name for n in g.nodes]
+    assert names[:8] == [
+        "input",
+        "stem",
+        "stage.0.shortcut",
+        "stage.0",
+        "stage.0.add",
+        "stage.1",
+        "stage.1.add",
+        "stage.2",
+    ]
+    assert g.node("stage.0.shortcut").detail == "shortcut: 1×1 conv, 16, /2 + batch norm"
+    assert g.node("stage.0.add").detail == "add + ReLU"
+    skips = {(e.src, e.dst) for e in g.edges if e.skip}
+    assert skips == {
+        ("stage.0.shortcut", "stage.0.add"),
+        ("stage.0.add", "stage.1.add"),
+        ("stage.1.add", "stage.2.add"),
+    }
+    # the projection's parameters moved out of the block node, none lost
+    table = {r.name: r for r in ledger(TinyNet(), SIZE).rows}
+    assert g.node("stage.0").params + g.node("stage.0.shortcut").params == table["stage.0"].params
+
+
+def test_layer_level_has_clusters_per_block_and_explicit_adds():
+    g = network_graph(TinyNet(), "layer", SIZE)
+    add = g.node("stage.1.add")
+    assert add.clusters == ("stage", "stage.1") and add.kind == "merge"
+    assert g.node("stage.0.shortcut.0").detail == "1×1 conv, 16, /2"
+    assert g.cluster_labels["stage"] == "stage: TinyBlock ×3"
+    assert g.cluster_labels["stage.0"] == "stage.0: TinyBlock"
+    edges = {(e.src, e.dst): e.skip for e in g.edges}
+    assert edges[("stage.0.shortcut.1", "stage.0.add")] is True  # projection (conv, BN) into the add
+    assert edges[("stage.0.conv2", "stage.0.add")] is False
+    assert edges[("stage.0.relu_1", "stage.1.add")] is True  # the reused ReLU's second call feeds the skip
+    # a module called twice (the block's ReLU) is drawn once per call, each with its own shape
+    assert g.node("stage.0.relu").output_shape == (16, 8, 8)
+
+
+def test_resnet20_stages_block_skips_and_layer_adds():
+    g = network_graph("resnet20", "network")
+    stages = {n.name: (n.detail, n.output_shape) for n in g.nodes if n.kind == "stage"}
+    assert stages == {
+        "layer1": ("BasicBlock ×3", (16, 32, 32)),
+        "layer2": ("BasicBlock ×3", (32, 16, 16)),
+        "layer3": ("BasicBlock ×3", (64, 8, 8)),
+    }
+    block = network_graph("resnet20", "block")
+    assert sum(e.skip for e in block.edges) == 9
+    assert block.node("layer2.0.downsample").detail == "shortcut: ZeroPadShortcut"
+    assert block.node("layer2.0.downsample").output_shape == (32, 16, 16)  # zero-padded channels
+    layer = network_graph("resnet20", "layer")
+    assert sum(n.detail == "add" for n in layer.nodes) == 9
+    assert sum(n.params for n in layer.nodes) == 269_722 == layer.total_params
+
+
+def test_long_stages_are_collapsed_and_the_note_says_so():
+    g = network_graph("resnet110", "layer", max_nodes=120)
+    assert "collapsed to stay under 120 nodes" in g.note
+    groups = [n for n in g.nodes if n.detail.endswith("(collapsed)")]
+    assert [n.name for n in groups] == ["layer1.1..16", "layer2.1..16", "layer3.1..16"]
+    assert groups[0].detail == "BasicBlock ×16 (collapsed)"
+    assert sum(n.params for n in g.nodes) == g.total_params
+    assert network_graph("resnet110", "layer", max_nodes=None).note == ""
+
+
+def test_activation_folding_and_its_switch():
+    g = network_graph("alexnet", "network", fold_activations=True)
+    assert g.node("features.conv1").detail == "11×11 conv, 96, /4 + ReLU"
+    assert "features.relu1" not in [n.name for n in g.nodes]
+    assert "features.relu1" in g.node("features.conv1").members
+    g = network_graph("alexnet", "network", fold_activations=False)
+    assert g.node("features.relu1").kind == "activation"
+
+
+# --- drawing --------------------------------------------------------------------------------------
+
+
+def test_dot_source_is_deterministic_and_themed():
+    a = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
+    b = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
+    assert a == b
+    assert "rankdir=LR" in a and "bgcolor=transparent" in a
+    assert f'fillcolor="{theme.FILL["conv"]}" id=stem' in a
+    assert f'"stage.0.shortcut" -> "stage.0.add" [color="{theme.SKIP}" penwidth=1.6 style=dashed]' in a
+    assert "0x" not in a  # no object ids
+
+
+def test_labels_show_name_kind_shape_params_and_optional_macs():
+    src = network_diagram("resnet20", "network", show_macs=True).source
+    assert 'layer1 [label="layer1: BasicBlock ×3\\n32×32×16 · 14K params · 14.2M MACs"' in src
+    assert "peripheries=2" in src  # stages are drawn doubled
+    assert 'id=layer1 peripheries=2 tooltip="layer1 (BasicBlock ×3)"' in src
+    assert "resnet20 · network level · input 32×32×3 · 270K params · 40.6M MACs" in src
+
+
+def test_receptive_field_on_nodes():
+    three = nn.Sequential(nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3), nn.Conv2d(1, 1, 3))
+    g = network_graph(three, "layer", (1, 16, 16), show_rf=True)
+    assert [n.rf for n in g.nodes if n.kind == "conv"] == [3, 5, 7]
+
+
+def test_golden_dot_sources(golden_dot):
+    golden_dot("tiny_block", network_diagram(TinyNet(), "block", SIZE).source)
+    golden_dot("tiny_layer", network_diagram(TinyNet(), "layer", SIZE, rankdir="LR").source)
+    golden_dot("resnet20_network", network_diagram("resnet20", "network", show_macs=True).source)
+    golden_dot("inception_naive", module_diagram("inception_naive").source)
+    golden_dot("fractal_c3", module_diagram("fractal", columns=3).source)
+    golden_dot("tiny_diff", diff_diagram(TinyNet(), TinyNet(kernel=5, extra=True), "layer", SIZE).source)
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz 'dot' is not installed")
+def test_renders_to_svg_with_layer_names_as_titles(tmp_path):
+    path = save_svg(network_diagram(TinyNet(), "layer", SIZE), tmp_path / "sub" / "tiny.svg")
+    svg = path.read_text(encoding="utf-8")
+    assert svg.startswith("<?xml") and "<svg" in svg
+    assert "<title>stage.0.conv1</title>" in svg and "<title>stage.1.add</title>" in svg
+    assert 'id="stage.0.conv1"' in svg and 'id="cluster_stage.0"' in svg
+
+
+def test_missing_graphviz_gives_install_instructions(monkeypatch, tmp_path):
+    diagram = network_diagram(TinyNet(), "network", SIZE)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot here
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz") as info:
+        save_svg(diagram, tmp_path / "x.svg")
+    assert "conda install -c conda-forge graphviz" in str(info.value)
+    assert not isinstance(info.value, graphviz.ExecutableNotFound)
+    with pytest.raises(GraphvizNotFoundError, match="apt-get install graphviz"):
+        diagram._repr_mimebundle_()  # what Jupyter calls to show it inline
+    assert not (tmp_path / "x.svg").exists()
+
+
+# --- module diagrams -------------------------------------------------------------------------------
+
+
+def _module_graph(kind: str, **spec) -> diagrams.NetworkGraph:
+    part = diagrams._KINDS[kind](**spec)[0]
+    return network_graph(
+        part.module, "layer", part.input_size, max_nodes=None, fold_activations=True, collapse=part.collapse
+    )
+
+
+def test_inception_modules_match_the_lecture():
+    naive = _module_graph("inception_naive")
+    assert naive.node("cat").output_shape == (672, 28, 28)  # 128 + 192 + 96 + 256
+    assert naive.total_macs == 28 * 28 * 256 * (128 * 1 + 192 * 9 + 96 * 25) == 854_196_224  # "854M ops"
+    reduced = _module_graph("inception_reduced")
+    assert reduced.node("cat").output_shape == (480, 28, 28)  # 128 + 192 + 96 + 64
+    # The lecture's list of convolutions sums to 271M; its "358M ops" total does not follow from its list.
+    ops = 28 * 28 * (64 * 256 + 64 * 256 + 128 * 256 + 192 * 9 * 64 + 96 * 25 * 64 + 64 * 256)
+    assert reduced.total_macs == ops == 271_351_808
+    src = module_diagram("inception_naive").source
+    assert 'label="1×1 conv, 128 + ReLU\\n28×28×128 · 32.9K params · 25.7M MACs"' in src
+    assert "Naive inception module · 28×28×256 → 28×28×672" in src
+    assert module_diagram("inception_naive", c3x3=64).source.count("28×28×544") == 2  # node and caption
+
+
+def test_residual_resnext_and_dense_blocks():
+    assert _module_graph("basic_block").total_params == 2 * (9 * 64 * 64 + 2 * 64)
+    projected = _module_graph("basic_block", stride=2)
+    assert projected.node("shortcut.0").detail == "1×1 conv, 64, /2"
+    assert _module_graph("bottleneck").total_params == 256 * 64 + 9 * 64 * 64 + 64 * 256 + 2 * (64 + 64 + 256)
+    paths, grouped = _module_graph("resnext_paths"), _module_graph("resnext_grouped")
+    assert paths.total_params == grouped.total_params == 32 * (256 * 4 + 9 * 4 * 4 + 4 * 256) == 70_144
+    collapsed = [n for n in paths.nodes if n.kind == "stage"]
+    assert [(n.detail, n.params) for n in collapsed] == [("ResNeXtPath ×28 (collapsed)", 28 * 2192)]
+    assert grouped.node("body.2").detail == "3×3 conv, 128, groups 32 + ReLU"
+    dense = _module_graph("dense_block", k0=64, k=32, layers=4)
+    concats = [n.output_shape[0] for n in dense.nodes if n.detail == "concat"]
+    assert concats == [96, 128, 160, 192]  # k0 + i·k
+    assert _module_graph("transition").nodes[-1].output_shape == (128, 28, 28)
+
+
+def test_fire_mlpconv_fractal_stochastic_depth_and_stack_vs_large():
+    fire = _module_graph("fire")
+    assert fire.node("cat").output_shape == (128, 55, 55)
+    assert fire.total_params == (96 * 16 + 16) + (16 * 64 + 64) + (16 * 9 * 64 + 64)
+    assert _module_graph("mlpconv").nodes[-1].output_shape == (96, 32, 32)
+    for c in (1, 2, 3, 4):
+        g = _module_graph("fractal", columns=c)
+        assert sum(n.kind == "conv" for n in g.nodes) == 2**c - 1
+        assert sum(n.kind == "merge" for n in g.nodes) == (2 ** (c - 2) if c > 1 else 0)
+    joins = [len([e for e in g.edges if e.dst == n.name]) for n in g.nodes if n.kind == "merge"]  # g: C = 4
+    assert joins == [2, 3, 2, 4]  # the paper's Fig. 1 for C = 4
+    sd = module_diagram("stochastic_depth_block", survival=0.8).source
+    assert "× p = 0.8 (test time)" in sd
+    src = module_diagram("stack_vs_large", n=3, channels=64).source
+    assert "3 × 3×3 conv: 27C² params = 110,592" in src and "one 7×7 conv: 49C² params = 200,704" in src
+    assert src.count("RF 7") == 2
+
+
+def test_every_module_kind_draws():
+    for kind in MODULE_KINDS:
+        assert module_diagram(kind).source.startswith(f"digraph {kind} {{")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: module_diagram("inception"), "unknown kind 'inception'; valid kinds: inception_naive"),
+        (lambda: module_diagram("fire", s3x3=1), "unknown parameter 's3x3'; valid parameters: in_channels"),
+        (lambda: module_diagram("fire", s1x1=0), "s1x1 must be a positive integer, got 0"),
+        (lambda: module_diagram("fractal", columns=9), "columns must be an integer from 1 to 6"),
+        (
+            lambda: module_diagram("stochastic_depth_block", survival=1.5),
+            r"survival must be a number in \(0, 1\]",
+        ),
+        (
+            lambda: network_diagram("resnet20", "stage"),
+            "level must be one of network, block, layer, got 'stage'",
+        ),
+        (
+            lambda: network_diagram("resnet20", rankdir="UP"),
+            "rankdir must be one of TB, LR, BT, RL, got 'UP'",
+        ),
+        (lambda: network_diagram(TinyNet()), "input_size is required for an nn.Module"),
+        (
+            lambda: network_diagram("resnet20", "layer", max_nodes=0),
+            "max_nodes must be a positive integer or None",
+        ),
+    ],
+)
+def test_errors_name_the_parameter_and_what_is_valid(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --- differences ------------------------------------------------------------------------------------
+
+
+def test_layer_diff_of_small_networks():
+    changes = layer_diff(TinyNet(), TinyNet(kernel=5, extra=True), SIZE)
+    assert [(c.change, c.a, c.b, c.type) for c in changes] == [
+        ("changed", "stem", "stem", "Conv2d"),
+        ("added", None, "extra", "ReLU"),
+    ]
+    assert changes[0].fields == (
+        ("kernel", (3, 3), (5, 5)),
+        ("padding", (1, 1), (2, 2)),
+        ("params", 224, 608),
+    )
+    assert (
+        str(changes[0])
+        == "changed stem (Conv2d): kernel (3, 3) → (5, 5), padding (1, 1) → (2, 2), params 224 → 608"
+    )
+    assert layer_diff(TinyNet(), TinyNet(), SIZE) == ()
+
+
+def test_plain_to_residual_adds_exactly_the_shortcuts():
+    changes = layer_diff("plain20", "resnet20")
+    assert {c.change for c in changes} == {"added"}
+    assert Counter(c.type for c in changes) == {"add": 9, "AvgPool2d": 2, "pad": 2}  # option A shortcuts
+    src = diff_diagram("plain20", "resnet20", "network").source
+    assert src.count('label="+ layer') == 3 and '"a/layer1" [label="layer1: BasicBlock ×3' in src
+    caption = "plain20 → resnet20 · network level · 0 changed (Δ), 13 added (+), 0 removed (−) layers"
+    assert caption in src
+
+
+@pytest.mark.slow
+def test_lecture_diffs():
+    changes = layer_diff("alexnet", "zfnet")
+    changed = {c.a: dict((f, (x, y)) for f, x, y in c.fields) for c in changes if c.change == "changed"}
+    assert set(changed) == {"features.conv1", "features.conv2", "features.conv4", "features.conv5"}
+    assert changed["features.conv1"]["kernel"] == ((11, 11), (7, 7))
+    assert changed["features.conv1"]["stride"] == ((4, 4), (2, 2))
+    moved = sorted((c.change, c.a or c.b) for c in changes if c.change != "changed")
+    assert moved == [
+        ("added", "features.pool1"),
+        ("added", "features.pool2"),
+        ("removed", "features.pool1"),
+        ("removed", "features.pool2"),
+    ]
+    vgg = layer_diff("vgg16", "vgg19")
+    assert Counter((c.change, c.type) for c in vgg) == {("added", "Conv2d"): 3, ("added", "ReLU"): 3}
+    rx = layer_diff("resnet50", "resnext50_32x4d")
+    assert {c.change for c in rx} == {"changed"}
+    assert sum(c.type == "Conv2d" and ("groups", 1, 32) in c.fields for c in rx) == 16
+    wide = layer_diff("resnext50_32x4d", "wide_resnet50_2")
+    assert [c.a.rsplit(".", 1)[1] for c in wide] == ["conv2"] * 16
+
+
+# --- every registry model -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", models.names())
+def test_every_registry_model_draws_at_every_level(name):
+    for level in LEVELS:
+        g = network_graph(name, level)
+        assert sum(n.params for n in g.nodes) == g.total_params, level
+        assert len(g.nodes) <= diagrams.DEFAULT_MAX_NODES + 150, level
+        source = diagrams.draw_network(g).source
+        assert source.count(" -> ") == len(g.edges) and source.count("label=") >= len(g.nodes)
+
+
+def test_theme_fills_are_legible_with_dark_text():
+    for kind, colour in theme.FILL.items():
+        assert theme.contrast_ratio(colour, theme.TEXT) >= 4.5, kind
+    assert theme.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)

@@ -1,0 +1,77 @@
+"""ERF figures: what they draw, and that drawing changes nothing global."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.patches import Circle, Rectangle
+
+from cnnviz.analysis.erf import ERFResult, map_moments, mass_radius
+from cnnviz.render.plots import plot_erf, plot_erf_profile
+
+
+def gaussian_result(layer: str = "layer2", sigma: float = 3.0, rf: int = 15, size: int = 33) -> ERFResult:
+    rows, cols = np.indices((size, size))
+    centre = (size - 1) / 2
+    grad_map = np.exp(-((rows - centre) ** 2 + (cols - centre) ** 2) / (2 * sigma**2))
+    return ERFResult(
+        model="toy", layer=layer, input_size=(3, size, size), grad_map=grad_map, theoretical_rf=rf,
+        radius_1sd=map_moments(grad_map)[2], radius_95=mass_radius(grad_map), n_inputs=8, n_inits=1, seed=0,
+        rf_centre=(centre, centre),
+    )  # fmt: skip
+
+
+def test_plot_erf_draws_map_rf_square_and_circle() -> None:
+    rc_before = dict(matplotlib.rcParams)
+    result = gaussian_result()
+    fig = plot_erf(result)
+    assert isinstance(fig, Figure)
+    ax, colorbar_ax = fig.axes  # the heat map and its colour bar
+    (image,) = [a for a in ax.get_children() if isinstance(a, AxesImage)]
+    np.testing.assert_array_equal(image.get_array(), result.grad_map)
+    assert image.get_cmap().name == "viridis"
+    (square,) = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert (square.get_width(), square.get_height()) == (15, 15)
+    assert square.get_xy() == (16 - 7.5, 16 - 7.5)  # centred on the unit's field, pixel edges at +-0.5
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    assert [c.get_radius() for c in circles] == [result.radius_1sd, result.radius_95]
+    assert circles[0].center == pytest.approx((16, 16))
+    assert result.radius_1sd == pytest.approx(3.0, rel=1e-3)  # the moments fit recovers sigma
+    title = ax.get_title()
+    assert "toy · layer2" in title and "1 sd 3.0px" in title and "theoretical RF 15px" in title
+    assert fig.patch.get_alpha() == 0.0
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dict(matplotlib.rcParams) == rc_before
+    assert colorbar_ax.get_ylabel() == "|∂y/∂x|, normalised"
+
+
+def test_plot_erf_into_given_axes_and_no_pyplot_state() -> None:
+    import matplotlib.pyplot as plt
+
+    figures_before = plt.get_fignums()
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot_erf(gaussian_result(), ax=ax) is fig
+    plot_erf(gaussian_result())
+    assert plt.get_fignums() == figures_before
+
+
+def test_plot_erf_profile_plots_radii_by_depth() -> None:
+    params = [(2, 7), (3, 15), (4, 31)]
+    results = [gaussian_result(f"layer{i}", sigma=s, rf=rf) for i, (s, rf) in enumerate(params, 1)]
+    fig = plot_erf_profile(results)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert set(lines) == {"theoretical RF / 2", "ERF 95% radius", "ERF 1 sd radius"}
+    np.testing.assert_allclose(lines["ERF 1 sd radius"].get_ydata(), [2, 3, 4], rtol=1e-3)
+    np.testing.assert_array_equal(lines["theoretical RF / 2"].get_ydata(), [3.5, 7.5, 15.5])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["layer1", "layer2", "layer3"]
+    with pytest.raises(ValueError, match="results is empty"):
+        plot_erf_profile([])

@@ -1,0 +1,165 @@
+"""Table renderers: golden files for a small model and the lecture's networks, plus format checks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+import torch
+from torch import nn
+
+from cnnviz import models
+from cnnviz.analysis.ledger import Ledger, ledger
+from cnnviz.render import tables
+
+
+class Small(nn.Module):
+    """A tiny AlexNet-like net: a strided conv, LRN, pools, a nested stage with BN, two FC layers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 5, stride=2)
+        self.relu1 = nn.ReLU(inplace=True)
+        self.norm1 = nn.LocalResponseNorm(3)
+        self.pool1 = nn.MaxPool2d(3, stride=2)
+        self.stage = nn.Sequential(nn.Conv2d(8, 16, 3, padding=1, groups=2), nn.BatchNorm2d(16), nn.ReLU())
+        self.pool2 = nn.MaxPool2d(2)
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(16 * 2 * 2, 32), nn.ReLU(), nn.Linear(32, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool1(self.norm1(self.relu1(self.conv1(x))))  # (N, 8, 5, 5)
+        x = self.pool2(self.stage(x))  # (N, 16, 2, 2)
+        return self.classifier(x)  # (N, 10)
+
+
+@pytest.fixture(scope="module")
+def small() -> Ledger:
+    return ledger(Small(), (3, 23, 23))
+
+
+@pytest.fixture(scope="module")
+def vgg16() -> Ledger:
+    if "vgg16" not in models.names():
+        pytest.skip("vgg16 not registered yet")
+    return ledger("vgg16")
+
+
+@pytest.mark.parametrize(
+    "n, text",
+    [(0, "0"), (4096, "4096"), (25_088, "25K"), (150_528, "150K"), (802_816, "800K"), (3_211_264, "3.2M"),
+     (1_605_632, "1.6M"), (15_237_608, "15M"), (138_357_544, "138M"), (15_470_264_320, "15G")],
+)
+def test_short_count(n: int, text: str) -> None:
+    assert tables.short_count(n) == text
+
+
+def test_small_goldens(small: Ledger, golden) -> None:
+    golden("small_text.txt", tables.text_table(small))
+    golden("small_text_depth1.txt", tables.text_table(small, depth=1))
+    golden("small.md", tables.markdown_table(small, depth=2))
+    golden("small.csv", tables.csv_table(small))
+    golden("small.json", tables.json_table(small))
+    golden("small_lecture_vgg.txt", tables.lecture_table(small, "vgg"))
+    golden("small_lecture_alexnet.txt", tables.lecture_table(small, "alexnet"))
+
+
+def test_vgg16_goldens(vgg16: Ledger, golden) -> None:
+    golden("vgg16_lecture.txt", tables.lecture_table(vgg16))
+    golden("vgg16_text_depth1.txt", tables.text_table(vgg16, depth=1))
+
+
+def test_alexnet_golden(golden) -> None:
+    if "alexnet" not in models.names():
+        pytest.skip("alexnet not registered yet")
+    golden("alexnet_lecture.txt", tables.lecture_table(ledger("alexnet"), "alexnet"))
+
+
+def test_vgg16_lecture_lines(vgg16: Ledger) -> None:
+    """The lecture's own lines, token for token (spacing aside)."""
+    lines = [" ".join(line.split()) for line in tables.lecture_table(vgg16).splitlines()]
+    assert lines[0] == "INPUT: [224x224x3] memory: 224*224*3=150K params: 0 (not counting biases)"
+    assert lines[1] == "CONV3-64: [224x224x64] memory: 224*224*64=3.2M params: (3*3*3)*64 = 1,728"
+    assert lines[3] == "POOL2: [112x112x64] memory: 112*112*64=800K params: 0"
+    assert lines[18] == "POOL2: [7x7x512] memory: 7*7*512=25K params: 0"
+    assert lines[19] == "FC: [1x1x4096] memory: 4096 params: 7*7*512*4096 = 102,760,448"
+    assert lines[21] == "FC: [1x1x1000] memory: 1000 params: 4096*1000 = 4,096,000"
+    assert lines[-2] == "TOTAL memory: 15M * 4 bytes ~ 61MB / image (only forward! ~*2 for bwd)"
+    assert lines[-1] == "TOTAL params: 138M parameters"
+
+
+def test_small_alexnet_style(small: Ledger) -> None:
+    lines = tables.lecture_table(small, "alexnet").splitlines()
+    assert lines == [
+        "[23x23x3] INPUT",
+        "[10x10x8] CONV1: 8 5x5 filters at stride 2, pad 0",
+        "[10x10x8] NORM1: Normalization layer",
+        "[4x4x8] MAX POOL1: 3x3 filters at stride 2",
+        "[4x4x16] CONV2: 16 3x3 filters at stride 1, pad 1, 2 groups",
+        "[2x2x16] MAX POOL2: 2x2 filters at stride 2",
+        "[32] FC3: 32 neurons",
+        "[10] FC4: 10 neurons (class scores)",
+    ]
+
+
+def test_text_table_columns_align(small: Ledger) -> None:
+    text = tables.text_table(small)
+    lines = text.splitlines()
+    assert lines[0].startswith("Small, input 3x23x23")
+    header, rule = lines[1], lines[2]
+    assert header.split() == ["Layer", "Type", "Kernel/stride", "Output", "Activations", "Params", "MACs"]
+    body = lines[3:-2]
+    assert len(body) == len(small.leaves())
+    ends = {len(line) for line in body}  # the MACs column is right-aligned: every row ends at one column
+    assert ends == {len(rule)}
+    assert lines[-1].split()[-3:] == [f"{small.total_activations:,}", f"{small.total_params:,}", f"{small.total_macs:,}"]
+
+
+def test_collapsed_view_shows_subtotals(small: Ledger) -> None:
+    text = tables.text_table(small, depth=1)
+    stage = next(line for line in text.splitlines() if line.startswith("stage"))
+    row = next(r for r in small.rows if r.name == "stage")
+    assert stage.split() == ["stage", "Sequential", "16x4x4", "256", f"{row.params:,}", f"{row.macs:,}"]
+    assert row.params == (8 // 2) * 9 * 16 + 16 + 32
+
+
+def test_json_matches_cli_schema(small: Ledger) -> None:
+    data = json.loads(tables.json_table(small))
+    assert set(data) == {"model", "input", "rows", "total"}
+    assert data["input"] == [3, 23, 23]
+    assert set(data["rows"][0]) == {"name", "type", "output_shape", "activations", "weights", "biases", "params", "macs"}
+    assert data["total"] == {"params": small.total_params, "macs": small.total_macs, "activations": small.total_activations}
+    assert sum(r["params"] for r in data["rows"]) == small.total_params
+    assert data["rows"][0] == {
+        "name": "conv1", "type": "Conv2d", "output_shape": [8, 10, 10], "activations": 800,
+        "weights": 600, "biases": 8, "params": 608, "macs": 60_000,
+    }
+
+
+def test_csv_round_trip(small: Ledger) -> None:
+    rows = list(csv.DictReader(io.StringIO(tables.csv_table(small))))
+    assert [r["name"] for r in rows] == [r.name for r in small.leaves()]
+    assert rows[0]["kernel"] == "5x5" and rows[0]["output_shape"] == "8x10x10" and rows[0]["macs"] == "60000"
+    assert sum(int(r["params"]) for r in rows) == small.total_params
+
+
+def test_markdown_structure(small: Ledger) -> None:
+    lines = tables.markdown_table(small, depth=1).splitlines()
+    assert lines[0] == "| Layer | Type | Kernel/stride | Output | Activations | Params | MACs |"
+    assert lines[1] == "|:---|:---|:---|:---|---:|---:|---:|"
+    assert lines[-1].startswith("| **Total** |")
+    assert len(lines) == 2 + len(small.at_depth(1)) + 1
+
+
+def test_dataframe(small: Ledger) -> None:
+    pytest.importorskip("pandas")
+    frame = tables.to_dataframe(small)
+    assert list(frame["name"]) == [r.name for r in small.leaves()]
+    assert int(frame["params"].sum()) == small.total_params
+    assert int(frame["macs"].sum()) == small.total_macs
+
+
+def test_bad_style(small: Ledger) -> None:
+    with pytest.raises(ValueError, match="style must be 'vgg' or 'alexnet', got 'zf'"):
+        tables.lecture_table(small, "zf")
