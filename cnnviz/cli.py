@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import cnnviz
+from cnnviz.render.diagrams import GraphvizNotFoundError
 
 EXIT_USAGE = 2
 
@@ -82,15 +82,6 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(text).split())
 
 
-def _optional(module: str, what: str) -> Any:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise
-        raise RuntimeError(f"{what} is not available in this version of cnnviz ({module} is missing)") from None
-
-
 # --- subcommands ----------------------------------------------------------------------------------
 
 
@@ -105,7 +96,8 @@ def _cmd_list(args: argparse.Namespace) -> str:
         info = models.info(name)
         cells.append([name, info.family, "x".join(map(str, info.input_size)), info.dataset])
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells) + "\n"
+    lines = ("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
+    return "\n".join(lines) + "\n"
 
 
 def _cmd_table(args: argparse.Namespace) -> str:
@@ -130,9 +122,8 @@ def _cmd_table(args: argparse.Namespace) -> str:
 
 
 def _cmd_rf(args: argparse.Namespace) -> str:
+    from cnnviz.analysis import receptive_field as rf
     from cnnviz.render import tables
-
-    rf = _optional("cnnviz.analysis.receptive_field", "the receptive-field analysis")
     report = rf.receptive_field(args.name, args.input, **args.params)
     if args.format == "json":
         return json.dumps(tables.rf_to_dict(report), indent=2) + "\n"
@@ -140,7 +131,7 @@ def _cmd_rf(args: argparse.Namespace) -> str:
 
 
 def _cmd_erf(args: argparse.Namespace) -> str:
-    erf = _optional("cnnviz.analysis.erf", "the effective-receptive-field analysis")
+    from cnnviz.analysis import erf
     result = erf.effective_receptive_field(args.name, args.layer, args.input, **args.params)
     summary = (
         f"{result.model} {result.layer}: theoretical RF {result.theoretical_rf}, ERF radius 1 s.d. "
@@ -150,20 +141,16 @@ def _cmd_erf(args: argparse.Namespace) -> str:
     if args.output:
         if not args.output.lower().endswith(".png"):
             raise UsageError(f"-o must name a .png file, got {args.output!r}")
-        plots = _optional("cnnviz.render.plots", "plotting")
-        import matplotlib.pyplot as plt
+        from cnnviz.render.plots import plot_erf
 
-        figure = plots.plot_erf(result)
-        try:
-            figure.savefig(args.output, dpi=150)
-        finally:
-            plt.close(figure)
+        plot_erf(result).savefig(args.output, dpi=150)  # an object-API figure: nothing to close
         summary += f"wrote {args.output}\n"
     return summary
 
 
 def _cmd_diagram(args: argparse.Namespace) -> str:
-    diagrams = _optional("cnnviz.render.diagrams", "network diagrams")
+    from cnnviz.render import diagrams
+
     output = args.output
     if output and not output.lower().endswith((".svg", ".dot", ".gv")):
         raise UsageError(f"-o must name a .svg, .dot or .gv file, got {output!r}")
@@ -171,9 +158,7 @@ def _cmd_diagram(args: argparse.Namespace) -> str:
     if not output:
         return graph.source
     if output.lower().endswith(".svg"):
-        data = graph.pipe(format="svg")
-        with open(output, "wb") as handle:
-            handle.write(data)
+        diagrams.save_svg(graph, output)  # says how to install Graphviz when `dot` is missing
     else:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(graph.source)
@@ -193,11 +178,13 @@ def _plain(value: Any) -> Any:
 
 
 def _cmd_claims(args: argparse.Namespace) -> str:
-    claims = _optional("cnnviz.analysis.claims", "the claim checks")
-    results = list(claims.check_all())
+    from cnnviz.analysis.claims import check_all
+    from cnnviz.render.claims import claims_table
+
+    results = check_all()
     if args.format == "json":
-        return json.dumps(_plain(results), indent=2) + "\n"
-    return "".join(f"{result}\n" for result in results)
+        return json.dumps([{**_plain(c), "verdict": c.verdict} for c in results], indent=2) + "\n"
+    return f"{claims_table(results)}\n"
 
 
 # --- the parser -----------------------------------------------------------------------------------
@@ -221,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=_cmd_list)
 
-    p = model_command("table", "the layer ledger: shapes, activations, params, MACs", ("text", "md", "csv", "json", "lecture"))
+    table_formats = ("text", "md", "csv", "json", "lecture")
+    p = model_command("table", "the layer ledger: shapes, activations, params, MACs", table_formats)
     p.add_argument("--depth", type=int, default=None, metavar="N", help="collapse to module depth N")
     p.set_defaults(run=_cmd_table)
 
@@ -238,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="FILE.svg", help="SVG, or DOT source for .dot/.gv")
     p.set_defaults(run=_cmd_diagram)
 
-    p = sub.add_parser("claims", help="check the lecture's numbers", description="Check the lecture's numbers.")
+    claims_help = "check the lecture's numbers"
+    p = sub.add_parser("claims", help=claims_help, description=claims_help)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=_cmd_claims)
     return parser
@@ -259,9 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NotImplementedError as error:  # e.g. a model the receptive-field tracer cannot follow
         print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
-    except RuntimeError as error:  # an optional part of cnnviz is missing
-        if "is not available in this version of cnnviz" not in str(error):
-            raise
+    except GraphvizNotFoundError as error:  # `dot` is missing: say how to install it
         print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
     sys.stdout.write(text)

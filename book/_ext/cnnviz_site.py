@@ -24,7 +24,7 @@ def _drop_duplicate_inline_scripts(app: Sphinx, pagename: str, templatename: str
             continue
         seen.add(key)
         unique.append(script)
-    context["script_files"] = unique
+    scripts[:] = unique  # in place: it is the builder's own list, which later handlers (MathJax) extend
 
 
 def setup(app: Sphinx) -> dict:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from cnnviz.analysis import ops
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.ledger import Ledger, ledger
-from cnnviz.analysis.memory import memory_report
+from cnnviz.analysis.memory import memory_from_ledger
 
 COMPUTED = "computed"
 PAPER = "paper"
@@ -290,8 +290,8 @@ def vgg_claims() -> list[Claim]:
                                 row.activations, f"ledger('vgg16'): {row.name} output elements"))
         claims.append(_computed(f"vgg16.row{index}.params", "vgg", f"{label} params: {weights}", weights,
                                 row.weights, f"ledger('vgg16'): {row.name} weights (not counting biases)"))
-    lecture = memory_report("vgg16", lecture_convention=True)
-    full = memory_report("vgg16")
+    lecture = memory_from_ledger(led, lecture_convention=True)
+    full = memory_from_ledger(led)
     table_total = lecture.input_elements + lecture.forward_activations  # the table lists the input too
     total_mb = table_total * 4 / 1e6
     claims += [

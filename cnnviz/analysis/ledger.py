@@ -164,11 +164,16 @@ def _geometry(module: nn.Module) -> tuple[tuple[int, int] | None, ...]:
     padding = getattr(module, "padding", 0)
     if isinstance(padding, str):  # "valid" or "same" (stride 1)
         dilation = _pair(getattr(module, "dilation", 1)) or (1, 1)
-        padding = (0, 0) if padding == "valid" else tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation, strict=True))
+        if padding == "valid":
+            padding = (0, 0)
+        else:
+            padding = tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation, strict=True))
     return kernel, stride, _pair(padding)
 
 
-def _conv_or_linear_macs(module: nn.Module, input_shape: tuple[int, ...], output_shape: tuple[int, ...]) -> int:
+def _conv_or_linear_macs(
+    module: nn.Module, input_shape: tuple[int, ...], output_shape: tuple[int, ...]
+) -> int:
     """MACs per image by the lecture's formula, bias additions not counted (see the module docstring)."""
     if not output_shape:
         return 0

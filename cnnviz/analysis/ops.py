@@ -74,7 +74,9 @@ def conv_output_hw(
         raise ValueError(f"conv_output_hw: padding must be a non-negative integer, got {padding!r}")
     out = ((h + 2 * padding - kh) // stride + 1, (w + 2 * padding - kw) // stride + 1)
     if min(h + 2 * padding - kh, w + 2 * padding - kw) < 0:
-        raise ValueError(f"conv_output_hw: a {kh}x{kw} kernel does not fit a {h}x{w} input with padding {padding}")
+        raise ValueError(
+            f"conv_output_hw: a {kh}x{kw} kernel does not fit a {h}x{w} input with padding {padding}"
+        )
     return out
 
 
@@ -163,7 +165,11 @@ def conv_cost(
 
 
 def grouped_conv_cost(
-    in_hw: int | tuple[int, int], in_channels: int, out_channels: int, kernel: int | tuple[int, int], groups: int
+    in_hw: int | tuple[int, int],
+    in_channels: int,
+    out_channels: int,
+    kernel: int | tuple[int, int],
+    groups: int,
 ) -> ConvCost:
     """A grouped convolution ("same" padding, stride 1): params and MACs are 1/groups of the dense one."""
     return conv_cost(in_hw, in_channels, out_channels, kernel, groups=groups)
@@ -258,8 +264,12 @@ def inception_reduced_cost(
         in_channels=in_channels,
         branches=(
             BranchCost("1x1", (conv_cost(hw, in_channels, c1x1, 1),), c1x1),
-            BranchCost("3x3", (conv_cost(hw, in_channels, reduce3x3, 1), conv_cost(hw, reduce3x3, c3x3, 3)), c3x3),
-            BranchCost("5x5", (conv_cost(hw, in_channels, reduce5x5, 1), conv_cost(hw, reduce5x5, c5x5, 5)), c5x5),
+            BranchCost(
+                "3x3", (conv_cost(hw, in_channels, reduce3x3, 1), conv_cost(hw, reduce3x3, c3x3, 3)), c3x3
+            ),
+            BranchCost(
+                "5x5", (conv_cost(hw, in_channels, reduce5x5, 1), conv_cost(hw, reduce5x5, c5x5, 5)), c5x5
+            ),
             BranchCost("pool", (conv_cost(hw, in_channels, pool_proj, 1),), pool_proj),
         ),
     )
@@ -348,7 +358,8 @@ def basic_block_cost(
     hw = _hw("basic_block_cost", "in_hw", in_hw)
     first = conv_cost(hw, in_channels, channels, 3, stride=stride)
     second = conv_cost(first.out_hw, channels, channels, 3)
-    return BlockCost("basic", hw, in_channels, channels, (first, second), _shortcut(hw, in_channels, channels, stride))
+    shortcut = _shortcut(hw, in_channels, channels, stride)
+    return BlockCost("basic", hw, in_channels, channels, (first, second), shortcut)
 
 
 def bottleneck_block_cost(
@@ -373,6 +384,5 @@ def bottleneck_block_cost(
     reduce = conv_cost(hw, in_channels, width, 1, stride=first_stride, padding=0)
     middle = conv_cost(reduce.out_hw, width, width, 3, stride=middle_stride, groups=groups)
     expand = conv_cost(middle.out_hw, width, cout, 1)
-    return BlockCost(
-        "bottleneck", hw, in_channels, cout, (reduce, middle, expand), _shortcut(hw, in_channels, cout, stride)
-    )
+    shortcut = _shortcut(hw, in_channels, cout, stride)
+    return BlockCost("bottleneck", hw, in_channels, cout, (reduce, middle, expand), shortcut)

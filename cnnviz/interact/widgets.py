@@ -195,6 +195,36 @@ def inception_explorer(in_hw: int = 28, in_channels: int = 256, *, diagram: bool
     return _explorer(render_inception, controls, fixed)
 
 
+# --- VGG: a stack of 3x3 convolutions against one large filter ----------------------------------
+
+
+def render_stack_vs_large(C: int = 64, n: int = 3, *, diagram: bool = True) -> View:
+    """``n`` stacked 3×3 convolutions of ``C`` channels against the one filter with the same receptive
+    field (from ``ops.stack_vs_large``), and the module diagram of both."""
+    s = ops.stack_vs_large(C, 3, n)
+    k = s.k_large
+    rows = (
+        (f"{n} × 3×3 conv", s.receptive_field, s.params_stack, s.nonlinearities_stack),
+        (f"1 × {k}×{k} conv", s.receptive_field, s.params_large, s.nonlinearities_large),
+    )
+    note = f"{9 * n}C² against {k * k}C² weights: the stack needs {s.params_ratio:.2f}× the large filter's."
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import module_diagram
+
+        picture = module_diagram("stack_vs_large", n=n, channels=C)
+    numbers = {"params_stack": s.params_stack, "params_large": s.params_large, "rf": s.receptive_field}
+    header = ("layers", "receptive field", "weights", "non-linearities")
+    return View(f"{n} stacked 3×3 convolutions against one {k}×{k}, C = {C}", header, rows, numbers, note, picture)
+
+
+def stack_vs_large_explorer(*, diagram: bool = True) -> ipywidgets.VBox:
+    """Sliders for the channels C (16 to 512) and the stack depth n (1 to 5), wired to
+    :func:`render_stack_vs_large`."""
+    controls = {"C": _slider("C", 64, 16, 512, 16, "channels C"), "n": _slider("n", 3, 1, 5, 1, "stack depth n")}
+    return _explorer(render_stack_vs_large, controls, {"diagram": diagram})
+
+
 # --- ResNeXt: cardinality -------------------------------------------------------------------------
 
 

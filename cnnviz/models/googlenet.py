@@ -140,6 +140,10 @@ class InceptionModule(nn.Module):
         return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], dim=1)
 
 
+# The auxiliary losses are added to the total loss with this discount weight during training (Section 5).
+AUX_LOSS_WEIGHT = 0.3
+
+
 class AuxClassifier(nn.Module):
     """Section 5's auxiliary head: avg pool 5×5/3, 1×1 conv 128, FC 1024, dropout 0.7, linear."""
 

@@ -310,21 +310,12 @@ class _Tracer(fx.Tracer):
 
 @contextlib.contextmanager
 def _traceable(model: nn.Module) -> Iterator[None]:
-    """Eval mode for tracing (restored afterwards); skips the zoo's input check, which cannot see a Proxy.
-
-    ``ConvNet.check_input`` tests ``isinstance(x, torch.Tensor)``, false for a torch.fx Proxy. An
-    instance attribute shadows the method while tracing and is deleted afterwards (nothing else changes).
-    """
+    """Eval mode while tracing (the zoo's models are fx-traceable in eval mode); modes restored after."""
     modes = {m: m.training for m in model.modules()}
-    shadow = hasattr(model, "check_input") and "check_input" not in vars(model)
     model.eval()
-    if shadow:
-        object.__setattr__(model, "check_input", lambda x: None)
     try:
         yield
     finally:
-        if shadow:
-            object.__delattr__(model, "check_input")
         for m, training in modes.items():
             m.training = training
 
@@ -734,6 +725,10 @@ def _build(
         clusters = _clusters(anchor, inclusive, plan.labels) if level != "network" or anchor else ()
         nodes.append(DiagramNode(name, kind, detail, shape, params, macs, member_names, clusters, rf))
 
+    note = plan.note
+    if max_nodes is not None and len(edges) > 2 * max_nodes:
+        edges = _running_concat(edges, nodes)
+        note = "; ".join(x for x in (note, "concatenations drawn as a running concatenation") if x)
     result_edges = _mark_skips([DiagramEdge(s, d) for s, d in edges], nodes)
     fold = level != "layer" if fold_activations is None else fold_activations
     if fold:
@@ -750,7 +745,7 @@ def _build(
             cluster_labels={c: plan.labels.get(c, c) for c in sorted(used)},
             total_params=table.total_params,
             total_macs=table.total_macs,
-            note=plan.note,
+            note=note,
         ),
         first_rows,
         table,
@@ -846,6 +841,34 @@ def _common_path(paths: Sequence[str]) -> str:
             break
         common.append(parts[0])
     return ".".join(common)
+
+
+def _running_concat(edges: list[tuple[str, str]], nodes: list[DiagramNode]) -> list[tuple[str, str]]:
+    """Draw dense connectivity with O(L) edges instead of O(L²): a concatenation whose inputs begin with
+    exactly the inputs of an earlier concatenation takes that concatenation as input instead (the same
+    tensor: ``cat(x0..xi) = cat(cat(x0..xi-1), xi)``)."""
+    incoming: dict[str, list[str]] = {}
+    for src, dst in edges:
+        incoming.setdefault(dst, []).append(src)
+    earlier: dict[tuple[str, ...], str] = {}
+    replaced: dict[str, tuple[str, set[str]]] = {}  # concat -> (earlier concat, sources it stands for)
+    for node in nodes:
+        if node.kind != "merge" or not node.detail.startswith("concat"):
+            continue
+        sources = tuple(incoming.get(node.name, ()))
+        for cut in range(len(sources) - 1, 1, -1):
+            if sources[:cut] in earlier:
+                replaced[node.name] = (earlier[sources[:cut]], set(sources[:cut]))
+                break
+        earlier[sources] = node.name
+    out: list[tuple[str, str]] = []
+    for src, dst in edges:
+        if dst in replaced and src in replaced[dst][1]:
+            if (replaced[dst][0], dst) not in out:
+                out.append((replaced[dst][0], dst))
+            continue
+        out.append((src, dst))
+    return out
 
 
 def _mark_skips(edges: list[DiagramEdge], nodes: list[DiagramNode]) -> list[DiagramEdge]:

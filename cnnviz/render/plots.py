@@ -18,14 +18,14 @@ from matplotlib.patches import Circle, Rectangle
 from cnnviz.analysis.erf import ERFResult, map_moments
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
-__all__ = ["plot_erf", "plot_erf_profile"]
+__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "style_axes", "svg"]
 
 RF_COLOUR = OKABE_ITO["orange"]  # the theoretical receptive field
 SD_COLOUR = OKABE_ITO["vermillion"]  # the 1-sd circle of the Gaussian fit
 R95_COLOUR = OKABE_ITO["sky_blue"]
 
 
-def _grey(ax: Axes) -> None:
+def style_axes(ax: Axes) -> None:
     """Mid-grey text, ticks and spines on a transparent background."""
     ax.set_facecolor("none")
     ax.tick_params(colors=MUTED, labelcolor=MUTED)
@@ -36,7 +36,19 @@ def _grey(ax: Axes) -> None:
     ax.title.set_color(MUTED)
 
 
-def _new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
+def svg(fig: Figure):
+    """``fig`` as an inline SVG for a notebook: object-API figures have no notebook display of their own
+    (that belongs to pyplot's inline backend, which cnnviz does not touch)."""
+    import io
+
+    from IPython.display import SVG
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", transparent=True)
+    return SVG(buffer.getvalue())
+
+
+def new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
     fig = Figure(figsize=size, layout="constrained")
     fig.patch.set_alpha(0.0)
     return fig, fig.add_subplot()
@@ -48,7 +60,7 @@ def plot_erf(result: ERFResult, ax: Axes | None = None) -> Figure:
     With ``ax`` the plot goes into that axes (and its figure is returned); otherwise a new figure.
     """
     if ax is None:
-        fig, ax = _new_figure((5.2, 4.3))
+        fig, ax = new_figure((5.2, 4.3))
     else:
         fig = ax.get_figure()  # type: ignore[assignment]
     grad_map = np.asarray(result.grad_map)
@@ -89,7 +101,7 @@ def plot_erf(result: ERFResult, ax: Axes | None = None) -> Figure:
     colorbar.set_label("|∂y/∂x|, normalised", color=MUTED)
     colorbar.ax.tick_params(colors=MUTED, labelcolor=MUTED)
     colorbar.outline.set_edgecolor(MUTED)  # type: ignore[operator]
-    _grey(ax)
+    style_axes(ax)
     return fig
 
 
@@ -103,7 +115,7 @@ def plot_erf_profile(results: Sequence[ERFResult], ax: Axes | None = None) -> Fi
     if not results:
         raise ValueError("plot_erf_profile: results is empty; pass ERFResults of successive layers")
     if ax is None:
-        fig, ax = _new_figure((max(4.5, 0.6 * len(results) + 2.5), 3.6))
+        fig, ax = new_figure((max(4.5, 0.6 * len(results) + 2.5), 3.6))
     else:
         fig = ax.get_figure()  # type: ignore[assignment]
     depth = np.arange(1, len(results) + 1)
@@ -122,5 +134,5 @@ def plot_erf_profile(results: Sequence[ERFResult], ax: Axes | None = None) -> Fi
     legend.get_frame().set_facecolor("none")
     legend.get_frame().set_edgecolor(MUTED)
     ax.grid(True, color=MUTED, alpha=0.25)
-    _grey(ax)
+    style_axes(ax)
     return fig

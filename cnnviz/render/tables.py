@@ -160,7 +160,9 @@ def lecture_table(ledger: Ledger, style: str = "vgg") -> str:
 def _lecture_vgg(ledger: Ledger) -> str:
     c, h, w = ledger.input_size
     inputs = c * h * w
-    cells = [[f"INPUT: [{h}x{w}x{c}]", f"memory: {_memory((c, h, w), inputs)}", "params: 0  (not counting biases)"]]
+    cells = [
+        [f"INPUT: [{h}x{w}x{c}]", f"memory: {_memory((c, h, w), inputs)}", "params: 0  (not counting biases)"]
+    ]
     total = inputs
     bytes_per = 4
     previous: tuple[int, ...] = (c, h, w)
@@ -203,7 +205,9 @@ def _lecture_alexnet(ledger: Ledger) -> str:
             counts["conv"] += 1
             kh, kw = row.kernel or (1, 1)
             stride, pad = _pair(row.stride), _pair(row.padding)
-            text = f"CONV{counts['conv']}: {row.output_shape[0]} {kh}x{kw} filters at stride {stride}, pad {pad}"
+            text = (
+                f"CONV{counts['conv']}: {row.output_shape[0]} {kh}x{kw} filters at stride {stride}, pad {pad}"
+            )
             if row.groups and row.groups > 1:
                 text += f", {row.groups} groups"
         elif row.type in _POOL:
@@ -272,11 +276,13 @@ def text_table(ledger: Ledger, depth: int | None = None) -> str:
     numeric = {4, 5, 6}
 
     def line(r: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        pairs = enumerate(zip(r, widths, strict=True))
+        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in pairs)
 
     rule = "-" * len(line(cells[0]))
-    lines = [f"{ledger.model}, input {_chw(ledger.input_size)} (C x H x W), per image; MACs exclude bias adds"]
-    lines += [line(cells[0]).rstrip(), rule, *(line(r).rstrip() for r in body), rule, line(cells[-1]).rstrip()]
+    title = f"{ledger.model}, input {_chw(ledger.input_size)} (C x H x W), per image; MACs exclude bias adds"
+    lines = [title, line(cells[0]).rstrip(), rule, *(line(r).rstrip() for r in body), rule]
+    lines.append(line(cells[-1]).rstrip())
     return "\n".join(lines) + "\n"
 
 
@@ -298,7 +304,8 @@ def markdown_table(ledger: Ledger, depth: int | None = None) -> str:
 
 
 _CSV_FIELDS = (
-    "name", "type", "depth", "is_leaf", "kernel", "stride", "padding", "groups", "input_shape", "output_shape",
+    "name", "type", "depth", "is_leaf", "kernel", "stride", "padding", "groups",
+    "input_shape", "output_shape",
     "activations", "activation_bytes", "weights", "biases", "params", "macs",
 )
 

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 
 from cnnviz import models
 from cnnviz.analysis.depth import weight_layer_depth
+from cnnviz.render.plots import new_figure, style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
 __all__ = [
@@ -112,24 +113,12 @@ def percent(fraction: float) -> str:
     return f"{100 * fraction:.2f}".rstrip("0").rstrip(".") + "%"
 
 
-def _grey(ax: Axes) -> None:
-    ax.set_facecolor("none")
-    ax.tick_params(colors=MUTED, labelcolor=MUTED)
-    for spine in ax.spines.values():
-        spine.set_color(MUTED)
-    ax.xaxis.label.set_color(MUTED)
-    ax.yaxis.label.set_color(MUTED)
-    ax.title.set_color(MUTED)
-
-
 def plot_timeline(timeline: Timeline, ax: Axes | None = None) -> Figure:
     """Bars of top-5 error per entry, each labelled with its error and depth; a dashed line for humans."""
     if not timeline.entries:
         raise ValueError("plot_timeline: the timeline has no entries")
     if ax is None:
-        fig = Figure(figsize=(7.0, 3.9), layout="constrained")
-        fig.patch.set_alpha(0.0)
-        ax = fig.add_subplot()
+        fig, ax = new_figure((7.0, 3.9))
     else:
         fig = ax.get_figure()  # type: ignore[assignment]
     xs = list(range(len(timeline.entries)))
@@ -153,7 +142,7 @@ def plot_timeline(timeline: Timeline, ax: Axes | None = None) -> Figure:
     legend = ax.legend(loc="upper right", fontsize=8, framealpha=0.6, labelcolor=MUTED)
     legend.get_frame().set_facecolor("none")
     legend.get_frame().set_edgecolor(MUTED)
-    _grey(ax)
+    style_axes(ax)
     return fig
 
 
@@ -209,3 +198,32 @@ def chapter_map(chapters: Sequence[tuple[str, str]] = BOOK_CHAPTERS) -> tuple[Ch
             )
         )  # fmt: skip
     return tuple(rows)
+
+
+def _first_author(authors: str) -> str:
+    """"Alex Krizhevsky, Ilya Sutskever, ..." -> "Krizhevsky et al."."""
+    names = [a.strip() for a in authors.replace(" and ", ", ").split(",") if a.strip()]
+    surname = names[0].split()[-1] if names else authors
+    return surname + (" et al." if len(names) > 1 else "")
+
+
+def chapter_map_html(rows: Sequence[ChapterRow]) -> str:
+    """The intro's map of the book as an HTML table (one row per chapter)."""
+    import html
+
+    body = []
+    for row in rows:
+        others = [v for v in row.variants if v != row.model]
+        error = (
+            f"{percent(row.reported_error)} <small>({html.escape(row.error_metric or '')})</small>"
+            if row.reported_error is not None else "—"
+        )  # fmt: skip
+        body.append(
+            f"<tr><td><b>{row.chapter}</b></td><td>{row.year}</td><td><i>{html.escape(row.paper)}</i> "
+            f"<small>({html.escape(_first_author(row.authors))})</small></td><td><code>{row.model}</code>"
+            + (f"<br><small>also: {', '.join(others)}</small>" if others else "")
+            + f"</td><td style='text-align:right'>{row.depth}</td>"
+            f"<td style='text-align:right'>{row.params:,}</td><td>{error}</td></tr>"
+        )
+    head = "".join(f"<th>{h}</th>" for h in ("Chapter", "Year", "Paper", "Network", "Depth", "Parameters", "Reported error"))
+    return f"<table class='cnnviz-map'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -52,7 +52,8 @@ def test_conv_cost_expression_and_same_padding() -> None:
 def test_conv_cost_matches_ledger(cin_g, cout_g, groups, k, stride, pad, hw, bias) -> None:
     cin, cout = cin_g * groups, cout_g * groups
     cost = conv_cost(hw, cin, cout, k, stride=stride, padding=pad, groups=groups, bias=bias)
-    (row,) = _conv_rows(nn.Sequential(nn.Conv2d(cin, cout, k, stride, pad, groups=groups, bias=bias)), (cin, hw, hw))
+    conv = nn.Conv2d(cin, cout, k, stride, pad, groups=groups, bias=bias)
+    (row,) = _conv_rows(nn.Sequential(conv), (cin, hw, hw))
     assert row.output_shape == (cout, *cost.out_hw)
     assert (row.weights, row.biases, row.macs) == (cost.weights, cost.biases, cost.macs)
 
@@ -63,7 +64,8 @@ def test_grouped_conv() -> None:
     assert grouped.weights * 32 == dense.weights == 147_456
     assert grouped.macs * 32 == dense.macs
     assert grouped.expression == "14x14x128x3x3x128/32"
-    (row,) = _conv_rows(nn.Sequential(nn.Conv2d(128, 128, 3, padding=1, groups=32, bias=False)), (128, 14, 14))
+    conv = nn.Conv2d(128, 128, 3, padding=1, groups=32, bias=False)
+    (row,) = _conv_rows(nn.Sequential(conv), (128, 14, 14))
     assert (row.weights, row.macs, row.groups) == (grouped.weights, grouped.macs, 32)
 
 
@@ -101,8 +103,8 @@ class InceptionReduced(nn.Module):
     def __init__(self, cin: int, c1: int, c3: int, c5: int, r3: int, r5: int, pp: int) -> None:
         super().__init__()
         self.b1 = nn.Conv2d(cin, c1, 1, bias=False)
-        self.b3 = nn.Sequential(nn.Conv2d(cin, r3, 1, bias=False), nn.Conv2d(r3, c3, 3, padding=1, bias=False))
-        self.b5 = nn.Sequential(nn.Conv2d(cin, r5, 1, bias=False), nn.Conv2d(r5, c5, 5, padding=2, bias=False))
+        self.b3 = nn.Sequential(nn.Conv2d(cin, r3, 1, bias=False), nn.Conv2d(r3, c3, 3, 1, 1, bias=False))
+        self.b5 = nn.Sequential(nn.Conv2d(cin, r5, 1, bias=False), nn.Conv2d(r5, c5, 5, 1, 2, bias=False))
         self.pool = nn.Sequential(nn.MaxPool2d(3, stride=1, padding=1), nn.Conv2d(cin, pp, 1, bias=False))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -188,7 +190,8 @@ def _basic(cin: int, c: int, stride: int) -> nn.Module:
             super().__init__()
             self.conv1 = nn.Conv2d(cin, c, 3, stride, 1, bias=False)
             self.conv2 = nn.Conv2d(c, c, 3, 1, 1, bias=False)
-            self.proj = nn.Conv2d(cin, c, 1, stride, bias=False) if (cin != c or stride != 1) else nn.Identity()
+            changes = cin != c or stride != 1
+            self.proj = nn.Conv2d(cin, c, 1, stride, bias=False) if changes else nn.Identity()
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.conv2(torch.relu(self.conv1(x))) + self.proj(x)
@@ -205,7 +208,8 @@ def _bottleneck(cin: int, width: int, cout: int, stride: int, groups: int, strid
             self.conv1 = nn.Conv2d(cin, width, 1, s1, bias=False)
             self.conv2 = nn.Conv2d(width, width, 3, s3, 1, groups=groups, bias=False)
             self.conv3 = nn.Conv2d(width, cout, 1, bias=False)
-            self.proj = nn.Conv2d(cin, cout, 1, stride, bias=False) if (cin != cout or stride != 1) else nn.Identity()
+            changes = cin != cout or stride != 1
+            self.proj = nn.Conv2d(cin, cout, 1, stride, bias=False) if changes else nn.Identity()
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.conv3(self.conv2(self.conv1(x))) + self.proj(x)
@@ -224,7 +228,9 @@ def test_basic_block_matches_ledger(cin: int, c: int, stride: int) -> None:
     "cin, width, stride, groups, stride_on_1x1",
     [(64, 16, 1, 1, False), (32, 16, 2, 1, False), (32, 16, 2, 1, True), (64, 32, 2, 8, False)],
 )
-def test_bottleneck_matches_ledger(cin: int, width: int, stride: int, groups: int, stride_on_1x1: bool) -> None:
+def test_bottleneck_matches_ledger(
+    cin: int, width: int, stride: int, groups: int, stride_on_1x1: bool
+) -> None:
     cost = bottleneck_block_cost(12, cin, width, stride, groups=groups, stride_on_1x1=stride_on_1x1)
     led = ledger(_bottleneck(cin, width, 4 * width, stride, groups, stride_on_1x1), (cin, 12, 12))
     assert (led.total_params, led.total_macs) == (cost.params, cost.macs)

@@ -36,6 +36,6 @@ def golden(request: pytest.FixtureRequest):
             return
         assert path.exists(), f"missing golden file {path}; run `pytest tests/render --regen-golden`"
         expected = path.read_text(encoding="utf-8")
-        assert text == expected, f"{filename} differs from its golden file; if intended, run with --regen-golden"
+        assert text == expected, f"{filename} differs from its golden file; if intended, use --regen-golden"
 
     return check

@@ -424,3 +424,12 @@ def test_theme_fills_are_legible_with_dark_text():
     for kind, colour in theme.FILL.items():
         assert theme.contrast_ratio(colour, theme.TEXT) >= 4.5, kind
     assert theme.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+
+
+def test_drawing_leaves_no_trace_on_the_model():
+    net = TinyNet().train()
+    net.stage[1].eval()
+    before = {k: v.clone() for k, v in net.state_dict().items()}
+    network_graph(net, "block", SIZE)
+    assert net.training and not net.stage[1].training and net.stage[0].training
+    assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # BN running stats untouched

@@ -113,7 +113,8 @@ def test_text_table_columns_align(small: Ledger) -> None:
     assert len(body) == len(small.leaves())
     ends = {len(line) for line in body}  # the MACs column is right-aligned: every row ends at one column
     assert ends == {len(rule)}
-    assert lines[-1].split()[-3:] == [f"{small.total_activations:,}", f"{small.total_params:,}", f"{small.total_macs:,}"]
+    totals = [f"{small.total_activations:,}", f"{small.total_params:,}", f"{small.total_macs:,}"]
+    assert lines[-1].split()[-3:] == totals
 
 
 def test_collapsed_view_shows_subtotals(small: Ledger) -> None:
@@ -128,8 +129,11 @@ def test_json_matches_cli_schema(small: Ledger) -> None:
     data = json.loads(tables.json_table(small))
     assert set(data) == {"model", "input", "rows", "total"}
     assert data["input"] == [3, 23, 23]
-    assert set(data["rows"][0]) == {"name", "type", "output_shape", "activations", "weights", "biases", "params", "macs"}
-    assert data["total"] == {"params": small.total_params, "macs": small.total_macs, "activations": small.total_activations}
+    keys = {"name", "type", "output_shape", "activations", "weights", "biases", "params", "macs"}
+    assert set(data["rows"][0]) == keys
+    assert data["total"] == {
+        "params": small.total_params, "macs": small.total_macs, "activations": small.total_activations,
+    }
     assert sum(r["params"] for r in data["rows"]) == small.total_params
     assert data["rows"][0] == {
         "name": "conv1", "type": "Conv2d", "output_shape": [8, 10, 10], "activations": 800,

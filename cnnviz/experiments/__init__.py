@@ -1,0 +1,27 @@
+"""Experiments the book reproduces, offline: data (synthetic or local CIFAR-10), training, run logs.
+
+The degradation experiment (He et al. 2016, Fig. 1 and Fig. 6): plain 20/32/44/56-layer CIFAR networks
+train worse the deeper they are; their residual twins do not. Regenerate the logs with
+``python -m cnnviz.experiments degradation --preset quick|paper`` (see ``cnnviz.experiments.__main__``).
+"""
+
+from cnnviz.experiments.data import ImageDataset, augment, load_cifar10, normalize, synthetic_shapes
+from cnnviz.experiments.logs import FinalError, RunLog, load_log, load_logs, save_log, summarize
+from cnnviz.experiments.train import PRESETS, TrainConfig, train
+
+__all__ = [
+    "PRESETS",
+    "FinalError",
+    "ImageDataset",
+    "RunLog",
+    "TrainConfig",
+    "augment",
+    "load_cifar10",
+    "load_log",
+    "load_logs",
+    "normalize",
+    "save_log",
+    "summarize",
+    "synthetic_shapes",
+    "train",
+]

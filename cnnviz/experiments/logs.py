@@ -1,0 +1,168 @@
+"""Run logs of the degradation experiment: one JSON file per network (``book/data/degradation/plain56.json``).
+
+    {
+      "model": "plain56",
+      "iterations": [500, 1000, ...],          # the log points
+      "train_error": [0.62, 0.48, ...],        # fraction wrong on the training batches since the last point
+      "test_error": [0.58, 0.45, ...],         # fraction wrong on the whole test set at that iteration
+      "train_loss": [1.71, 1.32, ...],         # optional: mean cross-entropy over the same batches
+      "meta": {"command": ..., "git_commit": ..., "hardware": ..., "wall_time_s": ..., "seed": ...,
+               "dataset": ..., "preset": ..., "images_per_second": ..., ...}
+    }
+
+Errors are fractions in [0, 1], iterations strictly increasing. ``meta`` may hold more keys (the training
+configuration, torch version, device); those listed above are required.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "REQUIRED_META", "FinalError", "RunLog", "load_log", "load_logs", "save_log", "summarize", "validate",
+]
+
+REQUIRED_META = (
+    "command", "git_commit", "hardware", "wall_time_s", "seed", "dataset", "preset", "images_per_second",
+)
+_SERIES = ("iterations", "train_error", "test_error")
+
+
+@dataclass(frozen=True)
+class RunLog:
+    """One network's training curve and how it was made."""
+
+    model: str
+    iterations: tuple[int, ...]
+    train_error: tuple[float, ...]
+    test_error: tuple[float, ...]
+    meta: dict[str, Any] = field(default_factory=dict)
+    train_loss: tuple[float, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "model": self.model,
+            "iterations": list(self.iterations),
+            "train_error": list(self.train_error),
+            "test_error": list(self.test_error),
+        }
+        if self.train_loss is not None:
+            data["train_loss"] = list(self.train_loss)
+        data["meta"] = self.meta
+        return data
+
+
+@dataclass(frozen=True)
+class FinalError:
+    """The last logged errors of one network: a row of the chapter's table."""
+
+    model: str
+    iterations: int
+    train_error: float
+    test_error: float
+
+
+def validate(data: object, source: str = "run log") -> RunLog:
+    """Check a decoded JSON object against the format above; ValueError naming the key and the problem."""
+    if not isinstance(data, dict):
+        raise ValueError(f"{source}: expected a JSON object, got {type(data).__name__}")
+    missing = [key for key in ("model", *_SERIES, "meta") if key not in data]
+    if missing:
+        raise ValueError(f"{source}: missing key(s) {', '.join(missing)}; required: model, "
+                         f"{', '.join(_SERIES)}, meta")
+    model = data["model"]
+    if not isinstance(model, str) or not model:
+        raise ValueError(f"{source}: 'model' must be a non-empty string, got {model!r}")
+    series = (*_SERIES, "train_loss") if "train_loss" in data else _SERIES
+    for key in series:
+        if not isinstance(data[key], list):
+            raise ValueError(f"{source}: {key!r} must be a list, got {type(data[key]).__name__}")
+    lengths = {key: len(data[key]) for key in series}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"{source}: the lists must have equal lengths, got {lengths}")
+    iterations = data["iterations"]
+    for i, it in enumerate(iterations):
+        if isinstance(it, bool) or not isinstance(it, int) or it < 0:
+            raise ValueError(f"{source}: iterations[{i}] must be a non-negative integer, got {it!r}")
+        if i and it <= iterations[i - 1]:
+            raise ValueError(
+                f"{source}: iterations must increase strictly, got {iterations[i - 1]} then {it}"
+            )
+    for key in ("train_error", "test_error"):
+        for i, value in enumerate(data[key]):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                raise ValueError(f"{source}: {key}[{i}] must be a fraction in [0, 1], got {value!r}")
+    if "train_loss" in data:
+        for i, value in enumerate(data["train_loss"]):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+                raise ValueError(f"{source}: train_loss[{i}] must be a non-negative number, got {value!r}")
+    meta = data["meta"]
+    if not isinstance(meta, dict):
+        raise ValueError(f"{source}: 'meta' must be an object, got {type(meta).__name__}")
+    missing = [key for key in REQUIRED_META if key not in meta]
+    if missing:
+        raise ValueError(f"{source}: meta lacks {', '.join(missing)}; required: {', '.join(REQUIRED_META)}")
+    return RunLog(
+        model, tuple(iterations), tuple(float(e) for e in data["train_error"]),
+        tuple(float(e) for e in data["test_error"]), dict(meta),
+        tuple(float(x) for x in data["train_loss"]) if "train_loss" in data else None,
+    )
+
+
+def save_log(log: RunLog, folder: str | Path) -> Path:
+    """Write ``folder/<model>.json`` (validated first); returns the path."""
+    data = log.to_json()
+    validate(data, f"run log of {log.model}")
+    path = Path(folder) / f"{log.model}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=1) + "\n")
+    tmp.replace(path)
+    return path
+
+
+def load_log(path: str | Path) -> RunLog:
+    """Read and validate one run log."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"run log {path} does not exist")
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from None
+    return validate(data, str(path))
+
+
+def _order(model: str) -> tuple[int, str, int]:
+    # plain before resnet, then by depth: the order of the paper's figure
+    match = re.fullmatch(r"([a-z_]+?)(\d+)", model)
+    if not match:
+        return (2, model, 0)
+    return (0 if match[1] == "plain" else 1, match[1], int(match[2]))
+
+
+def load_logs(folder: str | Path) -> dict[str, RunLog]:
+    """All ``*.json`` run logs of a folder, keyed by model, plain nets first, then by depth."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no run-log folder {folder}")
+    logs = [load_log(path) for path in sorted(folder.glob("*.json"))]
+    if not logs:
+        raise FileNotFoundError(f"{folder} holds no *.json run logs")
+    return {log.model: log for log in sorted(logs, key=lambda log: _order(log.model))}
+
+
+def summarize(logs: dict[str, RunLog] | str | Path) -> list[FinalError]:
+    """The final (last logged) train and test error per model, in the order of ``load_logs``."""
+    if not isinstance(logs, dict):
+        logs = load_logs(logs)
+    rows = []
+    for log in logs.values():
+        if not log.iterations:
+            raise ValueError(f"run log of {log.model} has no log points")
+        rows.append(FinalError(log.model, log.iterations[-1], log.train_error[-1], log.test_error[-1]))
+    return rows

@@ -1,0 +1,357 @@
+"""Training for the degradation experiment: the recipe of He et al. 2016, section 4.2, iteration by iteration.
+
+    SGD, momentum 0.9, weight decay 1e-4, mini-batch 128, learning rate 0.1, divided by 10 at 32k and 48k
+    iterations, stop at 64k; BN after every conv and He initialisation (both in the models); the paper's
+    augmentation (4-px padding, random 32x32 crop, horizontal flip) on per-channel normalised images.
+
+Every ``log_every`` iterations the log records the training error over the batches since the previous log
+point (the paper's thin curves: augmented batches, train mode) and the error on the whole test set (bold
+curves). A preset fixes the schedule: ``paper`` is the above; ``quick`` is a scaled-down version (fewer
+iterations, smaller batches and dataset, milestones at the same fractions 1/2 and 3/4) that trains all eight
+networks on two CPU cores in minutes. It exercises the code path; its curves are far from converged.
+
+Reproducible: all randomness of iteration ``i`` (which images, which crops and flips) comes from generators
+seeded with ``(seed, epoch)`` and ``(seed, i)``, and the initial weights from ``seed``; torch's global random
+state is forked and restored around a run. The same command gives the same curves on the same hardware; a
+run resumed from a checkpoint redraws exactly what an uninterrupted run draws, so on CPU its log is
+identical (tested). A checkpoint (``run_dir/checkpoint.pt``) holds the model, the optimizer (momentum
+buffers), the log so far, the counters since the last log point, the timers and the global RNG states.
+
+On a GPU (only when CUDA is available): the whole dataset lives on the GPU as uint8 and is normalised and
+augmented there, the model runs channels_last under bf16 autocast, and ``compile=True`` wraps it in
+``torch.compile``. Several networks can train at once, one process each (see ``cnnviz.experiments``' CLI,
+``--jobs``): the CIFAR networks are far too small to fill a modern GPU alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import platform
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from cnnviz import models
+from cnnviz.experiments.data import ImageDataset, augment, channel_stats, normalize
+from cnnviz.experiments.logs import RunLog
+
+__all__ = ["PRESETS", "TrainConfig", "git_commit", "hardware_name", "train"]
+
+CHECKPOINT = "checkpoint.pt"
+CHECKPOINT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The schedule and optimiser of a run; defaults are the paper's (section 4.2)."""
+
+    iterations: int = 64_000
+    milestones: tuple[int, ...] = (32_000, 48_000)  # learning rate / 10 at each
+    lr: float = 0.1
+    momentum: float = 0.9
+    weight_decay: float = 1e-4
+    batch_size: int = 128
+    log_every: int = 400
+    checkpoint_every: int = 2_000
+    n_train: int | None = None  # None: the whole training set
+    n_test: int | None = None
+    seed: int = 0
+    eval_batch_size: int = 1_000
+
+    def __post_init__(self) -> None:
+        for name in ("iterations", "batch_size", "log_every", "checkpoint_every", "eval_batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ValueError(f"TrainConfig: {name} must be a positive integer, got {value!r}")
+        if list(self.milestones) != sorted(set(self.milestones)) or any(
+            not 0 < m < self.iterations for m in self.milestones
+        ):
+            raise ValueError(
+                f"TrainConfig: milestones must increase strictly within (0, iterations={self.iterations}), "
+                f"got {self.milestones}"
+            )
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
+            raise ValueError(f"TrainConfig: seed must be an integer in [0, 2**31), got {self.seed!r}")
+
+    def lr_at(self, iteration: int) -> float:
+        """The learning rate of step ``iteration`` (0-based): lr / 10 per milestone passed."""
+        return self.lr * 0.1 ** sum(iteration >= m for m in self.milestones)
+
+
+PRESETS: dict[str, TrainConfig] = {
+    "paper": TrainConfig(),
+    # 1/800 of the images the paper's schedule shows a network (200 iterations x 32 vs 64k x 128), milestones
+    # at 1/2 and 3/4 as in the paper (32k/64k, 48k/64k), 5,000 training and 500 test images.
+    "quick": TrainConfig(
+        iterations=200, milestones=(100, 150), batch_size=32, log_every=40, checkpoint_every=100,
+        n_train=5_000, n_test=500, eval_batch_size=250,
+    ),
+}
+
+
+# --- machine facts for the log's meta -----------------------------------------------------------
+
+
+def git_commit() -> str | None:
+    """``git rev-parse HEAD`` of the checkout holding cnnviz, or None where git or the repo is missing."""
+    try:
+        result = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).resolve().parent, capture_output=True,
+            text=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None if result.returncode == 0 else None
+
+
+def hardware_name(device: torch.device | str) -> str:
+    """The GPU's name on CUDA, else the CPU's model name and torch's thread count."""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    name = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                name = line.split(":", 1)[1].strip()
+                break
+    return f"{name} ({torch.get_num_threads()} threads)"
+
+
+# --- the training loop --------------------------------------------------------------------------
+
+
+def _generator(seed: int, stream: int, index: int) -> torch.Generator:
+    # One independent generator per (seed, stream, index): stream 0 shuffles epochs, stream 1 augments.
+    return torch.Generator().manual_seed((seed << 33) + (stream << 32) + index)
+
+
+class _Batches:
+    """The training batch of step ``i``: epoch ``i // steps_per_epoch`` is a fresh shuffle (last partial
+    batch dropped), then the paper's augmentation; a pure function of (seed, i)."""
+
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, config: TrainConfig, mean, std) -> None:
+        self.x, self.y, self.config, self.mean, self.std = x, y, config, mean, std
+        self.steps_per_epoch = len(y) // config.batch_size
+        if self.steps_per_epoch == 0:
+            raise ValueError(
+                f"train: batch_size={config.batch_size} exceeds the {len(y)} training images"
+            )
+        self._epoch, self._perm = -1, torch.empty(0)
+
+    def __call__(self, step: int) -> tuple[torch.Tensor, torch.Tensor]:
+        epoch, j = divmod(step, self.steps_per_epoch)
+        if epoch != self._epoch:
+            perm = torch.randperm(len(self.y), generator=_generator(self.config.seed, 0, epoch))
+            self._epoch, self._perm = epoch, perm.to(self.x.device)
+        b = self.config.batch_size
+        index = self._perm[j * b : (j + 1) * b]
+        x = normalize(self.x[index], self.mean, self.std)  # (B, 3, 32, 32) float32
+        x = augment(x, _generator(self.config.seed, 1, step))
+        return x, self.y[index]
+
+
+@contextlib.contextmanager
+def _forked_rng(device: torch.device) -> Iterator[None]:
+    devices = [device] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        yield
+
+
+def _autocast(device: torch.device):
+    if device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def _to_device(x: torch.Tensor, device: torch.device) -> torch.Tensor:
+    x = x.to(device, non_blocking=True)
+    return x.contiguous(memory_format=torch.channels_last) if device.type == "cuda" else x
+
+
+@torch.no_grad()
+def _test_error(forward: Callable, x: torch.Tensor, y: torch.Tensor, mean, std, batch: int, device) -> float:
+    wrong = torch.zeros((), dtype=torch.int64, device=device)
+    for start in range(0, len(y), batch):
+        images = _to_device(normalize(x[start : start + batch], mean, std), device)
+        with _autocast(device):
+            logits = forward(images)  # (B, 10)
+        wrong += (logits.argmax(1) != y[start : start + batch]).sum()
+    return wrong.item() / len(y)
+
+
+def _resolve_device(device: str | torch.device) -> torch.device:
+    device = torch.device(device)
+    if device.type not in ("cpu", "cuda"):
+        raise ValueError(f"train: device must be 'cpu' or 'cuda', got {str(device)!r}")
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError("train: device='cuda' but torch.cuda.is_available() is False; use device='cpu'")
+    return device
+
+
+def train(
+    model_name: str,
+    dataset: ImageDataset,
+    config: TrainConfig,
+    *,
+    run_dir: str | Path | None = None,
+    device: str | torch.device = "cpu",
+    compile: bool = False,
+    progress: bool = True,
+    stop_at: int | None = None,
+    meta: dict[str, Any] | None = None,
+) -> RunLog:
+    """Train the registered ``model_name`` on ``dataset`` with ``config``; returns its log.
+
+    ``run_dir``: where the checkpoint goes (every ``checkpoint_every`` iterations and at the end); a run
+    finding a checkpoint there resumes from it. ``stop_at``: stop after that many iterations, checkpoint
+    and return the partial log (what an interruption leaves; used to test resuming). ``meta`` is merged
+    into the log's ``meta`` (the caller adds command, preset, dataset).
+    """
+    device = _resolve_device(device)
+    info = models.info(model_name)  # ValueError for an unknown name
+    if tuple(info.input_size) != (3, 32, 32):
+        cifar = ", ".join(n for n in models.names() if tuple(models.info(n).input_size) == (3, 32, 32))
+        raise ValueError(f"train: {model_name} is not a 32x32 (CIFAR) network; valid models: {cifar}")
+    if stop_at is not None and not 0 < stop_at <= config.iterations:
+        raise ValueError(f"train: stop_at must be in [1, iterations={config.iterations}], got {stop_at!r}")
+    data = dataset.subset(config.n_train, config.n_test)
+    mean, std = channel_stats(data.x_train)
+    x_train, y_train = data.x_train.to(device), data.y_train.to(device)
+    x_test, y_test = data.x_test.to(device), data.y_test.to(device)
+    batches = _Batches(x_train, y_train, config, mean, std)
+    checkpoint_path = Path(run_dir) / CHECKPOINT if run_dir is not None else None
+
+    with _forked_rng(device):
+        torch.manual_seed(config.seed)
+        model: nn.Module = models.get(info.name)  # He init draws from the (forked) global generator
+        model.to(device)
+        if device.type == "cuda":
+            model.to(memory_format=torch.channels_last)
+        optimizer = torch.optim.SGD(
+            model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+        )
+        log: dict[str, list] = {"iterations": [], "train_error": [], "test_error": [], "train_loss": []}
+        start, wall, train_time = 0, 0.0, 0.0
+        wrong = torch.zeros((), dtype=torch.int64, device=device)  # since the last log point
+        loss_sum = torch.zeros((), dtype=torch.float64, device=device)
+        seen = 0
+        if checkpoint_path is not None and checkpoint_path.is_file():
+            state = torch.load(checkpoint_path, map_location=device, weights_only=True)
+            expected = {"model": info.name, "config": dataclasses.asdict(config), "dataset": data.name}
+            found = {key: state.get(key) for key in expected}
+            if state.get("version") != CHECKPOINT_VERSION or _listify(found) != _listify(expected):
+                raise ValueError(
+                    f"train: {checkpoint_path} belongs to another run ({found}), not to {expected}; "
+                    "use another run folder or delete it"
+                )
+            model.load_state_dict(state["model_state"])
+            optimizer.load_state_dict(state["optimizer_state"])
+            log = {key: list(values) for key, values in state["log"].items()}
+            start, wall, train_time = state["iteration"], state["wall_time_s"], state["train_time_s"]
+            wrong.fill_(state["wrong"])
+            loss_sum.fill_(state["loss_sum"])
+            seen = state["seen"]
+            torch.set_rng_state(state["rng_cpu"])
+            if device.type == "cuda" and state.get("rng_cuda") is not None:
+                torch.cuda.set_rng_state(state["rng_cuda"], device)
+
+        def save_checkpoint(iteration: int) -> None:
+            if checkpoint_path is None:
+                return
+            checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+            state = {
+                "version": CHECKPOINT_VERSION, "model": info.name, "config": dataclasses.asdict(config),
+                "dataset": data.name, "iteration": iteration, "model_state": model.state_dict(),
+                "optimizer_state": optimizer.state_dict(), "log": log, "wall_time_s": wall,
+                "train_time_s": train_time, "wrong": int(wrong.item()), "loss_sum": float(loss_sum.item()),
+                "seen": seen, "rng_cpu": torch.get_rng_state(),
+                "rng_cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
+            }
+            tmp = checkpoint_path.with_suffix(".tmp")
+            torch.save(state, tmp)
+            os.replace(tmp, checkpoint_path)  # atomic: an interruption never leaves half a checkpoint
+
+        forward = torch.compile(model) if compile else model
+        model.train()
+        end = config.iterations if stop_at is None else stop_at
+        bar = tqdm(total=config.iterations, initial=start, desc=info.name, disable=not progress, unit="it")
+        tick = time.perf_counter()
+        for step in range(start, end):
+            for group in optimizer.param_groups:
+                group["lr"] = config.lr_at(step)
+            x, y = batches(step)
+            x = _to_device(x, device)
+            with _autocast(device):
+                logits = forward(x)  # (B, 10)
+                loss = F.cross_entropy(logits, y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            wrong += (logits.argmax(1) != y).sum()  # stays on the device: no sync per step
+            loss_sum += loss.detach().double() * len(y)
+            seen += len(y)
+            iteration = step + 1
+            bar.update(1)
+            is_log = iteration % config.log_every == 0 or iteration == config.iterations
+            is_checkpoint = iteration % config.checkpoint_every == 0 or iteration == end
+            if not (is_log or is_checkpoint):
+                continue
+            if device.type == "cuda":
+                torch.cuda.synchronize(device)
+            now = time.perf_counter()
+            train_time += now - tick  # training steps only: evaluation and checkpoints are excluded
+            wall += now - tick
+            if is_log:
+                model.eval()
+                test_error = _test_error(forward, x_test, y_test, mean, std, config.eval_batch_size, device)
+                model.train()
+                log["iterations"].append(iteration)
+                log["train_error"].append(wrong.item() / seen)
+                log["train_loss"].append(loss_sum.item() / seen)
+                log["test_error"].append(test_error)
+                bar.set_postfix(train=f"{log['train_error'][-1]:.3f}", test=f"{test_error:.3f}")
+                wrong.zero_()
+                loss_sum.zero_()
+                seen = 0
+            if is_checkpoint:
+                wall += time.perf_counter() - now  # the evaluation just done, before the checkpoint stores it
+                save_checkpoint(iteration)
+                now = time.perf_counter()
+            tick = time.perf_counter()
+            wall += tick - now
+        bar.close()
+
+    images = end * config.batch_size
+    run_meta = {
+        "command": None, "git_commit": git_commit(), "hardware": hardware_name(device),
+        "wall_time_s": round(wall, 3), "seed": config.seed, "dataset": data.name, "preset": None,
+        "images_per_second": round(images / train_time, 1) if train_time > 0 else None,
+        "device": device.type, "compile": compile, "torch": torch.__version__,
+        "n_train": len(data.y_train), "n_test": len(data.y_test),
+        "config": _listify(dataclasses.asdict(config)),
+    }
+    run_meta.update(meta or {})
+    return RunLog(
+        info.name, tuple(log["iterations"]), tuple(log["train_error"]), tuple(log["test_error"]), run_meta,
+        tuple(log["train_loss"]),
+    )
+
+
+def _listify(value: Any) -> Any:
+    """Tuples to lists, recursively: a config compares equal before and after a JSON or torch round trip."""
+    if isinstance(value, dict):
+        return {key: _listify(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_listify(item) for item in value]
+    return value

@@ -1,0 +1,147 @@
+"""The VGG and GoogLeNet chapters on the built site: diagrams, figures and kernel-free sliders.
+
+(Console errors, 4xx and external requests of every page are checked by test_site.py.)
+
+Expected numbers are computed here with cnnviz, never typed: a slider moved on the static page must show
+what ``cnnviz.analysis.ops`` computes for that setting.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cnnviz.analysis import ops
+from cnnviz.analysis.claims import INCEPTION_EXAMPLE
+from tests.browser.site import SITE
+
+
+def _page(name: str) -> str:
+    path = f"book/{name}.html"
+    if not (SITE / path).is_file():
+        pytest.skip(f"{path} is not part of the build at {SITE}")
+    return path
+
+
+def _svg_titles(page) -> list[set[str]]:
+    """The <title> texts of every diagram on the page (graphviz SVGs shown as <img>)."""
+    sources = page.eval_on_selector_all(
+        "img", "imgs => imgs.map(i => i.src).filter(s => s.endsWith('.svg') && s.includes('/_images/'))"
+    )
+    titles = []
+    for src in sources:
+        response = page.request.get(src)
+        assert response.ok, f"{src}: HTTP {response.status}"
+        text = response.text().replace("&#45;&gt;", "->")
+        titles.append(set(re.findall(r"<title>([^<]*)</title>", text)))
+    return titles
+
+
+def _move(page, name: str, value: int) -> None:
+    slider = page.locator(f'input[type="range"][name="{name}"]')
+    assert slider.count() == 1, f"expected one slider named {name!r}, found {slider.count()}"
+    slider.evaluate(
+        """(el, v) => { el.value = String(v);
+                        el.dispatchEvent(new Event('input', {bubbles: true}));
+                        el.dispatchEvent(new Event('change', {bubbles: true})); }""",
+        value,
+    )
+
+
+def _wait_for_text(page, figure, text: str) -> None:
+    """Wait until the Vega figure (SVG renderer) shows ``text`` in one of its text marks."""
+    page.wait_for_function(
+        "([sel, t]) => [...document.querySelectorAll(sel + ' text')].some(e => e.textContent.includes(t))",
+        arg=[figure, text],
+        timeout=10_000,
+    )
+
+
+def _vega_texts(page, figure: str) -> list[str]:
+    return page.eval_on_selector_all(f"{figure} text", "ts => ts.map(t => t.textContent)")
+
+
+# --- VGG ---------------------------------------------------------------------------------------------
+
+
+def test_vgg_page_shows_its_diagrams_and_figures(open_page):
+    page, _problems = open_page(_page("vgg"))
+    titles = _svg_titles(page)
+    stack = next((t for t in titles if "stack_vs_large" in t), None)
+    assert stack is not None, "the stack_vs_large module diagram is missing"
+    assert {"0/0", "0/1", "0/2", "1/0"} <= stack  # three 3×3 convs in one part, one 7×7 in the other
+    diff = next((t for t in titles if "vgg16_vs_vgg19" in t), None)
+    assert diff is not None, "the VGG16/VGG19 diff diagram is missing"
+    assert {"cluster_a/", "cluster_b/", "a/input", "b/input"} <= diff
+    # the matplotlib figures (where memory/params live, ERF) are glued <img>s with alt text
+    alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
+    assert any("bar charts over VGG16" in a for a in alts), alts
+    assert any("conv5_3" in a for a in alts), alts
+    # the lecture-format table and the claims table are on the page
+    body = page.inner_text("main")
+    assert "CONV3-64: [224x224x64]" in body and "TOTAL params: 138M parameters" in body
+    assert "TOTAL memory: 24M" in body and "15,237,608" in body  # the claim and its computed value
+
+
+def test_vgg_stack_sliders_respond_without_a_kernel(open_page):
+    page, _problems = open_page(_page("vgg"))
+    figure = "div.cnnviz-vega"
+    page.wait_for_selector(f'{figure} input[type="range"][name="C"]', timeout=15_000)
+    default = ops.stack_vs_large(64, 3, 3)
+    _wait_for_text(page, figure, f"27C² = {default.params_stack:,}")
+    for C, n in ((256, 2), (512, 5), (16, 1)):
+        _move(page, "C", C)
+        _move(page, "n", n)
+        s = ops.stack_vs_large(C, 3, n)
+        _wait_for_text(page, figure, f"{9 * n}C² = {s.params_stack:,}")
+        _wait_for_text(page, figure, f"{s.k_large**2}C² = {s.params_large:,}")
+        _wait_for_text(page, figure, f"receptive field {s.receptive_field}×{s.receptive_field} for both")
+        _wait_for_text(page, figure, f"{s.params_ratio:.3f}× the parameters and {n} ReLUs")
+
+
+# --- GoogLeNet ---------------------------------------------------------------------------------------
+
+
+def test_googlenet_page_shows_its_diagrams(open_page):
+    page, _problems = open_page(_page("googlenet"))
+    titles = _svg_titles(page)
+    naive = next((t for t in titles if "inception_naive" in t), None)
+    reduced = next((t for t in titles if "inception_reduced" in t), None)
+    network = next((t for t in titles if "googlenet_network" in t), None)
+    assert naive is not None and reduced is not None and network is not None, titles
+    assert {"input", "branches.0.0", "branches.1.0", "branches.2.0", "branches.3", "cat"} <= naive
+    # the reduced module: 1×1 reductions before the 3×3 and 5×5 and after the pool
+    assert {"branches.1.0->branches.1.2", "branches.2.0->branches.2.2", "branches.3.0->branches.3.1"} <= reduced
+    modules = {f"cluster_inception{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")}
+    assert modules <= network and {"conv1", "fc"} <= network
+    body = page.inner_text("main")
+    assert "Total: 358M ops" in body and "271,351,808" in body
+
+
+def test_googlenet_inception_sliders_respond_without_a_kernel(open_page):
+    page, _problems = open_page(_page("googlenet"))
+    figure = "div.cnnviz-vega"
+    page.wait_for_selector(f'{figure} input[type="range"][name="c5x5"]', timeout=15_000)
+    hw, cin = INCEPTION_EXAMPLE["in_hw"], INCEPTION_EXAMPLE["in_channels"]
+    knobs = {"c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64}
+    naive = ops.inception_naive_cost(hw, cin, knobs["c1x1"], knobs["c3x3"], knobs["c5x5"])
+    _wait_for_text(page, figure, f"naive: {naive.macs:,} multiply-adds")
+    for name, value in (("c5x5", 128), ("reduce5x5", 32), ("c1x1", 64), ("pool_proj", 128), ("c3x3", 256),
+                        ("reduce3x3", 96)):  # fmt: skip
+        _move(page, name, value)
+        knobs[name] = value
+        naive = ops.inception_naive_cost(hw, cin, knobs["c1x1"], knobs["c3x3"], knobs["c5x5"])
+        reduced = ops.inception_reduced_cost(hw, cin, **knobs)
+        _wait_for_text(
+            page, figure,
+            f"naive: {naive.macs:,} multiply-adds, {naive.params:,} parameters, output {hw}×{hw}×{naive.output_depth}",
+        )  # fmt: skip
+        _wait_for_text(
+            page, figure,
+            f"with 1×1 reductions: {reduced.macs:,} multiply-adds, {reduced.params:,} parameters, "
+            f"output {hw}×{hw}×{reduced.output_depth}",
+        )  # fmt: skip
+        _wait_for_text(page, figure, f"need {naive.macs / reduced.macs:.2f}× fewer multiply-adds")
+    texts = _vega_texts(page, figure)
+    assert not any("854,196,224" in t for t in texts), "the readout still shows the default setting"
