@@ -135,3 +135,19 @@ def test_filter_count_explorer_rejects_models_without_knobs() -> None:
         widgets.filter_count_explorer("vgg16")
     with pytest.raises(ValueError, match=r"densenet40_12 has no knob 'width'; its knobs: growth_rate"):
         widgets.filter_count_explorer("densenet40_12", SMALL, knobs=["width"])
+
+
+def test_render_stack_vs_large_lecture_case() -> None:
+    view = widgets.render_stack_vs_large(C=64, n=3, diagram=False)
+    # three 3x3 convolutions (27 C^2) against one 7x7 (49 C^2), both seeing 7x7
+    assert view.numbers == {"params_stack": 27 * 64 * 64, "params_large": 49 * 64 * 64, "rf": 7}
+    assert view.rows[1][0] == "1 × 7×7 conv"
+
+
+def test_stack_vs_large_explorer_updates_on_slider_change() -> None:
+    box = widgets.stack_vs_large_explorer(diagram=False)
+    controls = box.explorer.controls
+    assert (controls["n"].min, controls["n"].max, controls["C"].value) == (1, 5, 64)
+    controls["n"].value = 2
+    controls["C"].value = 128
+    assert box.explorer.view.numbers == {"params_stack": 18 * 128 * 128, "params_large": 25 * 128 * 128, "rf": 5}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -32,21 +31,9 @@ HAS_DOT = shutil.which("dot") is not None
 
 
 @pytest.fixture
-def golden_dot(request: pytest.FixtureRequest):
+def golden_dot(golden):
     """``golden_dot(name, source)``: compare with tests/render/golden_dot/NAME.dot, or rewrite it."""
-    regen = bool(request.config.getoption("--regen-golden", default=False))
-    regen = regen or os.environ.get("CNNVIZ_REGEN_GOLDEN") == "1"
-
-    def check(name: str, source: str) -> None:
-        path = GOLDEN_DOT / f"{name}.dot"
-        if regen:
-            GOLDEN_DOT.mkdir(exist_ok=True)
-            path.write_text(source, encoding="utf-8")
-            return
-        assert path.exists(), f"{path} is missing; run pytest tests/render --regen-golden"
-        assert source == path.read_text(encoding="utf-8"), f"{name}: DOT differs from {path} (--regen-golden)"
-
-    return check
+    return lambda name, source: golden(GOLDEN_DOT / f"{name}.dot", source)
 
 
 # --- small networks defined here ---------------------------------------------------------------------
@@ -416,8 +403,10 @@ def test_every_registry_model_draws_at_every_level(name):
         g = network_graph(name, level)
         assert sum(n.params for n in g.nodes) == g.total_params, level
         assert len(g.nodes) <= diagrams.DEFAULT_MAX_NODES + 150, level
-        source = diagrams.draw_network(g).source
-        assert source.count(" -> ") == len(g.edges) and source.count("label=") >= len(g.nodes)
+        diagram = diagrams.draw_network(g)
+        assert diagram.source.count(" -> ") == len(g.edges) and diagram.source.count("label=") >= len(g.nodes)
+        if HAS_DOT:
+            assert diagram.pipe(format="svg").count(b"<title>") >= len(g.nodes) + len(g.edges)
 
 
 def test_theme_fills_are_legible_with_dark_text():
@@ -433,3 +422,15 @@ def test_drawing_leaves_no_trace_on_the_model():
     network_graph(net, "block", SIZE)
     assert net.training and not net.stage[1].training and net.stage[0].training
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())  # BN running stats untouched
+
+
+def test_dense_connectivity_falls_back_to_a_running_concatenation_when_large():
+    part = diagrams._KINDS["dense_block"](k0=8, k=4, layers=6, hw=8)[0]
+    full = network_graph(part.module, "block", part.input_size, max_nodes=None)
+    cats = [n.name for n in full.nodes if n.detail == "concat"]
+    assert [sum(e.dst == c for e in full.edges) for c in cats] == [2, 3, 4, 5, 6, 7]
+    small = network_graph(part.module, "block", part.input_size, max_nodes=10)
+    assert "running concatenation" in small.note
+    assert [sum(e.dst == c for e in small.edges) for c in cats] == [2, 2, 2, 2, 2, 2]
+    assert {(e.src, e.dst) for e in small.edges} >= {(cats[0], cats[1]), (cats[4], cats[5])}
+    assert [n.output_shape for n in small.nodes] == [n.output_shape for n in full.nodes]

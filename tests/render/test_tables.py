@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 import torch
@@ -13,6 +14,8 @@ from torch import nn
 from cnnviz import models
 from cnnviz.analysis.ledger import Ledger, ledger
 from cnnviz.render import tables
+
+GOLDEN = Path(__file__).parent / "golden"
 
 
 class Small(nn.Module):
@@ -56,24 +59,24 @@ def test_short_count(n: int, text: str) -> None:
 
 
 def test_small_goldens(small: Ledger, golden) -> None:
-    golden("small_text.txt", tables.text_table(small))
-    golden("small_text_depth1.txt", tables.text_table(small, depth=1))
-    golden("small.md", tables.markdown_table(small, depth=2))
-    golden("small.csv", tables.csv_table(small))
-    golden("small.json", tables.json_table(small))
-    golden("small_lecture_vgg.txt", tables.lecture_table(small, "vgg"))
-    golden("small_lecture_alexnet.txt", tables.lecture_table(small, "alexnet"))
+    golden(GOLDEN / "small_text.txt", tables.text_table(small))
+    golden(GOLDEN / "small_text_depth1.txt", tables.text_table(small, depth=1))
+    golden(GOLDEN / "small.md", tables.markdown_table(small, depth=2))
+    golden(GOLDEN / "small.csv", tables.csv_table(small))
+    golden(GOLDEN / "small.json", tables.json_table(small))
+    golden(GOLDEN / "small_lecture_vgg.txt", tables.lecture_table(small, "vgg"))
+    golden(GOLDEN / "small_lecture_alexnet.txt", tables.lecture_table(small, "alexnet"))
 
 
 def test_vgg16_goldens(vgg16: Ledger, golden) -> None:
-    golden("vgg16_lecture.txt", tables.lecture_table(vgg16))
-    golden("vgg16_text_depth1.txt", tables.text_table(vgg16, depth=1))
+    golden(GOLDEN / "vgg16_lecture.txt", tables.lecture_table(vgg16))
+    golden(GOLDEN / "vgg16_text_depth1.txt", tables.text_table(vgg16, depth=1))
 
 
 def test_alexnet_golden(golden) -> None:
     if "alexnet" not in models.names():
         pytest.skip("alexnet not registered yet")
-    golden("alexnet_lecture.txt", tables.lecture_table(ledger("alexnet"), "alexnet"))
+    golden(GOLDEN / "alexnet_lecture.txt", tables.lecture_table(ledger("alexnet"), "alexnet"))
 
 
 def test_vgg16_lecture_lines(vgg16: Ledger) -> None:
