@@ -27,6 +27,8 @@ def main() -> None:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
             page = browser.new_page(viewport={"width": 1280, "height": 860})
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{args.page}", wait_until="networkidle")
+            if page.locator("div.cnnviz-vega").count():  # kernel-free figures render after load
+                page.wait_for_selector("div.cnnviz-vega[data-rendered=true]")
             if args.scroll_to:
                 page.locator(args.scroll_to).first.scroll_into_view_if_needed()
             page.screenshot(path=str(args.out))
