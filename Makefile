@@ -63,7 +63,7 @@ lab: setup
 	$(BIN)/jupyter lab book/
 
 bench: setup
-	$(BIN)/python scripts/bench.py --out _build/bench/report.md
+	$(BIN)/python -m scripts.bench --out _build/bench/report.md
 
 clean:
 	rm -rf _build $(VENDOR) .pytest_cache .ruff_cache .hypothesis
