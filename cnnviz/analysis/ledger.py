@@ -262,6 +262,7 @@ def ledger(model: str | nn.Module, input_size: tuple[int, int, int] | None = Non
     infos = _collect(module, size)
 
     root_is_leaf = not any(True for _ in module.children())
+    qualified = {id(m): name for name, m in module.named_modules() if name}  # one walk, not one per row
     seen_calls: set[int] = set()
     seen_params: set[int] = set()
     raw: list[dict] = []
@@ -289,7 +290,7 @@ def ledger(model: str | nn.Module, input_size: tuple[int, int, int] | None = Non
         raw.append(
             dict(
                 module=m,
-                name=_qualified_name(info) or type(m).__name__,
+                name=qualified.get(id(m)) or _qualified_name(info) or type(m).__name__,
                 type=info.class_name,
                 depth=max(info.depth, 1),
                 is_leaf=is_leaf,
