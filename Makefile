@@ -8,8 +8,9 @@ VENDOR := book/_vendor
 SITE := _build/html
 STAMP_VENV := $(VENV)/.installed
 STAMP_SYSTEM := $(VENV)/.system
-# Sphinx: fail on any warning, report all of them, nitpicky cross-references.
-BUILD_FLAGS := -W -n --keep-going
+# Sphinx: fail on any warning, report all of them, nitpicky cross-references; --all re-reads every page,
+# because Sphinx cannot see that a chapter's numbers depend on cnnviz (a changed package must re-execute it).
+BUILD_FLAGS := -W -n --keep-going --all
 
 .PHONY: help setup book site test lint unit browser serve lab bench clean
 help:

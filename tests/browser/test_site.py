@@ -24,6 +24,10 @@ def test_page_loads_cleanly(open_page, path):
         "img", "imgs => imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
     )
     assert broken == [], f"{path}: images that did not load: {broken}"
+    unlabelled = page.eval_on_selector_all(
+        "img", "imgs => imgs.filter(i => !i.alt || i.alt.includes('_images/')).map(i => i.src)"
+    )
+    assert unlabelled == [], f"{path}: images without alt text (or with a file name as alt): {unlabelled}"
 
     # Math: MathJax must have replaced every math element's TeX with typeset output.
     n_math = page.locator(".math").count()
