@@ -12,6 +12,7 @@ the ones in ``book/references.bib``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -356,13 +357,26 @@ def googlenet_claims() -> list[Claim]:
     ]
 
 
+def _worst_ratio(ratios: list[float], expected: float) -> float:
+    """The ratio furthest from ``expected``: a "doubles every stage" claim holds only if every step does."""
+    return max(ratios, key=lambda r: abs(r - expected))
+
+
 def resnet_claims() -> list[Claim]:
     from cnnviz import models
 
     info = models.info("resnet152")
     n_linear = sum(1 for r in _ledger("resnet152").leaves() if r.type == "Linear")
-    convs = sum(1 for r in _ledger("resnet34").leaves() if r.type == "Conv2d")
-    norms = sum(1 for r in _ledger("resnet34").leaves() if r.type == "BatchNorm2d")
+    r34 = _ledger("resnet34")
+    convs = sum(1 for r in r34.leaves() if r.type == "Conv2d")
+    norms = sum(1 for r in r34.leaves() if r.type == "BatchNorm2d")
+    block_3x3 = sum(1 for r in r34.leaves() if r.name.startswith("layer1.0.") and r.kernel == (3, 3))
+    stages = [next(r for r in r34.rows if r.name == f"layer{i}") for i in range(1, 5)]
+    widths = [s.output_shape[0] for s in stages]
+    sizes = [s.output_shape[1] for s in stages]
+    width_ratios = [b / a for a, b in itertools.pairwise(widths)]  # "double": every ratio must be 2
+    size_ratios = [a / b for a, b in itertools.pairwise(sizes)]
+    stem_convs = sum(1 for r in r34.leaves() if r.type == "Conv2d" and not r.name.startswith("layer"))
     claims = [
         _computed("resnet.depth152", "resnet", "152 layers model", "152", weight_layer_depth("resnet152"),
                   "weight_layer_depth('resnet152')"),
@@ -373,6 +387,17 @@ def resnet_claims() -> list[Claim]:
                       weight_layer_depth(f"resnet{d}"), f"weight_layer_depth('resnet{d}')")
             for d in (34, 50)
         ],
+        _computed("resnet.block_convs", "resnet", "Every residual block has two 3×3 conv layers (ResNet-34)", "2",
+                  block_3x3, "ledger('resnet34'): 3×3 convolutions in layer1.0",
+                  "For ResNet-50 and deeper the block is a bottleneck: 1×1, 3×3, 1×1."),
+        _computed("resnet.double_filters", "resnet", "Periodically, double no. of filters", "2",
+                  _worst_ratio(width_ratios, 2),
+                  f"ledger('resnet34'): stage widths {', '.join(map(str, widths))}"),
+        _computed("resnet.stride2", "resnet", "Downsample spatially using stride 2", "2", _worst_ratio(size_ratios, 2),
+                  f"ledger('resnet34'): stage outputs {', '.join(f'{h}×{h}' for h in sizes)}"),
+        _computed("resnet.stem", "resnet", "Additional conv layer at the beginning", "1", stem_convs,
+                  "ledger('resnet34'): convolutions before the first stage",
+                  "A 7×7 convolution with stride 2, followed by a 3×3 max pool with stride 2."),
         _computed("resnet.fc_layers", "resnet", "No FC", "0", n_linear, "ledger('resnet152'): Linear layers",
                   "One FC layer remains, the 1000-way classifier after global average pooling; there are no "
                   "FC hidden layers."),

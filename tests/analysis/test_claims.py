@@ -54,6 +54,10 @@ def test_ids_are_unique_and_every_claim_says_where_it_comes_from():
         ("googlenet.naive.ops", 854_196_224),
         ("googlenet.depth", 22),
         ("resnet.depth152", 152),
+        ("resnet.block_convs", 2),
+        ("resnet.double_filters", 2),
+        ("resnet.stride2", 2),
+        ("resnet.stem", 1),
         ("vgg16.row1.params", 1_728),
         ("vgg16.row19.params", 102_760_448),
     ],
@@ -104,3 +108,8 @@ def test_the_norm_layers_follow_the_papers_order(by_id):
 def test_unknown_chapter():
     with pytest.raises(KeyError, match=r"unknown chapter 'lenet'"):
         claims.for_chapter("lenet")
+
+
+def test_worst_ratio_finds_the_step_that_breaks_a_pattern():
+    assert claims._worst_ratio([2.0, 2.0, 2.0], 2) == 2.0
+    assert claims._worst_ratio([2.0, 1.5, 2.0], 2) == 1.5

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from torch import nn
 
-from cnnviz import models
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.memory import MemoryReport, memory_from_ledger, memory_report
 
@@ -23,8 +22,6 @@ VGG16_TABLE = [
 
 @pytest.fixture(scope="module")
 def vgg16_ledger():
-    if "vgg16" not in models.names():
-        pytest.skip("vgg16 not registered yet")
     return ledger("vgg16")
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from cnnviz.analysis import ops
 from cnnviz.analysis.claims import INCEPTION_EXAMPLE
 from tests.browser.site import SITE
@@ -19,8 +17,7 @@ from tests.browser.site import SITE
 
 def _page(name: str) -> str:
     path = f"book/{name}.html"
-    if not (SITE / path).is_file():
-        pytest.skip(f"{path} is not part of the build at {SITE}")
+    assert (SITE / path).is_file(), f"{path} is missing from the build at {SITE}"
     return path
 
 
