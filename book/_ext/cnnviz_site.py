@@ -34,14 +34,14 @@ def _drop_duplicate_inline_scripts(app: Sphinx, pagename: str, templatename: str
 
 
 def _graph_label(svg: str) -> str:
-    """The graph-level label and tooltip of a Graphviz SVG: what is drawn before its first node, edge or
-    cluster (Graphviz writes a ``<!-- name -->`` comment before each of those)."""
+    """The graph-level label and tooltip of a Graphviz SVG: the first text drawn before its first node,
+    edge or cluster (Graphviz writes a ``<!-- name -->`` comment before each of those)."""
     start = svg.find('<g id="graph0"')
     if start < 0:
         return ""
     end = svg.find("<!--", start)
     head = svg[start : end if end > 0 else len(svg)]
-    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", head, flags=re.S)]
+    texts = [html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", head, flags=re.S)][:1]
     tooltip = re.search(r'xlink:title="([^"]*)"', head)
     if tooltip and html.unescape(tooltip.group(1)) not in texts:
         texts.append(html.unescape(tooltip.group(1)))
