@@ -12,28 +12,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import alexnet as alexnet_module
-
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
-
-
-def output_shapes(model: nn.Module, x: torch.Tensor, names: list[str]) -> dict[str, tuple[int, ...]]:
-    """The output shape (without the batch) of each named submodule on input ``x``."""
-    shapes: dict[str, tuple[int, ...]] = {}
-    handles = [
-        model.get_submodule(name).register_forward_hook(
-            lambda _m, _i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:]))
-        )
-        for name in names
-    ]
-    try:
-        with torch.no_grad():
-            model(x)
-    finally:
-        for handle in handles:
-            handle.remove()
-    return shapes
+from tests.models.helpers import n_params, output_shapes
 
 
 @pytest.fixture(scope="module")

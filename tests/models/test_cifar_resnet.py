@@ -14,6 +14,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import cifar_resnet as C
 from cnnviz.models.resnet import BasicBlock, ZeroPadShortcut
+from tests.models.helpers import n_params
 
 # Exact counts; the paper (Table 6) rounds them: 0.27M, 0.46M, 0.66M, 0.85M, 1.7M, 19.4M.
 # The plain twins have the same counts (option A shortcuts carry no parameters).
@@ -39,9 +40,6 @@ def _free_cached_models():
     yield
     build.cache_clear()
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def weighted_layers(model: nn.Module) -> int:

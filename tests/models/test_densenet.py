@@ -19,6 +19,7 @@ from cnnviz.models.densenet import (
     dense_channels,
     densenet,
 )
+from tests.models.helpers import n_params
 
 # name: (our count, what the paper / torchvision say)
 PARAMS = {
@@ -39,9 +40,6 @@ def built(name: str) -> torch.nn.Module:
     torch.manual_seed(0)
     return models.get(name).eval()
 
-
-def n_params(model: torch.nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 @pytest.mark.parametrize("name", list(PARAMS))

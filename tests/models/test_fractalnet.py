@@ -19,6 +19,7 @@ from cnnviz.models.fractalnet import (
     fractal_joins,
     fractalnet,
 )
+from tests.models.helpers import n_params
 
 # Paper Table 1: "FractalNet (20 layers, 38.6M params)"; the architecture it describes (B=5, C=3, widths
 # 64-128-256-512-512, conv-BN-ReLU, one FC layer) has 33.7M, as the authors' Caffe generator (no torchvision).
@@ -35,9 +36,6 @@ def tiny(**kwargs) -> torch.nn.Module:
     defaults = dict(columns=3, blocks=2, channels=(4, 6))
     return fractalnet(**{**defaults, **kwargs})
 
-
-def n_params(model: torch.nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def expected_params(columns: int, channels, classes: int, in_channels: int = 3) -> int:

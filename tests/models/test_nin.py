@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from cnnviz import models
 from cnnviz.models.nin import CIFAR_BLOCKS, IMAGENET_BLOCKS, Mlpconv, MlpconvSpec, nin_cifar, nin_imagenet
+from tests.models.helpers import n_params
 
 PARAMS = {
     "nin_cifar": 966_986,  # Caffe model zoo CIFAR-10 NiN (~0.97M); paper: not stated; no torchvision
@@ -23,9 +24,6 @@ def built(name: str) -> torch.nn.Module:
     torch.manual_seed(0)
     return models.get(name).eval()
 
-
-def n_params(module: torch.nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 def expected_params(blocks, in_channels: int) -> int:

@@ -13,6 +13,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import resnet as R
+from tests.models.helpers import n_params
 
 # name: (ours, torchvision's). The paper gives FLOPs, not parameter counts (Table 1).
 PARAMS = {
@@ -31,9 +32,6 @@ def build(name: str, **kwargs) -> nn.Module:
     torch.manual_seed(0)
     return models.get(name, **kwargs).eval()
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def torchvision_resnet_shapes(

@@ -14,6 +14,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import resnext as X
 from cnnviz.models.resnet import Bottleneck
+from tests.models.helpers import n_params
 from tests.models.test_resnet import (
     assert_loads_torchvision,
     bottleneck_resnet_params,
@@ -41,9 +42,6 @@ def _free_cached_models():
     yield
     build.cache_clear()
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def randomise_batch_norm(model: nn.Module, seed: int = 0) -> None:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cnnviz import models
 from cnnviz.models.squeezenet import CONFIGS, BypassFire, Fire, FireSpec, squeezenet
+from tests.models.helpers import n_params
 
 PARAMS = {
     "squeezenet1_0": 1_248_424,  # torchvision 1,248,424; paper Table 1 sums to 1,248,424
@@ -25,9 +26,6 @@ def built(name: str) -> torch.nn.Module:
     torch.manual_seed(0)
     return models.get(name).eval()
 
-
-def n_params(module: torch.nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 def fire_params(c_in: int, s: int, e1: int, e3: int) -> int:

@@ -15,6 +15,7 @@ from cnnviz import models
 from cnnviz.models import stochastic_depth as S
 from cnnviz.models.cifar_resnet import BasicBlock, cifar_resnet
 from cnnviz.models.resnet import ZeroPadShortcut
+from tests.models.helpers import n_params
 
 
 @functools.cache
@@ -28,9 +29,6 @@ def _free_cached_models():
     yield
     build.cache_clear()
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def test_is_resnet110_with_the_same_parameters() -> None:

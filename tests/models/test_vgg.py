@@ -12,6 +12,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import vgg as vgg_module
+from tests.models.helpers import n_params
 
 # Parameter counts: torchvision's vgg11/13/16/19 have exactly these; the paper's Table 2 rounds them
 # to 133 (A, A-LRN), 133 (B), 134 (C), 138 (D) and 144 (E) million.
@@ -24,9 +25,6 @@ PARAMS = {
     "vgg19": 143_667_240,
 }
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import wide_resnet as W
+from tests.models.helpers import n_params
 from tests.models.test_resnet import assert_loads_torchvision, torchvision_resnet_shapes
 
 PARAMS = {
@@ -35,9 +36,6 @@ def _free_cached_models():
     yield
     build.cache_clear()
 
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
 
 
 def expected_params(depth: int, k: int, num_classes: int = 10) -> int:

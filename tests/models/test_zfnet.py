@@ -11,10 +11,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import zfnet as zfnet_module
-
-
-def n_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
+from tests.models.helpers import n_params
 
 
 def feature_shapes(model: nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
