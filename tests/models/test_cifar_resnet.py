@@ -14,7 +14,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import cifar_resnet as C
 from cnnviz.models.resnet import BasicBlock, ZeroPadShortcut
-from tests.models.helpers import n_params
+from tests.models.helpers import n_params, output_shapes
 
 # Exact counts; the paper (Table 6) rounds them: 0.27M, 0.46M, 0.66M, 0.85M, 1.7M, 19.4M.
 # The plain twins have the same counts (option A shortcuts carry no parameters).
@@ -87,16 +87,7 @@ def test_stage_shapes() -> None:
     model = build("resnet20")
     expected = {"conv1": (16, 32, 32), "layer1": (16, 32, 32), "layer2": (32, 16, 16),
                 "layer3": (64, 8, 8), "avgpool": (64, 1, 1), "fc": (10,)}
-    seen: dict[str, tuple[int, ...]] = {}
-    handles = [getattr(model, name).register_forward_hook(
-        lambda m, i, o, name=name: seen.__setitem__(name, tuple(o.shape[1:]))) for name in expected]
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, 3, 32, 32))
-    finally:
-        for h in handles:
-            h.remove()
-    assert seen == expected
+    assert output_shapes(model, torch.zeros(1, 3, 32, 32), list(expected)) == expected
     assert [len(s) for s in (model.layer1, model.layer2, model.layer3)] == [3, 3, 3]
 
 

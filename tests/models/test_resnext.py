@@ -14,7 +14,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import resnext as X
 from cnnviz.models.resnet import Bottleneck
-from tests.models.helpers import n_params
+from tests.models.helpers import n_params, output_shapes
 from tests.models.test_resnet import (
     assert_loads_torchvision,
     bottleneck_resnet_params,
@@ -110,16 +110,7 @@ def test_cifar_stage_shapes_and_widths() -> None:
     assert build("resnext29_8x64d").widths == (512, 1024, 2048)
     expected = {"conv1": (64, 32, 32), "layer1": (256, 32, 32), "layer2": (512, 16, 16),
                 "layer3": (1024, 8, 8), "avgpool": (1024, 1, 1), "fc": (10,)}
-    seen: dict[str, tuple[int, ...]] = {}
-    handles = [getattr(model, name).register_forward_hook(
-        lambda m, i, o, name=name: seen.__setitem__(name, tuple(o.shape[1:]))) for name in expected]
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, 3, 32, 32))
-    finally:
-        for h in handles:
-            h.remove()
-    assert seen == expected
+    assert output_shapes(model, torch.zeros(1, 3, 32, 32), list(expected)) == expected
     assert [len(s) for s in (model.layer1, model.layer2, model.layer3)] == [3, 3, 3]
 
 

@@ -13,7 +13,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import wide_resnet as W
-from tests.models.helpers import n_params
+from tests.models.helpers import n_params, output_shapes
 from tests.models.test_resnet import assert_loads_torchvision, torchvision_resnet_shapes
 
 PARAMS = {
@@ -71,16 +71,7 @@ def test_group_shapes_table1() -> None:
     model = build("wrn16_8")
     expected = {"conv1": (16, 32, 32), "conv2": (128, 32, 32), "conv3": (256, 16, 16), "conv4": (512, 8, 8),
                 "avgpool": (512, 1, 1), "fc": (10,)}
-    seen: dict[str, tuple[int, ...]] = {}
-    handles = [getattr(model, name).register_forward_hook(
-        lambda m, i, o, name=name: seen.__setitem__(name, tuple(o.shape[1:]))) for name in expected]
-    try:
-        with torch.no_grad():
-            model(torch.zeros(1, 3, 32, 32))
-    finally:
-        for h in handles:
-            h.remove()
-    assert seen == expected
+    assert output_shapes(model, torch.zeros(1, 3, 32, 32), list(expected)) == expected
     assert [len(g) for g in (model.conv2, model.conv3, model.conv4)] == [2, 2, 2]
 
 
