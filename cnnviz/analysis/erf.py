@@ -180,6 +180,13 @@ def effective_receptive_field(
         finally:
             for m, mode in modes.items():
                 m.training = mode
+    if not np.isfinite(total).all():
+        raise ValueError(
+            f"{label}: the gradient of layer {layer!r} with respect to the input is not finite: the network "
+            f"overflows at this initialisation in eval mode (a very deep residual network adds up hundreds of "
+            f"branches when batch norm is the identity); pass an nn.Module with trained weights, or a "
+            f"shallower layer"
+        )
     peak = total.max()
     if peak <= 0:
         raise ValueError(

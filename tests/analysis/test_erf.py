@@ -149,3 +149,9 @@ def test_errors() -> None:
         effective_receptive_field("resnet20", "layer1", n_inputs=0)
     with pytest.raises(ValueError, match="'fc' has no spatial output"):
         effective_receptive_field("resnet20", "fc")
+
+
+def test_an_overflowing_network_is_explained_not_measured():
+    # Untrained ResNet-1202 in eval mode overflows float32 (pinned in test_cifar_resnet.py): the ERF says so.
+    with pytest.raises(ValueError, match=r"resnet1202: the gradient of layer 'layer3.199.conv2' .* is not finite"):
+        effective_receptive_field("resnet1202", "layer3.199.conv2", n_inputs=1)
