@@ -11,7 +11,7 @@ weights are allocated or drawn, so even VGG16's 138M parameters cost nothing to 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -32,6 +32,8 @@ __all__ = [
     "percent",
     "plot_timeline",
     "ChapterRow",
+    "chapter_map_html",
+    "chapter_page",
     "BOOK_CHAPTERS",
     "chapter_map",
 ]
@@ -207,19 +209,30 @@ def _first_author(authors: str) -> str:
     return surname + (" et al." if len(names) > 1 else "")
 
 
-def chapter_map_html(rows: Sequence[ChapterRow]) -> str:
-    """The intro's map of the book as an HTML table (one row per chapter)."""
+def chapter_page(chapter: str) -> str:
+    """The page name of a chapter: "GoogLeNet" -> "googlenet", "Wide ResNet" -> "wide_resnet"."""
+    return chapter.lower().replace(" ", "_")
+
+
+def chapter_map_html(rows: Sequence[ChapterRow], written: Collection[str] = ()) -> str:
+    """The intro's map of the book as an HTML table, one row per chapter; a chapter whose page name is in
+    ``written`` links to its page, the others are marked as planned."""
     import html
 
     body = []
     for row in rows:
+        page = chapter_page(row.chapter)
+        title = (
+            f"<a href='{page}.html'><b>{row.chapter}</b></a>" if page in written
+            else f"<b>{row.chapter}</b><br><small>(planned)</small>"
+        )  # fmt: skip
         others = [v for v in row.variants if v != row.model]
         error = (
             f"{percent(row.reported_error)} <small>({html.escape(row.error_metric or '')})</small>"
             if row.reported_error is not None else "—"
         )  # fmt: skip
         body.append(
-            f"<tr><td><b>{row.chapter}</b></td><td>{row.year}</td><td><i>{html.escape(row.paper)}</i> "
+            f"<tr><td>{title}</td><td>{row.year}</td><td><i>{html.escape(row.paper)}</i> "
             f"<small>({html.escape(_first_author(row.authors))})</small></td><td><code>{row.model}</code>"
             + (f"<br><small>also: {', '.join(others)}</small>" if others else "")
             + f"</td><td style='text-align:right'>{row.depth}</td>"

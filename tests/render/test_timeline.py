@@ -122,3 +122,21 @@ def test_chapter_map_has_one_computed_row_per_chapter() -> None:
         assert row.depth >= 8 and row.params > 0
     # the ILSVRC entries of the timeline are the first chapters' networks
     assert [r.model for r in rows[:5]] == [name for _, name in ILSVRC_ENTRIES]
+
+
+def test_chapter_map_links_written_chapters_and_marks_the_rest_planned():
+    from pathlib import Path
+
+    from cnnviz.render.timeline import chapter_map, chapter_map_html, chapter_page
+
+    rows = chapter_map()
+    assert [chapter_page(r.chapter) for r in rows][:4] == ["alexnet", "zfnet", "vgg", "googlenet"]
+    written = {p.stem for p in (Path(__file__).resolve().parents[2] / "book").glob("*.ipynb")}
+    html = chapter_map_html(rows, written)
+    for row in rows:
+        page = chapter_page(row.chapter)
+        if page in written:
+            assert f"<a href='{page}.html'><b>{row.chapter}</b></a>" in html
+        else:
+            assert f"<b>{row.chapter}</b><br><small>(planned)</small>" in html
+    assert html.count("(planned)") == len(rows) - len({chapter_page(r.chapter) for r in rows} & written)
