@@ -252,7 +252,7 @@ def zfnet_claims() -> list[Claim]:
     info = models.info("zfnet")
     return [
         _paper("zfnet.error", "zfnet", "ZFNet: Error: 11.7 (2013)", "11.7%", 11.7, 100 * info.reported_error,
-               f"{100 * info.reported_error:.1f}%", "ILSVRC-2013 results (russakovsky2015imagenet, Table 7: Clarifai)",
+               f"{100 * info.reported_error:.1f}%", "russakovsky2015imagenet (ILSVRC-2013 classification results: Clarifai)",
                "11.7% is the ILSVRC-2013 winning entry (Clarifai, Zeiler's ensemble). The ZFNet paper's own best "
                "(zeiler2014visualizing, Table 2) is 14.8% top-5 test error for an ensemble of 6 networks."),
     ]
@@ -422,7 +422,7 @@ def wide_resnet_claims() -> list[Claim]:
     return [
         _paper("wrn.outperforms", "wide_resnet", "50 layer wide ResNet outperforms 152 layers original ResNet "
                "(ImageNet top-1 error)", "< 22.16%", 21.9, 21.9, "21.9% vs 22.16%",
-               "zagoruyko2016wide, Table 9 (ImageNet, single crop)",
+               "zagoruyko2016wide (ImageNet results, single crop)",
                f"WRN-50-2-bottleneck has {weight_layer_depth('wide_resnet50_2')} weight layers and {wrn:,} "
                f"parameters; ResNet-152 has {weight_layer_depth('resnet152')} and {r152:,}: fewer layers, more "
                "parameters, and faster to train."),
