@@ -8,9 +8,10 @@ and this number cannot disagree.
 
 from __future__ import annotations
 
-import torch
 import torch.fx
 from torch import nn
+
+from cnnviz.analysis.resolve import build
 
 WEIGHT_LAYERS = (nn.Conv2d, nn.Linear)
 
@@ -18,10 +19,7 @@ WEIGHT_LAYERS = (nn.Conv2d, nn.Linear)
 def weight_layer_depth(model: str | nn.Module, **model_kwargs: object) -> int:
     """Number of conv/linear layers on the longest path from the input to the output (eval mode)."""
     if isinstance(model, str):
-        from cnnviz import models
-
-        with torch.random.fork_rng(devices=[]):  # building draws weights; leave the reader's RNG alone
-            net = models.get(model, **model_kwargs)
+        net = build(model, meta=True, **model_kwargs)  # tracing reads shapes only
     elif isinstance(model, nn.Module) and not model_kwargs:
         net = model
     else:

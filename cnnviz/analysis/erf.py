@@ -38,7 +38,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from cnnviz.analysis.receptive_field import _resolve, layer_geometry
+from cnnviz.analysis.receptive_field import layer_geometry
+from cnnviz.analysis.resolve import resolve_model
 
 __all__ = ["ERFResult", "effective_receptive_field", "map_moments", "mass_radius"]
 
@@ -165,7 +166,7 @@ def effective_receptive_field(
         )
     # geometry first: validates the layer name (with close matches) without building real weights
     geometry, record, calls = layer_geometry(model, layer, input_size, **model_kwargs)
-    _module, label, size = _resolve(model, input_size, model_kwargs, "effective_receptive_field")
+    _module, label, size = resolve_model(model, input_size, model_kwargs, "effective_receptive_field", meta=True)
     unit = (geometry.output_hw[0] // 2, geometry.output_hw[1] // 2)
 
     generator = torch.Generator().manual_seed(seed)

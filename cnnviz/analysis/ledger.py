@@ -38,7 +38,9 @@ import torchinfo
 import torchinfo.torchinfo as _torchinfo_impl
 from torch import nn
 
-__all__ = ["LayerRecord", "Ledger", "ledger", "resolve_model", "check_input_size"]
+from cnnviz.analysis.resolve import resolve_model
+
+__all__ = ["LayerRecord", "Ledger", "ledger"]
 
 
 @dataclass(frozen=True)
@@ -95,51 +97,6 @@ class Ledger:
 
 
 # --- inputs -------------------------------------------------------------------------------------
-
-
-def check_input_size(input_size: object, where: str = "ledger") -> tuple[int, int, int]:
-    """``input_size`` as a ``(C, H, W)`` tuple of positive ints, or a ValueError saying what is valid."""
-    valid = isinstance(input_size, Sequence) and not isinstance(input_size, str) and len(input_size) == 3
-    if valid:
-        valid = all(not isinstance(v, bool) and isinstance(v, int) and v > 0 for v in input_size)
-    if not valid:
-        raise ValueError(
-            f"{where}: input_size must be (C, H, W), three positive integers such as (3, 224, 224), "
-            f"got {input_size!r}"
-        )
-    return tuple(int(v) for v in input_size)  # type: ignore[return-value]
-
-
-def resolve_model(
-    model: str | nn.Module, input_size: object, model_kwargs: dict, where: str = "ledger"
-) -> tuple[nn.Module, str, tuple[int, int, int]]:
-    """Build a registry model by name (or take a module) and settle the input size.
-
-    Building a model draws its initial weights from torch's global generator; that is done inside
-    ``torch.random.fork_rng`` so that asking for a ledger leaves the reader's random state alone.
-    """
-    if isinstance(model, str):
-        from cnnviz import models  # the registry; imported here so analysis stays importable alone
-
-        entry = models.info(model)  # KeyError with close matches for an unknown name
-        size = entry.input_size if input_size is None else input_size
-        with torch.random.fork_rng(devices=[]):
-            module = models.get(model, **model_kwargs)
-        return module, model, check_input_size(size, where)
-    if isinstance(model, nn.Module):
-        if model_kwargs:
-            raise ValueError(
-                f"{where}: keyword arguments {sorted(model_kwargs)} only apply to a registry model name, "
-                f"not to an nn.Module"
-            )
-        if input_size is None:
-            raise ValueError(
-                f"{where}: input_size is required for an nn.Module (a registry name knows its own); "
-                f"pass input_size=(C, H, W), e.g. (3, 224, 224)"
-            )
-        label = getattr(model, "model_name", None) or type(model).__name__
-        return model, str(label), check_input_size(input_size, where)
-    raise TypeError(f"{where}: model must be a registry name or an nn.Module, got {type(model).__name__}")
 
 
 # --- per-module facts ---------------------------------------------------------------------------

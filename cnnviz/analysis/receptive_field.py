@@ -38,7 +38,8 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 from torch import fx, nn
-from torch.overrides import TorchFunctionMode
+
+from cnnviz.analysis.resolve import resolve_model
 
 __all__ = [
     "Geometry",
@@ -723,79 +724,6 @@ def _fmt_pair(pair: tuple) -> str:
 # --- entry points ----------------------------------------------------------------------------------
 
 
-def _check_input_size(input_size: object, where: str) -> tuple[int, int, int]:
-    ok = isinstance(input_size, Sequence) and not isinstance(input_size, str) and len(input_size) == 3
-    ok = ok and all(not isinstance(v, bool) and isinstance(v, int) and v > 0 for v in input_size)
-    if not ok:
-        raise ValueError(
-            f"{where}: input_size must be (C, H, W), three positive integers such as (3, 224, 224), "
-            f"got {input_size!r}"
-        )
-    return tuple(input_size)  # type: ignore[arg-type,return-value]
-
-
-# In-place ops that only write values: on a meta tensor there are no values, so skipping them is exact.
-_VALUE_ONLY_INPLACE = {
-    "normal_", "uniform_", "fill_", "zero_", "erfinv_", "clamp_", "mul_", "add_", "sub_", "div_", "copy_",
-    "exponential_", "random_", "bernoulli_", "log_normal_", "fill_diagonal_",
-}  # fmt: skip
-
-
-class _SkipMetaInit(TorchFunctionMode):
-    """While building on the meta device, skip weight initialisation (decomposing ``normal_`` for a meta
-    tensor takes longer than building the network)."""
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        if (
-            getattr(func, "__name__", "") in _VALUE_ONLY_INPLACE
-            and args
-            and isinstance(args[0], torch.Tensor)
-            and args[0].device.type == "meta"
-        ):
-            return args[0]
-        return func(*args, **(kwargs or {}))
-
-
-def _resolve(model: str | nn.Module, input_size: object, model_kwargs: dict, where: str):
-    """(module, label, input size); a registry model is built on the meta device (no weights drawn)."""
-    if isinstance(model, str):
-        from cnnviz import models  # imported here so that the analysis package stays cheap to import
-
-        entry = models.info(model)  # KeyError with close matches for an unknown name
-        size = _check_input_size(entry.input_size if input_size is None else input_size, where)
-        with torch.device("meta"), _SkipMetaInit():
-            module = models.get(model, **model_kwargs)
-        return module, model, size
-    if isinstance(model, nn.Module):
-        if model_kwargs:
-            raise ValueError(
-                f"{where}: keyword arguments {sorted(model_kwargs)} apply to a registry model name, "
-                f"not to an nn.Module"
-            )
-        if input_size is None:
-            input_size = _registered_input_size(model)
-        if input_size is None:
-            raise ValueError(
-                f"{where}: input_size is required for an nn.Module that is not in the registry; "
-                f"pass input_size=(C, H, W), e.g. (3, 224, 224)"
-            )
-        label = getattr(model, "model_name", None) or type(model).__name__
-        return model, str(label), _check_input_size(input_size, where)
-    raise TypeError(f"{where}: model must be a registry name or an nn.Module, got {type(model).__name__}")
-
-
-def _registered_input_size(module: nn.Module) -> tuple[int, int, int] | None:
-    name = getattr(module, "model_name", None)
-    if not isinstance(name, str):
-        return None
-    from cnnviz import models
-
-    try:
-        return models.info(name).input_size
-    except KeyError:
-        return None
-
-
 def _trace(module: nn.Module, label: str) -> fx.GraphModule:
     was_training = module.training
     modes = {m: m.training for m in module.modules()}
@@ -831,7 +759,7 @@ def receptive_field(
     layers that change the receptive field (convolutions, pooling, padding, slicing) and the joins of
     branches; pointwise layers (BN, ReLU, dropout, LRN) keep the field of their input and get no row.
     """
-    module, label, size = _resolve(model, input_size, model_kwargs, "receptive_field")
+    module, label, size = resolve_model(model, input_size, model_kwargs, "receptive_field", meta=True)
     propagator = _propagate(module, label, size)
     rows = tuple(record for _node, record in propagator.rows)
     return RFReport(
@@ -890,7 +818,7 @@ def layer_geometry(
     module (the geometry is that of the last call). Unknown names raise a ValueError listing the valid
     ones, with close matches first.
     """
-    module, label, size = _resolve(model, input_size, model_kwargs, "layer_geometry")
+    module, label, size = resolve_model(model, input_size, model_kwargs, "layer_geometry", meta=True)
     valid = [name for name, _m in module.named_modules() if name]
     if layer not in valid:
         close = difflib.get_close_matches(str(layer), valid, n=5, cutoff=0.5)

@@ -33,7 +33,8 @@ import torch.fx as fx
 from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
-from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger, resolve_model
+from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger
+from cnnviz.analysis.resolve import resolve_model
 from cnnviz.render import theme
 
 __all__ = [

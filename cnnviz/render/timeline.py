@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from cnnviz import models
 from cnnviz.analysis.depth import weight_layer_depth
+from cnnviz.analysis.resolve import build
 from cnnviz.render.plots import new_figure, style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
@@ -80,11 +80,6 @@ class Timeline:
     human_source: str  # bibkey
 
 
-def _meta_model(name: str) -> torch.nn.Module:
-    with torch.device("meta"), torch.random.fork_rng(devices=[]):
-        return models.get(name)
-
-
 def imagenet_timeline(entries: Sequence[tuple[int, str]] = ILSVRC_ENTRIES) -> Timeline:
     """The ILSVRC classification entries with their top-5 error (registry), depth and parameters (computed).
 
@@ -99,7 +94,7 @@ def imagenet_timeline(entries: Sequence[tuple[int, str]] = ILSVRC_ENTRIES) -> Ti
                 f"imagenet_timeline: {name} has no reported top-5 error (error_metric={info.error_metric!r}); "
                 "the timeline needs ImageNet top-5 errors, e.g. alexnet, zfnet, vgg16, googlenet, resnet152"
             )
-        net = _meta_model(name)
+        net = build(name, meta=True)
         rows.append(
             TimelineEntry(
                 year=year, model=name, family=info.family, paper_year=info.paper.year,
@@ -188,7 +183,7 @@ def chapter_map(chapters: Sequence[tuple[str, str]] = BOOK_CHAPTERS) -> tuple[Ch
     rows = []
     for chapter, name in chapters:
         info = models.info(name)
-        net = _meta_model(name)
+        net = build(name, meta=True)
         rows.append(
             ChapterRow(
                 chapter=chapter, model=name,
