@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 import torch
 import torch.fx
@@ -14,7 +12,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import cifar_resnet as C
 from cnnviz.models.resnet import BasicBlock, ZeroPadShortcut
-from tests.models.helpers import n_params, output_shapes
+from tests.models.helpers import build, n_params, output_shapes
 
 # Exact counts; the paper (Table 6) rounds them: 0.27M, 0.46M, 0.66M, 0.85M, 1.7M, 19.4M.
 # The plain twins have the same counts (option A shortcuts carry no parameters).
@@ -29,16 +27,6 @@ PARAMS = {
 PAPER_ERRORS = {20: 0.0875, 32: 0.0751, 44: 0.0717, 56: 0.0697, 110: 0.0643, 1202: 0.0793}
 
 
-@functools.cache
-def build(name: str) -> nn.Module:
-    torch.manual_seed(0)
-    return models.get(name).eval()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _free_cached_models():
-    yield
-    build.cache_clear()
 
 
 

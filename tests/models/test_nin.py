@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cnnviz import models
 from cnnviz.models.nin import CIFAR_BLOCKS, IMAGENET_BLOCKS, Mlpconv, MlpconvSpec, nin_cifar, nin_imagenet
-from tests.models.helpers import n_params
+from tests.models.helpers import feature_shapes, n_params
 
 PARAMS = {
     "nin_cifar": 966_986,  # Caffe model zoo CIFAR-10 NiN (~0.97M); paper: not stated; no torchvision
@@ -54,18 +54,9 @@ def test_registry_metadata(name):
         assert info.reported_error == pytest.approx(0.1041)
 
 
-def feature_shapes(model: torch.nn.Module, size: int) -> dict[str, tuple[int, ...]]:
-    x = torch.randn(1, 3, size, size)
-    shapes = {}
-    with torch.no_grad():
-        for name, layer in model.features.named_children():
-            x = layer(x)
-            shapes[name] = tuple(x.shape[1:])
-    return shapes
-
 
 def test_cifar_shapes():
-    assert feature_shapes(built("nin_cifar"), 32) == {
+    assert feature_shapes(built("nin_cifar"), torch.randn(1, 3, 32, 32)) == {
         "mlpconv1": (96, 32, 32), "pool1": (96, 16, 16), "dropout1": (96, 16, 16),
         "mlpconv2": (192, 16, 16), "pool2": (192, 8, 8), "dropout2": (192, 8, 8),
         "mlpconv3": (10, 8, 8),
@@ -76,7 +67,7 @@ def test_cifar_shapes():
 
 def test_imagenet_shapes():
     # 224 → 11×11/4 conv: 54 → 3×3/2 pools rounding up as Caffe: 27 → 13 → 6 → global average.
-    shapes = feature_shapes(built("nin_imagenet"), 224)
+    shapes = feature_shapes(built("nin_imagenet"), torch.randn(1, 3, 224, 224))
     assert shapes == {
         "mlpconv1": (96, 54, 54), "pool1": (96, 27, 27),
         "mlpconv2": (256, 27, 27), "pool2": (256, 13, 13),

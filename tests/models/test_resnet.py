@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 import torch
 import torch.fx
@@ -13,7 +11,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import resnet as R
-from tests.models.helpers import n_params
+from tests.models.helpers import build, n_params
 
 # name: (ours, torchvision's). The paper gives FLOPs, not parameter counts (Table 1).
 PARAMS = {
@@ -26,11 +24,6 @@ PARAMS = {
 # len(torchvision.models.<name>().state_dict()): parameters + BN running stats + num_batches_tracked.
 TORCHVISION_KEYS = {"resnet18": 122, "resnet34": 218, "resnet50": 320, "resnet101": 626, "resnet152": 932}
 
-
-@functools.cache
-def build(name: str, **kwargs) -> nn.Module:
-    torch.manual_seed(0)
-    return models.get(name, **kwargs).eval()
 
 
 
@@ -325,8 +318,3 @@ def test_formula_matches_paper_networks() -> None:
     assert bottleneck_resnet_params((3, 4, 6, 3), 64, 1, 1000) == PARAMS["resnet50"]
     assert bottleneck_resnet_params((3, 8, 36, 3), 64, 1, 1000) == PARAMS["resnet152"]
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _free_cached_models():
-    yield
-    build.cache_clear()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 import torch
 import torch.fx
@@ -14,7 +12,7 @@ from torch import nn
 from cnnviz import models
 from cnnviz.models import resnext as X
 from cnnviz.models.resnet import Bottleneck
-from tests.models.helpers import n_params, output_shapes
+from tests.models.helpers import build, n_params, output_shapes
 from tests.models.test_resnet import (
     assert_loads_torchvision,
     bottleneck_resnet_params,
@@ -31,16 +29,6 @@ PAPER_ERRORS = {"resnext50_32x4d": 0.222, "resnext101_32x4d": 0.212, "resnext29_
                 "resnext29_16x64d": 0.0358}
 
 
-@functools.cache
-def build(name: str, **kwargs) -> nn.Module:
-    torch.manual_seed(0)
-    return models.get(name, **kwargs).eval()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _free_cached_models():
-    yield
-    build.cache_clear()
 
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import pytest
 import torch
 import torch.fx
@@ -13,7 +11,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import wide_resnet as W
-from tests.models.helpers import n_params, output_shapes
+from tests.models.helpers import build, n_params, output_shapes
 from tests.models.test_resnet import assert_loads_torchvision, torchvision_resnet_shapes
 
 PARAMS = {
@@ -25,16 +23,6 @@ PARAMS = {
 PAPER_ERRORS = {"wrn16_8": 0.0427, "wrn28_10": 0.0400, "wrn40_4": 0.0453}
 
 
-@functools.cache
-def build(name: str, **kwargs) -> nn.Module:
-    torch.manual_seed(0)
-    return models.get(name, **kwargs).eval()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _free_cached_models():
-    yield
-    build.cache_clear()
 
 
 

@@ -11,17 +11,7 @@ from torch import nn
 
 from cnnviz import models
 from cnnviz.models import zfnet as zfnet_module
-from tests.models.helpers import n_params
-
-
-def feature_shapes(model: nn.Module, x: torch.Tensor) -> dict[str, tuple[int, ...]]:
-    """Run ``model.features`` layer by layer; the output shape (without the batch) after each layer."""
-    shapes = {}
-    with torch.no_grad():
-        for name, layer in model.features.named_children():
-            x = layer(x)
-            shapes[name] = tuple(x.shape[1:])
-    return shapes
+from tests.models.helpers import feature_shapes, n_params
 
 
 @pytest.fixture(scope="module")
