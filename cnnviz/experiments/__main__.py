@@ -1,6 +1,6 @@
 """``python -m cnnviz.experiments degradation``: regenerate the run logs of the degradation experiment.
 
-    python -m cnnviz.experiments degradation --preset paper|quick
+    python -m cnnviz.experiments degradation --preset paper|cpu|quick
         [--models plain20,plain32,plain44,plain56,resnet20,resnet32,resnet44,resnet56]
         [--out book/data/degradation] [--dataset synthetic|cifar10] [--cifar-dir DIR]
         [--device cpu|cuda] [--compile] [--jobs N] [--runs runs/degradation] [--seed 0]
@@ -38,7 +38,8 @@ DEFAULT_MODELS = ("plain20", "plain32", "plain44", "plain56", "resnet20", "resne
 def add_degradation_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     """The ``degradation`` subcommand's options, on ``parser``."""
     parser.add_argument("--preset", choices=sorted(PRESETS), default="quick",
-                        help="paper: the full 64k-iteration schedule; quick: a few minutes on a CPU")
+                        help="paper: the full 64k-iteration schedule; cpu: the book's CPU-scale run (about an hour "
+                             "on two cores); quick: a smoke test of a few minutes")
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
                         help="comma-separated registry names (default: the eight of Fig. 6)")
     parser.add_argument("--out", default="book/data/degradation", help="folder for the JSON logs")
