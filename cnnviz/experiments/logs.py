@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "REQUIRED_META", "FinalError", "RunLog", "load_log", "load_logs", "save_log", "summarize", "validate",
+    "REQUIRED_META", "DegradationStory", "FinalError", "RunLog", "degradation_story", "load_log", "load_logs",
+    "save_log", "summarize", "validate",
 ]
 
 REQUIRED_META = (
@@ -166,3 +167,49 @@ def summarize(logs: dict[str, RunLog] | str | Path) -> list[FinalError]:
             raise ValueError(f"run log of {log.model} has no log points")
         rows.append(FinalError(log.model, log.iterations[-1], log.train_error[-1], log.test_error[-1]))
     return rows
+
+
+@dataclass(frozen=True)
+class DegradationStory:
+    """The four relations of the paper's Fig. 6, measured on a set of logs (errors are training errors).
+
+    ``deep_plain_above``: the fraction of log points at which the deepest plain network's training error is
+    above the shallowest one's (the degradation problem); ``residual_below_plain``: per depth, whether the
+    residual network ends below its plain twin; ``deep_residual_not_worse``: whether the deepest residual
+    network ends at or below the shallowest one (depth helps once the shortcuts are there).
+    """
+
+    shallow: int
+    deep: int
+    deep_plain_above: float
+    residual_below_plain: dict[int, bool]
+    deep_residual_not_worse: bool
+
+    @property
+    def holds(self) -> bool:
+        """All four relations as the paper shows them (the plain gap through the whole run)."""
+        return (self.deep_plain_above == 1.0 and all(self.residual_below_plain.values())
+                and self.deep_residual_not_worse)
+
+
+def degradation_story(logs: dict[str, RunLog]) -> DegradationStory:
+    """Measure :class:`DegradationStory` on logs holding plain and resnet networks of the same depths."""
+    depths: dict[str, dict[int, RunLog]] = {"plain": {}, "resnet": {}}
+    for log in logs.values():
+        match = re.fullmatch(r"(plain|resnet)(\d+)", log.model)
+        if match:
+            depths[match[1]][int(match[2])] = log
+    common = sorted(set(depths["plain"]) & set(depths["resnet"]))
+    if len(common) < 2:
+        raise ValueError(
+            "degradation_story: needs plain and resnet logs of at least two common depths, got "
+            f"{sorted(logs)}"
+        )
+    shallow, deep = common[0], common[-1]
+    low, high = depths["plain"][shallow], depths["plain"][deep]
+    if low.iterations != high.iterations:
+        raise ValueError(f"degradation_story: plain{shallow} and plain{deep} were logged at different iterations")
+    above = sum(h > s for h, s in zip(high.train_error, low.train_error, strict=True)) / len(low.train_error)
+    below = {d: depths["resnet"][d].train_error[-1] < depths["plain"][d].train_error[-1] for d in common}
+    not_worse = depths["resnet"][deep].train_error[-1] <= depths["resnet"][shallow].train_error[-1]
+    return DegradationStory(shallow, deep, above, below, not_worse)

@@ -8,6 +8,7 @@ from cnnviz.experiments.logs import (
     REQUIRED_META,
     FinalError,
     RunLog,
+    degradation_story,
     load_log,
     load_logs,
     save_log,
@@ -92,3 +93,35 @@ def test_load_logs_orders_plain_then_residual_by_depth_and_summarizes(tmp_path):
     assert rows[-1] == FinalError("resnet56", 80, 0.5, 0.056)
     assert [row.model for row in rows] == list(logs)
     assert summarize(logs) == rows
+
+
+def _curves(plain20, plain56, resnet20, resnet56):
+    """Logs of four networks with the given training errors at three log points."""
+    def log(model, train):
+        return _log(model, iterations=(1, 2, 3), train_error=train, test_error=train, train_loss=None)
+
+    return {log.model: log for log in (log("plain20", plain20), log("plain56", plain56),
+                                       log("resnet20", resnet20), log("resnet56", resnet56))}
+
+
+def test_degradation_story_measures_the_four_relations():
+    story = degradation_story(_curves((0.9, 0.5, 0.3), (0.9, 0.8, 0.6), (0.8, 0.4, 0.2), (0.8, 0.3, 0.1)))
+    assert (story.shallow, story.deep) == (20, 56)
+    assert story.deep_plain_above == 2 / 3  # equal at the first point: not above
+    assert story.residual_below_plain == {20: True, 56: True}
+    assert story.deep_residual_not_worse and not story.holds  # the plain gap is not there at every point
+
+    story = degradation_story(_curves((0.9, 0.5, 0.3), (0.95, 0.8, 0.6), (0.8, 0.4, 0.35), (0.8, 0.3, 0.4)))
+    assert story.deep_plain_above == 1.0
+    assert story.residual_below_plain == {20: False, 56: True}
+    assert not story.deep_residual_not_worse and not story.holds
+
+    story = degradation_story(_curves((0.9, 0.5, 0.3), (0.95, 0.8, 0.6), (0.8, 0.4, 0.2), (0.8, 0.3, 0.2)))
+    assert story.holds  # equal final errors count as "not worse"
+
+
+def test_degradation_story_needs_two_common_depths():
+    logs = _curves((0.9,) * 3, (0.9,) * 3, (0.9,) * 3, (0.9,) * 3)
+    del logs["resnet56"]
+    with pytest.raises(ValueError, match="at least two common depths"):
+        degradation_story(logs)
