@@ -13,6 +13,10 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from cnnviz.analysis.lecture import CONV_TYPES as _CONV
+from cnnviz.analysis.lecture import NORM_TYPES as _NORM
+from cnnviz.analysis.lecture import POOL_TYPES as _POOL
+from cnnviz.analysis.lecture import lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger
 
 if TYPE_CHECKING:
@@ -31,10 +35,6 @@ __all__ = [
     "rf_to_dict",
     "rf_text_table",
 ]
-
-_CONV = ("Conv1d", "Conv2d", "Conv3d")
-_POOL = ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LPPool2d")
-_NORM = ("LocalResponseNorm", "CrossMapLRN2d")
 
 
 def select_rows(ledger: Ledger, depth: int | None = None) -> tuple[LayerRecord, ...]:
@@ -76,18 +76,7 @@ def _pair(value: tuple[int, int] | None) -> str:
     return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
 
 
-def _is_identity_pool(row: LayerRecord) -> bool:
-    return row.type in _POOL and row.input_shape == row.output_shape
-
-
 # --- the lecture's formats ------------------------------------------------------------------------
-
-
-def _lecture_rows(ledger: Ledger, norms: bool) -> list[LayerRecord]:
-    kinds = _CONV + _POOL + ("Linear",) + (_NORM if norms else ())
-    return [
-        r for r in ledger.leaves() if r.executed and r.type in kinds and not _is_identity_pool(r)
-    ]
 
 
 def _vgg_label(row: LayerRecord) -> str:
@@ -166,7 +155,7 @@ def _lecture_vgg(ledger: Ledger) -> str:
     total = inputs
     bytes_per = 4
     previous: tuple[int, ...] = (c, h, w)
-    for row in _lecture_rows(ledger, norms=False):
+    for row in lecture_rows(ledger):
         cells.append(
             [
                 f"{_vgg_label(row)}: [{_hwc(row.output_shape)}]",
@@ -195,7 +184,7 @@ def _short_bytes(n: int) -> str:
 def _lecture_alexnet(ledger: Ledger) -> str:
     c, h, w = ledger.input_size
     lines = [f"[{h}x{w}x{c}] INPUT"]
-    rows = _lecture_rows(ledger, norms=True)
+    rows = lecture_rows(ledger, norms=True)
     n_conv = sum(r.type in _CONV for r in rows)
     last_fc = max((i for i, r in enumerate(rows) if r.type == "Linear"), default=-1)
     counts = {"conv": 0, "pool": 0, "norm": 0, "fc": 0}
