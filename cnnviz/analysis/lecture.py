@@ -20,6 +20,7 @@ __all__ = [
     "POOL_TYPES",
     "NORM_TYPES",
     "lecture_rows",
+    "stage_names",
     "InceptionExample",
     "INCEPTION",
     "StackVsLargeExample",
@@ -47,6 +48,24 @@ def lecture_rows(ledger: Ledger, norms: bool = False) -> tuple[LayerRecord, ...]
         for r in ledger.leaves()
         if r.executed and r.type in kinds and not (r.type in POOL_TYPES and r.input_shape == r.output_shape)
     )
+
+
+def stage_names(rows: tuple[LayerRecord, ...]) -> tuple[str, ...]:
+    """The lecture's names of the convolution, pool and FC rows of a staged network: ``conv1_1``, ``conv1_2``,
+    ``pool1``, ``conv2_1``, ... (each pool ends a stage), then ``FC6``, ``FC7``, ... (after five stages)."""
+    stage, index, names = 1, 0, []
+    for r in rows:
+        if r.type in CONV_TYPES:
+            index += 1
+            names.append(f"conv{stage}_{index}")
+        elif r.type in POOL_TYPES:
+            names.append(f"pool{stage}")
+            stage, index = stage + 1, 0
+        elif r.type == "Linear":
+            names.append(f"FC{stage + sum(n.startswith('FC') for n in names)}")
+        else:
+            raise ValueError(f"stage_names: row {r.name!r} is a {r.type}; pass conv, pool and Linear rows")
+    return tuple(names)
 
 
 # --- worked examples ------------------------------------------------------------------------------

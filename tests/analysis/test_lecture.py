@@ -23,7 +23,10 @@ def test_the_worked_examples_are_the_slides_numbers() -> None:
     block = lecture.RESNEXT_BLOCK
     assert (block.cardinality, block.bottleneck_width, block.channels, block.in_hw) == (32, 4, 256, 56)
     assert (block.cardinality, block.bottleneck_width) in lecture.RESNEXT_TABLE2
-    assert all(c * d <= 128 for c, d in lecture.RESNEXT_TABLE2) and (1, block.resnet_width) in lecture.RESNEXT_TABLE2
+    assert (
+        all(c * d <= 128 for c, d in lecture.RESNEXT_TABLE2)
+        and (1, block.resnet_width) in lecture.RESNEXT_TABLE2
+    )
 
 
 class Net(nn.Module):
@@ -43,7 +46,9 @@ class Net(nn.Module):
         return self.fc(self.flat(self.same(self.pool(self.norm(self.relu(self.conv(x)))))))
 
 
-@pytest.mark.parametrize(("norms", "names"), [(False, ["conv", "pool", "fc"]), (True, ["conv", "norm", "pool", "fc"])])
+@pytest.mark.parametrize(
+    ("norms", "names"), [(False, ["conv", "pool", "fc"]), (True, ["conv", "norm", "pool", "fc"])]
+)
 def test_lecture_rows(norms: bool, names: list[str]) -> None:
     led = ledger(Net(), (3, 8, 8))
     assert [r.name for r in lecture.lecture_rows(led, norms=norms)] == names
