@@ -58,3 +58,10 @@ def test_vgg16_lecture_rows_are_the_slides_rows() -> None:
     rows = lecture.lecture_rows(ledger("vgg16"))
     assert len(rows) == 21  # 13 conv, 5 pool, 3 FC: VGG's 7x7 adaptive pool on a 7x7 map is not a row
     assert [r.type for r in rows].count("Conv2d") == 13 and rows[-1].output_shape == (1000,)
+
+
+def test_stage_names_take_only_the_lecture_rows() -> None:
+    led = ledger(Net(), (3, 8, 8))
+    assert lecture.stage_names(lecture.lecture_rows(led)) == ("conv1_1", "pool1", "FC2")
+    with pytest.raises(ValueError, match=r"stage_names: row 'norm' is a LocalResponseNorm"):
+        lecture.stage_names(lecture.lecture_rows(led, norms=True))
