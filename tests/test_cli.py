@@ -161,8 +161,9 @@ def test_erf_unknown_layer(capsys) -> None:
 def test_claims_calls_check_all(capsys, monkeypatch) -> None:
     """The wiring only (the real checks are tested in tests/analysis/test_claims.py)."""
     from cnnviz.analysis import claims
+    from cnnviz.analysis.claims.make import computed
 
-    claim = claims._computed("demo.vgg16", "vgg", "TOTAL params: 138M", "138M", 138_357_544, "ledger")
+    claim = computed("demo.vgg16", "vgg", "TOTAL params: 138M", "138M", 138_357_544, "ledger")
     monkeypatch.setattr(claims, "check_all", lambda: (claim,))
     code, out, _ = run(capsys, "claims", "--format", "json")
     assert code == 0

@@ -26,3 +26,37 @@ def test_chapter_executes(path: Path):
     client.execute()  # raises CellExecutionError naming the cell and its traceback
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+
+
+def _literalincludes(path: Path) -> list[tuple[str, str]]:
+    """(argument, options block) of every ```{literalinclude} fence in the chapter's Markdown cells."""
+    import re
+
+    notebook = nbformat.read(path, as_version=4)
+    fence = re.compile(r"```\{literalinclude\} (\S+)\n((?::[^\n]*\n)*)```")
+    return [m.groups() for c in notebook.cells if c.cell_type == "markdown" for m in fence.finditer(c.source + "\n")]
+
+
+def test_the_chapters_show_the_code_they_measure():
+    """Each written chapter includes the zoo's code it measures, and every include resolves as the book's
+    build reads it (MyST options, Sphinx's literalinclude reader), so ``-W`` cannot fail on one."""
+    pytest.importorskip("sphinx")
+    options_to_items = pytest.importorskip("myst_parser.parsers.options").options_to_items
+    from sphinx.config import Config
+    from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+
+    expected = {"alexnet": {"AlexNet"}, "zfnet": {"ZFNet"}, "vgg": {"VGG", "make_features"},
+                "googlenet": {"InceptionModule"}}  # fmt: skip
+    config = Config()
+    config.source_encoding = "utf-8"
+    for chapter, objects in expected.items():
+        includes = _literalincludes(BOOK / f"{chapter}.ipynb")
+        shown = set()
+        for argument, block in includes:
+            options, state = options_to_items("\n".join(line[1:] for line in block.splitlines()))
+            assert not state.has_comments, f"{chapter}: a '#' in an option must be quoted: {block}"
+            options = {key: LiteralInclude.option_spec[key](value) for key, value in options}  # as the build
+            text, lines = LiteralIncludeReader(str(BOOK / argument), options, config).read()
+            assert lines > 3 and text.strip(), f"{chapter}: {argument} {options} includes nothing"
+            shown.add(options.get("pyobject"))
+        assert objects <= shown, f"{chapter} should show {objects}, shows {shown}"

@@ -10,8 +10,8 @@ What is counted
   input's storage: this is "every output as if kept", the accounting the lecture does.
   ``input_elements`` (the image itself) is kept apart; ``forward_total`` adds it.
 * **lecture convention** (``lecture_convention=True``): only the outputs of convolution, pooling and
-  fully connected layers, plus the input, exactly the rows of the lecture's VGG16 table (pools that leave
-  the shape unchanged, like VGG's 7x7 adaptive pool on a 7x7 map, are not rows there and not counted).
+  fully connected layers, plus the input, exactly the rows of the lecture's VGG16 table
+  (:func:`cnnviz.analysis.lecture.lecture_rows`).
   For VGG16 this gives 15,237,608 elements (15.2M, 61 MB in float32) per image. The lecture's
   "TOTAL memory: 24M * 4 bytes ~ 96MB" does not follow from its own table, whose rows sum to 15.2M;
   the full count (every leaf output, ReLUs and dropout included) is 28.7M.
@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from cnnviz.analysis.lecture import CONV_TYPES, NORM_TYPES, POOL_TYPES, lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger
 
 __all__ = ["MemoryReport", "memory_report", "memory_from_ledger", "DTYPE_BYTES", "OPTIMIZER_STATES"]
@@ -42,11 +43,9 @@ OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}  # state tensors per par
 _INDEX_BYTES = 8  # max-pool indices are int64
 _MASK_BYTES = 1  # dropout masks are bool
 
-_CONV_LINEAR = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose2d", "Linear")
-_POOL = ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LPPool2d")
 _KEEP_OUTPUT = ("ReLU", "ReLU6", "Sigmoid", "Tanh")
-_KEEP_INPUT = (*_CONV_LINEAR, *_POOL, "BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm")
-_KEEP_BOTH = ("LocalResponseNorm", "CrossMapLRN2d")
+_KEEP_INPUT = (*CONV_TYPES, "Linear", *POOL_TYPES, "BatchNorm1d", "BatchNorm2d", "GroupNorm", "LayerNorm")
+_KEEP_BOTH = NORM_TYPES
 
 
 @dataclass(frozen=True)
@@ -130,15 +129,6 @@ def _saved(row: LayerRecord) -> tuple[int, int, int]:
     return 0, 0, 0
 
 
-def _lecture_rows(led: Ledger) -> list[LayerRecord]:
-    kinds = (*_CONV_LINEAR, *_POOL)
-    return [
-        r
-        for r in led.leaves()
-        if r.executed and r.type in kinds and not (r.type in _POOL and r.input_shape == r.output_shape)
-    ]
-
-
 def _check(batch_size: object, dtype: object, optimizer: object) -> None:
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise ValueError(f"memory: batch_size must be a positive integer, got {batch_size!r}")
@@ -159,7 +149,7 @@ def memory_from_ledger(
     _check(batch_size, dtype, optimizer)
     c, h, w = led.input_size
     if lecture_convention:
-        forward = sum(r.activations for r in _lecture_rows(led))
+        forward = sum(r.activations for r in lecture_rows(led))
     else:
         forward = led.total_activations
     saved = [_saved(r) for r in led.leaves()]

@@ -4,7 +4,7 @@ Pure functions returning frozen records. Conventions as in the ledger: MACs are 
 the weights (bias additions not counted), per image; params count weights, plus biases only where a
 function says so. The tests check every function against ``ledger()`` of the real torch modules.
 
-The lecture's GoogLeNet numbers, reproduced:
+The lecture's GoogLeNet numbers, reproduced (its example is :data:`cnnviz.analysis.lecture.INCEPTION`):
 
 * naive module on a 28x28x256 input, branches 1x1 128, 3x3 192, 5x5 96 and a 3x3 max pool: output depth
   128 + 192 + 96 + 256 = 672 and 854,196,224 MACs ("854M ops"), exactly.
@@ -245,12 +245,12 @@ def inception_reduced_cost(
     c1x1: int,
     c3x3: int,
     c5x5: int,
-    reduce3x3: int = 64,
-    reduce5x5: int = 64,
-    pool_proj: int = 64,
+    reduce3x3: int,
+    reduce5x5: int,
+    pool_proj: int,
 ) -> InceptionCost:
     """The Inception module with dimension reduction: 1x1 convolutions before the 3x3 and the 5x5 and
-    after the pool. Defaults are the lecture's example (all reductions 64)."""
+    after the pool (the lecture's example: ``inception_reduced_cost(**lecture.INCEPTION.reduced)``)."""
     func = "inception_reduced_cost"
     hw = _hw(func, "in_hw", in_hw)
     for name, value in (

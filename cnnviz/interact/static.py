@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
+from cnnviz.analysis.lecture import INCEPTION, RESNEXT_BLOCK, RESNEXT_TABLE2, STACK_VS_LARGE
 from cnnviz.render import theme
 
 if TYPE_CHECKING:
@@ -31,11 +32,9 @@ if TYPE_CHECKING:
 __all__ = [
     "StaticFigure",
     "VEGALITE_MIME",
-    "INCEPTION_DEFAULTS",
-    "RESNEXT_TABLE2",
-    "inception_cost_explorer",
-    "stack_vs_large_explorer",
-    "cardinality_explorer",
+    "inception_cost_figure",
+    "stack_vs_large_figure",
+    "cardinality_figure",
 ]
 
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
@@ -48,8 +47,6 @@ BRANCH_COLOURS = {  # Okabe–Ito
     "pool": theme.OKABE_ITO["bluish_green"],
 }
 
-# The lecture's Inception example: 28x28x256 in; 1x1 128, 3x3 192, 5x5 96; every 1x1 reduction 64.
-INCEPTION_DEFAULTS = {"c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64}
 _INCEPTION_LABELS = {
     "c1x1": "1×1 filters",
     "c3x3": "3×3 filters",
@@ -58,11 +55,6 @@ _INCEPTION_LABELS = {
     "reduce5x5": "5×5 reduce (1×1)",
     "pool_proj": "pool proj (1×1)",
 }
-
-# ResNeXt paper, Table 2: (cardinality C, bottleneck width d) with about the same complexity as the
-# ResNet-50 conv2 bottleneck (256-d in and out, ~70k parameters).
-RESNEXT_TABLE2 = ((1, 64), (2, 40), (4, 24), (8, 14), (32, 4))
-
 
 @dataclass(frozen=True)
 class StaticFigure:
@@ -180,7 +172,9 @@ def _branch_rows(cost: ops.InceptionCost, knobs: Mapping[str, Mapping[str, int]]
 
 
 def inception_rows(
-    in_hw: int = 28, in_channels: int = 256, filters: Sequence[int] = tuple(range(16, 385, 16))
+    in_hw: int = INCEPTION.in_hw,
+    in_channels: int = INCEPTION.in_channels,
+    filters: Sequence[int] = tuple(range(16, 385, 16)),
 ) -> list[dict[str, Any]]:
     """One row per (module, branch, knob values of that branch): MACs, params and output depth.
 
@@ -207,14 +201,14 @@ def inception_rows(
     order = {"naive": 0, "reduced": 1}
     branch = {"1x1": 0, "3x3": 1, "5x5": 2, "pool": 3}
     rows.sort(
-        key=lambda r: (order[r["module"]], branch[r["branch"]], *(r.get(k, 0) for k in INCEPTION_DEFAULTS))
+        key=lambda r: (order[r["module"]], branch[r["branch"]], *(r.get(k, 0) for k in INCEPTION.filters))
     )
     return rows
 
 
-def inception_cost_explorer(
-    in_hw: int = 28,
-    in_channels: int = 256,
+def inception_cost_figure(
+    in_hw: int = INCEPTION.in_hw,
+    in_channels: int = INCEPTION.in_channels,
     *,
     minimum: int = 16,
     maximum: int = 384,
@@ -226,23 +220,23 @@ def inception_cost_explorer(
     Six sliders (params ``c1x1``, ``c3x3``, ``c5x5``, ``reduce3x3``, ``reduce5x5``, ``pool_proj``), each
     from ``minimum`` to ``maximum`` in steps of ``step`` filters, all live at once: the precomputed table
     (see :func:`inception_rows`) holds every branch at every position of its own knobs, and the browser sums
-    the branches of the current position. ``defaults`` set the starting positions (the lecture's example:
-    1×1 128, 3×3 192, 5×5 96, every reduction 64); naive ops at the defaults on 28×28×256: 854,196,224.
+    the branches of the current position. ``defaults`` set the starting positions (by default the lecture's
+    example, :data:`cnnviz.analysis.lecture.INCEPTION`: naive ops on 28×28×256 854,196,224).
     """
     import altair as alt
 
-    func = "inception_cost_explorer"
+    func = "inception_cost_figure"
     for key in defaults:
-        if key not in INCEPTION_DEFAULTS:
-            valid = ", ".join(INCEPTION_DEFAULTS)
+        if key not in INCEPTION.filters:
+            valid = ", ".join(INCEPTION.filters)
             raise ValueError(f"{func}: unknown slider {key!r}; valid sliders: {valid}")
     grid = _grid(func, "filter", minimum, maximum, step)
-    values = {k: _on_grid(func, k, v, grid) for k, v in (INCEPTION_DEFAULTS | defaults).items()}
+    values = {k: _on_grid(func, k, v, grid) for k, v in (INCEPTION.filters | defaults).items()}
     ops.inception_naive_cost(in_hw, in_channels, 1, 1, 1)  # validates in_hw and in_channels
     hw = in_hw if isinstance(in_hw, int) else in_hw[0]
     params = [_slider(alt, k, v, grid, _INCEPTION_LABELS[k]) for k, v in values.items()]
 
-    current = " && ".join(f"(!isValid(datum.{k}) || datum.{k} == {k})" for k in INCEPTION_DEFAULTS)
+    current = " && ".join(f"(!isValid(datum.{k}) || datum.{k} == {k})" for k in INCEPTION.filters)
     base = alt.Chart(alt.Data(name="inception")).transform_filter(current)
     module_axis = alt.Axis(
         title=None, labelExpr="datum.value == 'naive' ? 'naive' : 'with 1×1 reductions'", labelFontSize=12
@@ -340,9 +334,9 @@ def stack_vs_large_rows(channels: Sequence[int], depths: Sequence[int]) -> list[
     return rows
 
 
-def stack_vs_large_explorer(
-    C: int = 64,
-    n: int = 3,
+def stack_vs_large_figure(
+    C: int = STACK_VS_LARGE.C,
+    n: int = STACK_VS_LARGE.n,
     *,
     channels: Sequence[int] = tuple(range(16, 513, 16)),
     max_n: int = 5,
@@ -355,7 +349,7 @@ def stack_vs_large_explorer(
     """
     import altair as alt
 
-    func = "stack_vs_large_explorer"
+    func = "stack_vs_large_figure"
     channels = list(channels)
     if not channels or any(isinstance(c, bool) or not isinstance(c, int) or c <= 0 for c in channels):
         raise ValueError(f"{func}: channels must be positive integers, got {channels!r}")
@@ -438,11 +432,14 @@ def stack_vs_large_explorer(
 
 
 def cardinality_rows(
-    cardinalities: Sequence[int], widths: Sequence[int], in_hw: int = 56, channels: int = 256
+    cardinalities: Sequence[int],
+    widths: Sequence[int],
+    in_hw: int = RESNEXT_BLOCK.in_hw,
+    channels: int = RESNEXT_BLOCK.channels,
 ) -> list[dict[str, Any]]:
     """One row per (C, d): the ResNeXt block (``channels`` in and out, C paths of width d) as a grouped
     bottleneck, convolution weights only, from :func:`cnnviz.analysis.ops.bottleneck_block_cost`."""
-    budget = ops.bottleneck_block_cost(in_hw, channels, 64, out_channels=channels).params
+    budget = ops.bottleneck_block_cost(in_hw, channels, RESNEXT_BLOCK.resnet_width, out_channels=channels).params
     table2 = set(RESNEXT_TABLE2)
     rows = []
     for c in cardinalities:
@@ -456,14 +453,14 @@ def cardinality_rows(
     return rows
 
 
-def cardinality_explorer(
-    cardinality: int = 32,
-    bottleneck_width: int = 4,
+def cardinality_figure(
+    cardinality: int = RESNEXT_BLOCK.cardinality,
+    bottleneck_width: int = RESNEXT_BLOCK.bottleneck_width,
     *,
     max_cardinality: int = 32,
     max_width: int = 64,
-    in_hw: int = 56,
-    channels: int = 256,
+    in_hw: int = RESNEXT_BLOCK.in_hw,
+    channels: int = RESNEXT_BLOCK.channels,
 ) -> StaticFigure:
     """Parameters and multiply-adds of one ResNeXt block (conv2 stage: 256-d in and out, 56×56) vs C and d.
 
@@ -475,7 +472,7 @@ def cardinality_explorer(
     """
     import altair as alt
 
-    func = "cardinality_explorer"
+    func = "cardinality_figure"
     cards = _grid(func, "cardinality", 1, max_cardinality, 1)
     widths = _grid(func, "bottleneck_width", 1, max_width, 1)
     _on_grid(func, "cardinality", cardinality, cards)
@@ -485,7 +482,8 @@ def cardinality_explorer(
         _slider(alt, "bottleneck_width", bottleneck_width, widths, "path width d"),
     ]
     rows = cardinality_rows(cards, widths, in_hw, channels)
-    budget = next(r["params"] for r in rows if (r["C"], r["d"]) == (1, 64)) if max_width >= 64 else None
+    resnet = (1, RESNEXT_BLOCK.resnet_width)
+    budget = next(r["params"] for r in rows if (r["C"], r["d"]) == resnet) if max_width >= resnet[1] else None
 
     data = alt.Data(name="resnext_block")
     base = alt.Chart(data)

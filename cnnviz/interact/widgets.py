@@ -1,12 +1,12 @@
-"""Live explorers for a kernel (Jupyter, Binder, Colab): sliders that rebuild a module and re-render it.
+"""Live widgets for a kernel (Jupyter, Binder, Colab): sliders that rebuild a module and re-render it.
 
 Thin by design: each ``render_*`` function computes a :class:`View` (a table, the headline numbers
-and, where one exists, a diagram) from plain arguments and is tested on its own; each ``*_explorer``
+and, where one exists, a diagram) from plain arguments and is tested on its own; each ``*_widget``
 function only wires ipywidgets sliders to it with ``ipywidgets.interactive_output``. On the static site
 the same cell shows the figure at the sliders' defaults (and :mod:`cnnviz.interact.static` has
 kernel-free sliders).
 
-The explorer returned is an ``ipywidgets.VBox`` (sliders, then the output) with one extra attribute,
+The widget returned is an ``ipywidgets.VBox`` (sliders, then the output) with one extra attribute,
 ``explorer``: an :class:`ExplorerState` holding the sliders by name and the latest :class:`View`.
 
 ipywidgets, IPython and graphviz are imported inside the functions, so importing this module stays cheap.
@@ -20,6 +20,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
+from cnnviz.analysis.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -30,11 +31,13 @@ __all__ = [
     "Knob",
     "WIDTH_KNOBS",
     "render_inception",
+    "render_stack_vs_large",
     "render_cardinality",
     "render_filter_count",
-    "inception_explorer",
-    "cardinality_explorer",
-    "filter_count_explorer",
+    "inception_widget",
+    "stack_vs_large_widget",
+    "cardinality_widget",
+    "filter_count_widget",
     "width_knobs",
 ]
 
@@ -113,7 +116,7 @@ def _slider(name: str, value: int, minimum: int, maximum: int, step: int, label:
     )  # fmt: skip
 
 
-def _explorer(
+def _wire(
     render: Callable[..., View], controls: dict[str, Any], fixed: Mapping[str, Any]
 ) -> ipywidgets.VBox:
     """Wire ``controls`` to ``render`` (plus the ``fixed`` keyword arguments); nothing else."""
@@ -136,15 +139,15 @@ def _explorer(
 
 
 def render_inception(
-    c1x1: int = 128,
-    c3x3: int = 192,
-    c5x5: int = 96,
-    reduce3x3: int = 64,
-    reduce5x5: int = 64,
-    pool_proj: int = 64,
+    c1x1: int = INCEPTION.c1x1,
+    c3x3: int = INCEPTION.c3x3,
+    c5x5: int = INCEPTION.c5x5,
+    reduce3x3: int = INCEPTION.reduce3x3,
+    reduce5x5: int = INCEPTION.reduce5x5,
+    pool_proj: int = INCEPTION.pool_proj,
     *,
-    in_hw: int = 28,
-    in_channels: int = 256,
+    in_hw: int = INCEPTION.in_hw,
+    in_channels: int = INCEPTION.in_channels,
     diagram: bool = True,
 ) -> View:
     """Per-branch cost of the naive and the dimension-reduced Inception module (from ``ops``), and the
@@ -182,23 +185,24 @@ def render_inception(
     return View(title, header, tuple(rows), numbers, note, picture)
 
 
-def inception_explorer(in_hw: int = 28, in_channels: int = 256, *, diagram: bool = True) -> ipywidgets.VBox:
+def inception_widget(
+    in_hw: int = INCEPTION.in_hw, in_channels: int = INCEPTION.in_channels, *, diagram: bool = True
+) -> ipywidgets.VBox:
     """Sliders for the six filter counts of an Inception module (16 to 384 in steps of 16; the lecture's
     example at start) wired to :func:`render_inception`."""
     labels = {
         "c1x1": "1×1 filters", "c3x3": "3×3 filters", "c5x5": "5×5 filters", "reduce3x3": "3×3 reduce (1×1)",
         "reduce5x5": "5×5 reduce (1×1)", "pool_proj": "pool proj (1×1)",
     }  # fmt: skip
-    defaults = {"c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64}
-    controls = {k: _slider(k, v, 16, 384, 16, labels[k]) for k, v in defaults.items()}
+    controls = {k: _slider(k, v, 16, 384, 16, labels[k]) for k, v in INCEPTION.filters.items()}
     fixed = {"in_hw": in_hw, "in_channels": in_channels, "diagram": diagram}
-    return _explorer(render_inception, controls, fixed)
+    return _wire(render_inception, controls, fixed)
 
 
 # --- VGG: a stack of 3x3 convolutions against one large filter ----------------------------------
 
 
-def render_stack_vs_large(C: int = 64, n: int = 3, *, diagram: bool = True) -> View:
+def render_stack_vs_large(C: int = STACK_VS_LARGE.C, n: int = STACK_VS_LARGE.n, *, diagram: bool = True) -> View:
     """``n`` stacked 3×3 convolutions of ``C`` channels against the one filter with the same receptive
     field (from ``ops.stack_vs_large``), and the module diagram of both."""
     s = ops.stack_vs_large(C, 3, n)
@@ -218,22 +222,25 @@ def render_stack_vs_large(C: int = 64, n: int = 3, *, diagram: bool = True) -> V
     return View(f"{n} stacked 3×3 convolutions against one {k}×{k}, C = {C}", header, rows, numbers, note, picture)
 
 
-def stack_vs_large_explorer(*, diagram: bool = True) -> ipywidgets.VBox:
+def stack_vs_large_widget(*, diagram: bool = True) -> ipywidgets.VBox:
     """Sliders for the channels C (16 to 512) and the stack depth n (1 to 5), wired to
     :func:`render_stack_vs_large`."""
-    controls = {"C": _slider("C", 64, 16, 512, 16, "channels C"), "n": _slider("n", 3, 1, 5, 1, "stack depth n")}
-    return _explorer(render_stack_vs_large, controls, {"diagram": diagram})
+    controls = {
+        "C": _slider("C", STACK_VS_LARGE.C, 16, 512, 16, "channels C"),
+        "n": _slider("n", STACK_VS_LARGE.n, 1, 5, 1, "stack depth n"),
+    }
+    return _wire(render_stack_vs_large, controls, {"diagram": diagram})
 
 
 # --- ResNeXt: cardinality -------------------------------------------------------------------------
 
 
 def render_cardinality(
-    cardinality: int = 32,
-    bottleneck_width: int = 4,
+    cardinality: int = RESNEXT_BLOCK.cardinality,
+    bottleneck_width: int = RESNEXT_BLOCK.bottleneck_width,
     *,
-    channels: int = 256,
-    in_hw: int = 56,
+    channels: int = RESNEXT_BLOCK.channels,
+    in_hw: int = RESNEXT_BLOCK.in_hw,
     form: str = "grouped",
     diagram: bool = True,
 ) -> View:
@@ -260,12 +267,13 @@ def render_cardinality(
     block = block_cls(channels, channels, 1, width=width, groups=cardinality, stride_in_3x3=True)
     counted = ledger(block, (channels, in_hw, in_hw))
     conv_params = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
-    resnet = ops.bottleneck_block_cost(in_hw, channels, 64, out_channels=channels)
+    resnet = ops.bottleneck_block_cost(in_hw, channels, RESNEXT_BLOCK.resnet_width, out_channels=channels)
     header = ("block", "C", "d", "width C·d", "conv params", "all params", "MACs")
     rows = (
         (f"ResNeXt ({form})", cardinality, bottleneck_width, width, conv_params, counted.total_params,
          counted.total_macs),
-        ("ResNet-50 bottleneck", 1, 64, 64, resnet.params, "", resnet.macs),
+        ("ResNet-50 bottleneck", 1, RESNEXT_BLOCK.resnet_width, RESNEXT_BLOCK.resnet_width, resnet.params, "",
+         resnet.macs),
     )  # fmt: skip
     note = (
         f"{conv_params / resnet.params:.2f}× the convolution parameters of the ResNet-50 bottleneck; "
@@ -287,17 +295,21 @@ def render_cardinality(
     return View(title, header, rows, numbers, note, picture)
 
 
-def cardinality_explorer(
-    channels: int = 256, in_hw: int = 56, *, form: str = "grouped", diagram: bool = True
+def cardinality_widget(
+    channels: int = RESNEXT_BLOCK.channels,
+    in_hw: int = RESNEXT_BLOCK.in_hw,
+    *,
+    form: str = "grouped",
+    diagram: bool = True,
 ) -> ipywidgets.VBox:
     """Sliders for C (1 to 64) and d (1 to 128), ResNeXt-50's 32×4d at start, wired to
     :func:`render_cardinality`."""
     controls = {
-        "cardinality": _slider("cardinality", 32, 1, 64, 1, "cardinality C"),
-        "bottleneck_width": _slider("bottleneck_width", 4, 1, 128, 1, "path width d"),
+        "cardinality": _slider("cardinality", RESNEXT_BLOCK.cardinality, 1, 64, 1, "cardinality C"),
+        "bottleneck_width": _slider("bottleneck_width", RESNEXT_BLOCK.bottleneck_width, 1, 128, 1, "path width d"),
     }
     fixed = {"channels": channels, "in_hw": in_hw, "form": form, "diagram": diagram}
-    return _explorer(render_cardinality, controls, fixed)
+    return _wire(render_cardinality, controls, fixed)
 
 
 # --- a model's width knobs ------------------------------------------------------------------------
@@ -399,7 +411,7 @@ def render_filter_count(
     return View(f"{title} at input {'×'.join(map(str, size))}", header, rows, numbers)
 
 
-def filter_count_explorer(
+def filter_count_widget(
     model_name: str, input_size: tuple[int, int, int] | None = None, knobs: Sequence[str] | None = None
 ) -> ipywidgets.VBox:
     """Sliders for ``model_name``'s filter-count knobs (:data:`WIDTH_KNOBS` that it accepts, or ``knobs``)
@@ -407,7 +419,7 @@ def filter_count_explorer(
     available = width_knobs(model_name)
     if not available:
         raise ValueError(
-            f"filter_count_explorer: {model_name} has no filter-count knob (one of {', '.join(WIDTH_KNOBS)} "
+            f"filter_count_widget: {model_name} has no filter-count knob (one of {', '.join(WIDTH_KNOBS)} "
             "that its builder accepts away from the default); resnet50, resnext50_32x4d and densenet121 "
             "have some"
         )
@@ -415,12 +427,12 @@ def filter_count_explorer(
     for name in chosen:
         if name not in available:
             raise ValueError(
-                f"filter_count_explorer: {model_name} has no knob {name!r}; its knobs: {', '.join(available)}"
+                f"filter_count_widget: {model_name} has no knob {name!r}; its knobs: {', '.join(available)}"
             )
     controls = {}
     for name in chosen:
         knob, default = WIDTH_KNOBS[name], available[name]
         low, high = min(knob.minimum, default), max(knob.maximum, default)
         controls[name] = _slider(name, default, low, high, knob.step, knob.label)
-    return _explorer(render_filter_count, controls, {"model_name": model_name, "input_size": input_size})
+    return _wire(render_filter_count, controls, {"model_name": model_name, "input_size": input_size})
 

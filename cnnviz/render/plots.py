@@ -1,4 +1,5 @@
-"""Matplotlib figures of analysis records: the effective receptive field and its growth with depth.
+"""Matplotlib figures of analysis records: the effective receptive field and its growth with depth, where a
+network's memory and parameters live, and a count against depth.
 
 Figures are built with the object API (``matplotlib.figure.Figure``), never pyplot: nothing global
 changes (no current figure, no rcParams) and nothing is shown. Backgrounds are transparent and text,
@@ -16,9 +17,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
 from cnnviz.analysis.erf import ERFResult, map_moments
+from cnnviz.analysis.ledger import LayerRecord
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
-__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "style_axes", "svg"]
+__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "plot_memory_and_params", "plot_counts", "style_axes", "svg"]
 
 RF_COLOUR = OKABE_ITO["orange"]  # the theoretical receptive field
 SD_COLOUR = OKABE_ITO["vermillion"]  # the 1-sd circle of the Gaussian fit
@@ -134,5 +136,63 @@ def plot_erf_profile(results: Sequence[ERFResult], ax: Axes | None = None) -> Fi
     legend.get_frame().set_facecolor("none")
     legend.get_frame().set_edgecolor(MUTED)
     ax.grid(True, color=MUTED, alpha=0.25)
+    style_axes(ax)
+    return fig
+
+
+def _unit(values: Sequence[int]) -> tuple[float, str]:
+    """Thousands or millions, whichever keeps the largest bar readable."""
+    return (1e6, "millions") if max(values, default=0) >= 1e6 else (1e3, "thousands")
+
+
+def plot_memory_and_params(
+    rows: Sequence[LayerRecord],
+    labels: Sequence[str] | None = None,
+    *,
+    weights_only: bool = False,
+    titles: tuple[str, str] | None = None,
+    size: tuple[float, float] | None = None,
+) -> Figure:
+    """Two horizontal bar charts sharing the layer axis: each row's output values per image (memory, left)
+    and its parameters (right; ``weights_only``: weights without biases, the lecture's count).
+
+    ``labels`` name the rows (default: the last part of each layer's name); ``titles`` head the two panels.
+    """
+    rows = list(rows)
+    if not rows:
+        raise ValueError("plot_memory_and_params: rows is empty; pass ledger rows, e.g. ledger.leaves()")
+    labels = [r.name.split(".")[-1] for r in rows] if labels is None else list(labels)
+    if len(labels) != len(rows):
+        raise ValueError(f"plot_memory_and_params: {len(labels)} labels for {len(rows)} rows")
+    memory = [r.activations for r in rows]
+    params = [r.weights if weights_only else r.params for r in rows]
+    (m_scale, m_unit), (p_scale, p_unit) = _unit(memory), _unit(params)
+    fig = Figure(figsize=size or (8, max(3.4, 0.27 * len(rows) + 0.8)), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    ax_m, ax_p = fig.subplots(1, 2, sharey=True)
+    positions = range(len(rows))
+    ax_m.barh(positions, [v / m_scale for v in memory], color=OKABE_ITO["sky_blue"], edgecolor=MUTED)
+    ax_p.barh(positions, [v / p_scale for v in params], color=OKABE_ITO["vermillion"], edgecolor=MUTED)
+    ax_m.set_xlabel(f"memory: output values per image ({m_unit})")
+    ax_p.set_xlabel(f"parameters{': weights' if weights_only else ''} ({p_unit})")
+    ax_m.set_yticks(list(positions), labels)
+    ax_m.invert_yaxis()
+    for ax, title in zip((ax_m, ax_p), titles or ("", ""), strict=True):
+        if title:
+            ax.set_title(title, fontsize=10)
+        ax.grid(True, axis="x", color=MUTED, alpha=0.25)
+        style_axes(ax)
+    return fig
+
+
+def plot_counts(
+    x: Sequence[int], counts: Sequence[int], *, xlabel: str, ylabel: str, title: str = ""
+) -> Figure:
+    """A count (parameters, multiply-adds) against ``x`` (e.g. depth), in millions, as a line with markers."""
+    if len(x) != len(counts) or not x:
+        raise ValueError(f"plot_counts: x and counts must be non-empty and of one length, got {len(x)} and {len(counts)}")
+    fig, ax = new_figure((6, 3.2))
+    ax.plot(list(x), [c / 1e6 for c in counts], marker="o", color=OKABE_ITO["blue"])
+    ax.set(xlabel=xlabel, ylabel=f"{ylabel} (millions)", title=title)
     style_axes(ax)
     return fig

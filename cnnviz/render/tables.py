@@ -10,17 +10,24 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from cnnviz.analysis.lecture import CONV_TYPES as _CONV
+from cnnviz.analysis.lecture import NORM_TYPES as _NORM
+from cnnviz.analysis.lecture import POOL_TYPES as _POOL
+from cnnviz.analysis.lecture import lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger
 
 if TYPE_CHECKING:
     import pandas
 
+    from cnnviz.analysis.memory import MemoryReport
+
 __all__ = [
     "select_rows",
     "short_count",
+    "hwc",
     "lecture_table",
     "text_table",
     "markdown_table",
@@ -30,11 +37,17 @@ __all__ = [
     "to_dataframe",
     "rf_to_dict",
     "rf_text_table",
+    "rf_markdown_table",
+    "rf_comparison_table",
+    "memory_table",
+    "training_memory_table",
+    "summary_table",
+    "compare_layers_table",
+    "diff_table",
+    "inception_table",
+    "inception_cost_text",
+    "vgg_config_html",
 ]
-
-_CONV = ("Conv1d", "Conv2d", "Conv3d")
-_POOL = ("MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "LPPool2d")
-_NORM = ("LocalResponseNorm", "CrossMapLRN2d")
 
 
 def select_rows(ledger: Ledger, depth: int | None = None) -> tuple[LayerRecord, ...]:
@@ -56,14 +69,14 @@ def short_count(n: int) -> str:
     raise AssertionError("unreachable")
 
 
-def _hwc(shape: Sequence[int]) -> str:
-    """(C, H, W) as the lecture writes it, H x W x C: 224x224x64; a vector as 1x1xN."""
+def hwc(shape: Sequence[int], sep: str = "x") -> str:
+    """(C, H, W) as the lecture writes it, H x W x C: 224x224x64 (``sep="×"``: 224×224×64); a vector as 1x1xN."""
     if len(shape) == 3:
         c, h, w = shape
-        return f"{h}x{w}x{c}"
+        return f"{h}{sep}{w}{sep}{c}"
     if len(shape) == 1:
-        return f"1x1x{shape[0]}"
-    return "x".join(map(str, shape)) or "-"
+        return f"1{sep}1{sep}{shape[0]}"
+    return sep.join(map(str, shape)) or "-"
 
 
 def _chw(shape: Sequence[int]) -> str:
@@ -76,18 +89,7 @@ def _pair(value: tuple[int, int] | None) -> str:
     return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
 
 
-def _is_identity_pool(row: LayerRecord) -> bool:
-    return row.type in _POOL and row.input_shape == row.output_shape
-
-
 # --- the lecture's formats ------------------------------------------------------------------------
-
-
-def _lecture_rows(ledger: Ledger, norms: bool) -> list[LayerRecord]:
-    kinds = _CONV + _POOL + ("Linear",) + (_NORM if norms else ())
-    return [
-        r for r in ledger.leaves() if r.executed and r.type in kinds and not _is_identity_pool(r)
-    ]
 
 
 def _vgg_label(row: LayerRecord) -> str:
@@ -166,10 +168,10 @@ def _lecture_vgg(ledger: Ledger) -> str:
     total = inputs
     bytes_per = 4
     previous: tuple[int, ...] = (c, h, w)
-    for row in _lecture_rows(ledger, norms=False):
+    for row in lecture_rows(ledger):
         cells.append(
             [
-                f"{_vgg_label(row)}: [{_hwc(row.output_shape)}]",
+                f"{_vgg_label(row)}: [{hwc(row.output_shape)}]",
                 f"memory: {_memory(row.output_shape, row.activations)}",
                 f"params: {_vgg_params(row, previous)}",
             ]
@@ -195,12 +197,12 @@ def _short_bytes(n: int) -> str:
 def _lecture_alexnet(ledger: Ledger) -> str:
     c, h, w = ledger.input_size
     lines = [f"[{h}x{w}x{c}] INPUT"]
-    rows = _lecture_rows(ledger, norms=True)
+    rows = lecture_rows(ledger, norms=True)
     n_conv = sum(r.type in _CONV for r in rows)
     last_fc = max((i for i, r in enumerate(rows) if r.type == "Linear"), default=-1)
     counts = {"conv": 0, "pool": 0, "norm": 0, "fc": 0}
     for i, row in enumerate(rows):
-        shape = f"[{_hwc(row.output_shape) if len(row.output_shape) != 1 else row.output_shape[0]}]"
+        shape = f"[{hwc(row.output_shape) if len(row.output_shape) != 1 else row.output_shape[0]}]"
         if row.type in _CONV:
             counts["conv"] += 1
             kh, kw = row.kernel or (1, 1)
@@ -398,4 +400,210 @@ def rf_text_table(report: Any) -> str:
     out = report.output
     lines.append(f"Output ({out.name}): RF {out.rf}, stride {out.stride}, padding {_number(out.padding)}")
     lines += [f"warning: {text}" for text in report.warnings]
+    return "\n".join(lines) + "\n"
+
+
+# --- the chapters' tables: memory, comparisons, configurations ----------------------------------------
+
+
+def _mb(n: int, digits: int) -> str:
+    return f"{n / 1e6:,.{digits}f}"
+
+
+_OPTIMIZER_ROWS = {"momentum": "momentum buffers", "adam": "Adam moments"}
+
+
+def memory_table(report: MemoryReport, digits: int = 1) -> str:
+    """What one report holds, in elements and in MB (decimal) of its dtype, as Markdown: the forward
+    activations, the parameters, their gradients and the optimizer's state (none for plain SGD)."""
+    who = "one image" if report.batch_size == 1 else f"batch of {report.batch_size}"
+    rows = [
+        (f"forward activations, {who}", report.forward_activations, report.forward_bytes),
+        ("parameters", report.params, report.param_bytes),
+        ("gradients", report.gradients, report.gradient_bytes),
+    ]
+    if report.optimizer in _OPTIMIZER_ROWS:
+        rows.append((_OPTIMIZER_ROWS[report.optimizer], report.optimizer_state, report.optimizer_bytes))
+    lines = [f"| | elements | {report.dtype} |", "|---|---:|---:|"]
+    lines += [f"| {label} | {n:,} | {_mb(b, digits)} MB |" for label, n, b in rows]
+    return "\n".join(lines) + "\n"
+
+
+def training_memory_table(
+    reports: Mapping[str, MemoryReport], lecture: Mapping[str, MemoryReport], digits: int = 0
+) -> str:
+    """MB (decimal) a training step needs, one column per report (e.g. per batch size), as Markdown.
+
+    ``lecture`` holds the same columns counted by the lecture's convention (``lecture_convention=True``):
+    its forward bytes are the first row, the lecture table's own count.
+    """
+    if set(reports) != set(lecture):
+        raise ValueError(
+            f"training_memory_table: lecture must have the columns of reports ({', '.join(reports)}), "
+            f"got {', '.join(lecture)}"
+        )
+    dtype = next(iter(reports.values())).dtype
+    optimizer = _OPTIMIZER_ROWS.get(next(iter(reports.values())).optimizer, "optimizer state")
+    rows: list[tuple[str, Callable[[str], int]]] = [
+        ("forward activations (the table's rows)", lambda k: lecture[k].forward_bytes),
+        ("forward activations (every layer output)", lambda k: reports[k].forward_bytes),
+        ("kept for the backward pass", lambda k: reports[k].backward_saved_bytes),
+        ("parameters", lambda k: reports[k].param_bytes),
+        ("gradients", lambda k: reports[k].gradient_bytes),
+        (optimizer, lambda k: reports[k].optimizer_bytes),
+        (f"training total (params, grads, {optimizer.split()[0]}, kept)", lambda k: reports[k].training_bytes),
+    ]
+    lines = [f"| {dtype}, MB | " + " | ".join(reports) + " |", "|:---|" + "---:|" * len(reports)]
+    lines += [f"| {label} | " + " | ".join(_mb(get(k), digits) for k in reports) + " |" for label, get in rows]
+    return "\n".join(lines) + "\n"
+
+
+def summary_table(ledgers: Mapping[str, Ledger]) -> str:
+    """One line per network: input, convolution widths, normalisation layers, parameters, multiply-adds."""
+    cells = [["network", "input", "conv widths", "LRN layers", "params", "MACs"]]
+    for label, led in ledgers.items():
+        leaves = led.leaves()
+        widths = [r.output_shape[0] for r in leaves if r.type in _CONV]
+        norms = sum(r.type in _NORM for r in leaves)
+        _, h, w = led.input_size
+        cells.append([label, f"{h}x{w}", str(widths), str(norms), f"{led.total_params:,}", f"{led.total_macs:,}"])
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    right = {3, 4, 5}
+    return "\n".join(
+        "  ".join(c.rjust(wd) if i in right else c.ljust(wd) for i, (c, wd) in enumerate(zip(row, widths, strict=True)))
+        .rstrip()
+        for row in cells
+    ) + "\n"
+
+
+def compare_layers_table(
+    a: Ledger, b: Ledger, layers: Sequence[str], labels: tuple[str, str], difference: str = "difference"
+) -> str:
+    """Parameters of the same layers in two ledgers (e.g. two towers against one), the groups of ``a``'s
+    layer and the difference ``b - a`` (headed ``difference``), then the totals; aligned text."""
+    rows_a, rows_b = {r.name: r for r in a.rows}, {r.name: r for r in b.rows}
+    missing = [n for n in layers if n not in rows_a or n not in rows_b]
+    if missing:
+        raise ValueError(f"compare_layers_table: layers {missing} are not in both ledgers ({a.model}, {b.model})")
+    cells = [["layer", "groups", *labels, difference]]
+    for name in layers:
+        ra, rb = rows_a[name], rows_b[name]
+        cells.append([name.split(".")[-1], str(ra.groups or 1), f"{ra.params:,}", f"{rb.params:,}",
+                      f"{rb.params - ra.params:,}"])  # fmt: skip
+    cells.append(["total", "", f"{a.total_params:,}", f"{b.total_params:,}", f"{b.total_params - a.total_params:,}"])
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    return "\n".join(
+        "  ".join(c.ljust(wd) if i == 0 else c.rjust(wd) for i, (c, wd) in enumerate(zip(row, widths, strict=True)))
+        .rstrip()
+        for row in cells
+    ) + "\n"
+
+
+def diff_table(changes: Iterable[Any], a: Ledger, b: Ledger, labels: tuple[str, str]) -> str:
+    """The layers that differ between two networks (``layer_diff`` records: ``change``, ``a``, ``b``,
+    ``type``, ``fields``) as Markdown, with each layer's output volume and parameters from its ledger."""
+    rows_a, rows_b = {r.name: r for r in a.rows}, {r.name: r for r in b.rows}
+    lines = [f"| layer | change | {labels[0]} | {labels[1]} |", "|---|---|---|---|"]
+    for c in changes:
+        name = (c.a or c.b).split(".")[-1]
+        if c.change == "changed":
+            what = "; ".join(f"{f}: {x} → {y}" for f, x, y in c.fields if f != "params")
+            ra, rb = rows_a[c.a], rows_b[c.b]
+            lines.append(f"| {name} | {what} | {hwc(ra.output_shape, '×')}, {ra.params:,} params "
+                         f"| {hwc(rb.output_shape, '×')}, {rb.params:,} params |")  # fmt: skip
+        else:
+            where = labels[0] if c.change == "removed" else labels[1]
+            shape = hwc((rows_a[c.a] if c.a else rows_b[c.b]).output_shape, "×")
+            cells = f"{shape} |  |" if c.a else f" | {shape} |"
+            lines.append(f"| {name} ({c.type}) | {c.change}: position in {where} | {cells}")
+    return "\n".join(lines) + "\n"
+
+
+def inception_table(ledger: Ledger, specs: Mapping[str, Any]) -> str:
+    """GoogLeNet layer by layer in the layout of the paper's Table 1, as Markdown: the top-level layers
+    (ReLUs, LRN, dropout and flatten omitted), patch size and stride, output size, each Inception module's
+    filter counts (``specs``: ``InceptionSpec`` by module suffix, "3a"), parameters and multiply-adds."""
+    fields = ("n1x1", "n3x3_reduce", "n3x3", "n5x5_reduce", "n5x5", "pool_proj")
+    kinds = {"InceptionModule": "inception", "ConvReLU": "convolution", "MaxPool2d": "max pool",
+             "AdaptiveAvgPool2d": "avg pool", "Linear": "linear"}  # fmt: skip
+    rows = {r.name: r for r in ledger.rows}
+    lines = [
+        "| layer | type | patch / stride | output size | #1×1 | #3×3 reduce | #3×3 | #5×5 reduce | #5×5 | pool proj "
+        "| params | MACs |",
+        "|:---|:---|:---|:---|" + "---:|" * 8,
+    ]
+    for r in ledger.rows:
+        if r.depth != 1 or r.type in ("Flatten", "Dropout", *_NORM):
+            continue
+        spec = specs.get(r.name.removeprefix("inception"))
+        geometry = rows.get(f"{r.name}.conv") or r  # a ConvReLU's kernel is its conv's
+        patch = f"{geometry.kernel[0]}×{geometry.kernel[1]}/{geometry.stride[0]}" if geometry.kernel else ""
+        c, h, w = r.output_shape if len(r.output_shape) == 3 else (r.output_shape[0], 1, 1)
+        filters = " | ".join(str(getattr(spec, f)) if spec else "" for f in fields)
+        macs = short_count(r.macs) if r.macs else ""
+        lines.append(f"| {r.name} | {kinds.get(r.type, r.type)} | {patch} | {h}×{w}×{c} | {filters} | {r.params:,} | {macs} |")
+    lines.append(f"| **total** | | | | | | | | | | **{ledger.total_params:,}** | **{short_count(ledger.total_macs)}** |")
+    return "\n".join(lines) + "\n"
+
+
+def inception_cost_text(cost: Any) -> str:
+    """An ``ops.InceptionCost`` the way the lecture writes it: one line per convolution with its product
+    (``28x28x192x3x3x64``) and multiply-adds, the naive pool's pass-through, then the output and the total."""
+    lines = []
+    for branch in cost.branches:
+        for conv in branch.layers:
+            lines.append(f"[{conv.label:>14}]  {conv.expression:<22} = {conv.macs:>12,} multiply-adds")
+        if not branch.layers:
+            lines.append(f"[3x3 max pool  ]  keeps all {branch.out_channels} input channels")
+    h, w, depth = cost.output_shape
+    lines.append(f"output {h}x{w}x{depth}; total {cost.macs:,} multiply-adds")
+    return "\n".join(lines) + "\n"
+
+
+def vgg_config_html(configs: Sequence[Any], fc_layers: Sequence[str], input_text: str = "224 × 224 RGB image") -> str:
+    """The VGG paper's Table 1 as HTML: one column per configuration (``VGGConfig`` records), its stages
+    separated by the max pools, the shared FC layers, and the parameters of each built network."""
+    span = len(configs) + 1
+    full = f'<tr><td colspan="{span}" style="text-align:center">{{}}</td></tr>'
+    head = "".join(
+        f"<th>{c.letter}<br><small>{c.weight_layers} weight layers<br><code>{c.name}</code></small></th>"
+        for c in configs
+    )
+    rows = [full.format(f"input ({input_text})")]
+    for stage in range(len(configs[0].stages)):
+        cells = "".join(f"<td>{'<br>'.join(c.stages[stage])}</td>" for c in configs)
+        rows += [f"<tr><th>stage {stage + 1}</th>{cells}</tr>", full.format("maxpool")]
+    rows += [full.format(fc) for fc in fc_layers] + [full.format("soft-max")]
+    rows.append("<tr><th>parameters</th>" + "".join(f"<td>{c.params:,}</td>" for c in configs) + "</tr>")
+    return (
+        '<div style="overflow-x:auto"><table class="cnnviz-config" style="font-size:0.8em">'
+        f"<tr><th>ConvNet configuration</th>{head}</tr>{''.join(rows)}</table></div>"
+    )
+
+
+# --- receptive fields as the chapters show them --------------------------------------------------
+
+
+def rf_markdown_table(report: Any, names: Mapping[str, str]) -> str:
+    """The rows of a receptive-field report named in ``names`` (module name -> the lecture's name, e.g.
+    ``conv3_3``) as Markdown: receptive field, stride (jump) and output size."""
+    lines = ["| layer | module | receptive field | stride (jump) | output |", "|:---|:---|---:|---:|:---|"]
+    lines += [
+        f"| {names[r.name]} | `{r.name}` | {r.rf}×{r.rf} | {r.stride} | {r.output_hw[0]}×{r.output_hw[1]} |"
+        for r in report.rows
+        if r.name in names
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def rf_comparison_table(reports: Mapping[str, Any]) -> str:
+    """Layer by layer, the output size and the receptive field / jump of networks with the same layer names
+    (the first report's rows), as Markdown."""
+    labels = list(reports)
+    header = "| layer | " + " | ".join(f"{x} output | {x} RF / jump" for x in labels) + " |"
+    lines = [header, "|---|" + "---|---|" * len(labels)]
+    for row in reports[labels[0]].rows:
+        same = [reports[x].row(row.name) for x in labels]
+        cells = " | ".join(f"{'×'.join(map(str, r.output_hw))} | {r.rf} / {r.stride}" for r in same)
+        lines.append(f"| {row.name.split('.')[-1]} | {cells} |")
     return "\n".join(lines) + "\n"

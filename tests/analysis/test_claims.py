@@ -111,5 +111,19 @@ def test_unknown_chapter():
 
 
 def test_worst_ratio_finds_the_step_that_breaks_a_pattern():
-    assert claims._worst_ratio([2.0, 2.0, 2.0], 2) == 2.0
-    assert claims._worst_ratio([2.0, 1.5, 2.0], 2) == 1.5
+    from cnnviz.analysis.claims.resnet import _worst_ratio
+
+    assert _worst_ratio([2.0, 2.0, 2.0], 2) == 2.0
+    assert _worst_ratio([2.0, 1.5, 2.0], 2) == 1.5
+
+
+def test_each_chapter_is_a_module_of_the_package_and_claims_only_its_own():
+    import importlib
+    import pkgutil
+
+    modules = {m.name for m in pkgutil.iter_modules(claims.__path__)} - {"make"}
+    assert modules == set(claims.CHAPTERS)
+    for chapter in claims.CHAPTERS:
+        found = claims.for_chapter(chapter)
+        assert found and {c.chapter for c in found} == {chapter}
+        assert callable(importlib.import_module(f"cnnviz.analysis.claims.{chapter}").claims)

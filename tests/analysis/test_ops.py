@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import (
     basic_block_cost,
@@ -112,7 +113,7 @@ class InceptionReduced(nn.Module):
 
 
 def test_lecture_naive_inception() -> None:
-    cost = inception_naive_cost(28, 256, 128, 192, 96)
+    cost = inception_naive_cost(**INCEPTION.naive)
     assert cost.output_depth == 672 and cost.output_shape == (28, 28, 672)
     assert [b.macs for b in cost.branches] == [25_690_112, 346_816_512, 481_689_600, 0]
     assert cost.macs == 28 * 28 * 128 * 256 + 28 * 28 * 192 * 9 * 256 + 28 * 28 * 96 * 25 * 256 == 854_196_224
@@ -120,7 +121,7 @@ def test_lecture_naive_inception() -> None:
 
 
 def test_lecture_reduced_inception() -> None:
-    cost = inception_reduced_cost(28, 256, 128, 192, 96)  # reductions of 64, as on the slide
+    cost = inception_reduced_cost(**INCEPTION.reduced)  # reductions of 64, as on the slide
     terms = [layer.macs for b in cost.branches for layer in b.layers]
     assert terms == [25_690_112, 12_845_056, 86_704_128, 12_845_056, 120_422_400, 12_845_056]
     assert cost.output_depth == 480

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.claims import INCEPTION_EXAMPLE
+from cnnviz.analysis.lecture import INCEPTION, STACK_VS_LARGE
 from tests.browser.site import SITE
 
 
@@ -85,7 +85,7 @@ def test_vgg_stack_sliders_respond_without_a_kernel(open_page):
     page, _problems = open_page(_page("vgg"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="C"]', timeout=15_000)
-    default = ops.stack_vs_large(64, 3, 3)
+    default = ops.stack_vs_large(STACK_VS_LARGE.C, STACK_VS_LARGE.k_small, STACK_VS_LARGE.n)
     _wait_for_text(page, figure, f"27C² = {default.params_stack:,}")
     for C, n in ((256, 2), (512, 5), (16, 1)):
         _move(page, "C", C)
@@ -120,8 +120,8 @@ def test_googlenet_inception_sliders_respond_without_a_kernel(open_page):
     page, _problems = open_page(_page("googlenet"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="c5x5"]', timeout=15_000)
-    hw, cin = INCEPTION_EXAMPLE["in_hw"], INCEPTION_EXAMPLE["in_channels"]
-    knobs = {"c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64}
+    hw, cin = INCEPTION.in_hw, INCEPTION.in_channels
+    knobs = INCEPTION.filters
     naive = ops.inception_naive_cost(hw, cin, knobs["c1x1"], knobs["c3x3"], knobs["c5x5"])
     _wait_for_text(page, figure, f"naive: {naive.macs:,} multiply-adds")
     for name, value in (("c5x5", 128), ("reduce5x5", 32), ("c1x1", 64), ("pool_proj", 128), ("c3x3", 256),

@@ -12,6 +12,7 @@ import pytest
 from torch import nn
 
 from cnnviz.analysis import ops
+from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.interact import static
 from cnnviz.models.resnet import Bottleneck
 
@@ -20,17 +21,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def inception() -> static.StaticFigure:
-    return static.inception_cost_explorer()
+    return static.inception_cost_figure()
 
 
 @pytest.fixture(scope="module")
 def stack() -> static.StaticFigure:
-    return static.stack_vs_large_explorer()
+    return static.stack_vs_large_figure()
 
 
 @pytest.fixture(scope="module")
 def cardinality() -> static.StaticFigure:
-    return static.cardinality_explorer()
+    return static.cardinality_figure()
 
 
 class _Div(HTMLParser):
@@ -64,7 +65,7 @@ def _selected(rows: list[dict], **position: int) -> list[dict]:
 
 
 def _inception_totals(figure: static.StaticFigure, **position: int) -> dict[str, dict[str, int]]:
-    values = static.INCEPTION_DEFAULTS | position
+    values = INCEPTION.filters | position
     rows = _selected(_rows(figure, "inception"), **values)
     totals: dict[str, dict[str, int]] = {}
     for module in ("naive", "reduced"):
@@ -99,8 +100,8 @@ def test_html_is_small_and_the_same_on_every_build(name: str, request: pytest.Fi
     figure: static.StaticFigure = request.getfixturevalue(name)
     size = len(figure.html().encode())
     assert 10_000 < size < 300_000, size
-    again = {"inception": static.inception_cost_explorer, "stack": static.stack_vs_large_explorer,
-             "cardinality": static.cardinality_explorer}[name]()  # fmt: skip
+    again = {"inception": static.inception_cost_figure, "stack": static.stack_vs_large_figure,
+             "cardinality": static.cardinality_figure}[name]()  # fmt: skip
     assert again.html() == figure.html()
 
 
@@ -145,7 +146,7 @@ def test_inception_sliders_cover_the_lecture_example(inception: static.StaticFig
         "name": "c3x3", "value": 192,
         "bind": {"input": "range", "min": 16, "max": 384, "step": 16, "name": "3×3 filters "},
     }  # fmt: skip
-    assert {p["name"]: p["value"] for p in inception.spec["params"]} == static.INCEPTION_DEFAULTS
+    assert {p["name"]: p["value"] for p in inception.spec["params"]} == INCEPTION.filters
 
 
 def test_inception_defaults_are_the_lecture_numbers(inception: static.StaticFigure) -> None:
@@ -170,7 +171,7 @@ def test_inception_defaults_are_the_lecture_numbers(inception: static.StaticFigu
 def test_inception_rows_sum_to_ops_at_any_slider_position(
     inception: static.StaticFigure, position: dict
 ) -> None:
-    v = static.INCEPTION_DEFAULTS | position
+    v = INCEPTION.filters | position
     naive = ops.inception_naive_cost(28, 256, v["c1x1"], v["c3x3"], v["c5x5"])
     reduced = ops.inception_reduced_cost(28, 256, v["c1x1"], v["c3x3"], v["c5x5"], v["reduce3x3"],
                                          v["reduce5x5"], v["pool_proj"])  # fmt: skip
@@ -197,7 +198,7 @@ def test_inception_table_is_separable_and_small(inception: static.StaticFigure) 
 
 
 def test_inception_input_size_and_grid_are_arguments() -> None:
-    figure = static.inception_cost_explorer(14, 512, minimum=32, maximum=256, step=32, c5x5=128)
+    figure = static.inception_cost_figure(14, 512, minimum=32, maximum=256, step=32, c5x5=128)
     totals = _inception_totals(figure, c5x5=128)
     assert totals["naive"]["macs"] == ops.inception_naive_cost(14, 512, 128, 192, 128).macs
     assert _param(figure, "c1x1")["bind"] == {"input": "range", "min": 32, "max": 256, "step": 32,
@@ -208,11 +209,11 @@ def test_inception_input_size_and_grid_are_arguments() -> None:
 def test_inception_rejects_positions_off_the_grid() -> None:
     message = r"c3x3=200 is not a slider position; valid: 16 to 384 in steps of 16$"
     with pytest.raises(ValueError, match=message):
-        static.inception_cost_explorer(c3x3=200)
+        static.inception_cost_figure(c3x3=200)
     with pytest.raises(ValueError, match=r"unknown slider 'c7x7'; valid sliders: c1x1, c3x3"):
-        static.inception_cost_explorer(c7x7=16)
+        static.inception_cost_figure(c7x7=16)
     with pytest.raises(ValueError, match=r"in_channels must be a positive integer, got 0"):
-        static.inception_cost_explorer(in_channels=0)
+        static.inception_cost_figure(in_channels=0)
 
 
 # --- b. stack vs large --------------------------------------------------------------------------
@@ -247,9 +248,9 @@ def test_stack_rows_at_other_positions(stack: static.StaticFigure, C: int, n: in
 
 def test_stack_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match=r"n=6 is not a slider position; valid: 1 to 5"):
-        static.stack_vs_large_explorer(n=6)
+        static.stack_vs_large_figure(n=6)
     with pytest.raises(ValueError, match="channels must be evenly spaced"):
-        static.stack_vs_large_explorer(C=16, channels=[16, 32, 64])
+        static.stack_vs_large_figure(C=16, channels=[16, 32, 64])
 
 
 # --- c. ResNeXt cardinality ---------------------------------------------------------------------
@@ -292,7 +293,7 @@ def test_cardinality_sliders_and_readout(cardinality: static.StaticFigure) -> No
 
 def test_cardinality_rejects_positions_off_the_grid() -> None:
     with pytest.raises(ValueError, match=r"cardinality=64 is not a slider position; valid: 1 to 32"):
-        static.cardinality_explorer(cardinality=64)
+        static.cardinality_figure(cardinality=64)
 
 
 # --- no eager imports -----------------------------------------------------------------------------

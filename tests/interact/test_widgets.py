@@ -1,4 +1,4 @@
-"""Live explorers: the render_* functions' numbers, and sliders wired to them."""
+"""Live widgets: the render_* functions' numbers, and sliders wired to them."""
 
 from __future__ import annotations
 
@@ -96,8 +96,8 @@ def test_render_filter_count_invalid_setting_is_a_message() -> None:
 # --- widgets: sliders wired to the render functions -----------------------------------------------
 
 
-def test_inception_explorer_updates_on_slider_change() -> None:
-    box = widgets.inception_explorer(diagram=False)
+def test_inception_widget_updates_on_slider_change() -> None:
+    box = widgets.inception_widget(diagram=False)
     assert isinstance(box, ipywidgets.VBox) and isinstance(box.children[1], ipywidgets.Output)
     controls = box.explorer.controls
     assert list(controls) == ["c1x1", "c3x3", "c5x5", "reduce3x3", "reduce5x5", "pool_proj"]
@@ -112,8 +112,8 @@ def test_inception_explorer_updates_on_slider_change() -> None:
     assert box.explorer.view == widgets.render_inception(c5x5=32, reduce5x5=16, diagram=False)
 
 
-def test_cardinality_explorer_updates_on_slider_change() -> None:
-    box = widgets.cardinality_explorer(diagram=False)
+def test_cardinality_widget_updates_on_slider_change() -> None:
+    box = widgets.cardinality_widget(diagram=False)
     assert box.explorer.view.numbers["conv_params"] == 70_144
     box.explorer.controls["cardinality"].value = 8
     box.explorer.controls["bottleneck_width"].value = 14
@@ -121,8 +121,8 @@ def test_cardinality_explorer_updates_on_slider_change() -> None:
     assert box.explorer.view.title.startswith("ResNeXt block, 8 paths of width 14")
 
 
-def test_filter_count_explorer_rebuilds_the_model() -> None:
-    box = widgets.filter_count_explorer("densenet40_12", SMALL)
+def test_filter_count_widget_rebuilds_the_model() -> None:
+    box = widgets.filter_count_widget("densenet40_12", SMALL)
     slider = box.explorer.controls["growth_rate"]
     assert (slider.min, slider.max, slider.step, slider.value) == (4, 64, 4, 12)
     assert box.explorer.view.numbers["params"] == 1_019_722
@@ -130,11 +130,11 @@ def test_filter_count_explorer_rebuilds_the_model() -> None:
     assert box.explorer.view.numbers["params"] == _params("densenet40_12", growth_rate=4)
 
 
-def test_filter_count_explorer_rejects_models_without_knobs() -> None:
-    with pytest.raises(ValueError, match=r"filter_count_explorer: vgg16 has no filter-count knob"):
-        widgets.filter_count_explorer("vgg16")
+def test_filter_count_widget_rejects_models_without_knobs() -> None:
+    with pytest.raises(ValueError, match=r"filter_count_widget: vgg16 has no filter-count knob"):
+        widgets.filter_count_widget("vgg16")
     with pytest.raises(ValueError, match=r"densenet40_12 has no knob 'width'; its knobs: growth_rate"):
-        widgets.filter_count_explorer("densenet40_12", SMALL, knobs=["width"])
+        widgets.filter_count_widget("densenet40_12", SMALL, knobs=["width"])
 
 
 def test_render_stack_vs_large_lecture_case() -> None:
@@ -144,10 +144,24 @@ def test_render_stack_vs_large_lecture_case() -> None:
     assert view.rows[1][0] == "1 × 7×7 conv"
 
 
-def test_stack_vs_large_explorer_updates_on_slider_change() -> None:
-    box = widgets.stack_vs_large_explorer(diagram=False)
+def test_stack_vs_large_widget_updates_on_slider_change() -> None:
+    box = widgets.stack_vs_large_widget(diagram=False)
     controls = box.explorer.controls
     assert (controls["n"].min, controls["n"].max, controls["C"].value) == (1, 5, 64)
     controls["n"].value = 2
     controls["C"].value = 128
     assert box.explorer.view.numbers == {"params_stack": 18 * 128 * 128, "params_large": 25 * 128 * 128, "rf": 5}
+
+
+def test_names_say_what_they_return() -> None:
+    """``*_figure`` is kernel-free (static), ``*_widget`` live (widgets); no public name is in both."""
+    from cnnviz.interact import static
+
+    assert not set(static.__all__) & set(widgets.__all__)
+    public = {n for n in dir(static) if not n.startswith("_")} & {n for n in dir(widgets) if not n.startswith("_")}
+    assert {n for n in public if callable(getattr(static, n)) and getattr(static, n) is not getattr(widgets, n)} == set()
+    assert {n for n in static.__all__ if n.endswith("_figure")} == {
+        "inception_cost_figure", "stack_vs_large_figure", "cardinality_figure"}  # fmt: skip
+    assert {n for n in widgets.__all__ if n.endswith("_widget")} == {
+        "inception_widget", "stack_vs_large_widget", "cardinality_widget", "filter_count_widget"}  # fmt: skip
+    assert not [n for n in (*static.__all__, *widgets.__all__) if n.endswith("_explorer")]

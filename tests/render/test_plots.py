@@ -75,3 +75,54 @@ def test_plot_erf_profile_plots_radii_by_depth() -> None:
     assert [t.get_text() for t in ax.get_xticklabels()] == ["layer1", "layer2", "layer3"]
     with pytest.raises(ValueError, match="results is empty"):
         plot_erf_profile([])
+
+
+# --- where the memory and the parameters live; counts against depth ---------------------------------
+
+
+def _rows():
+    from torch import nn
+
+    from cnnviz.analysis.ledger import ledger
+
+    net = nn.Sequential(nn.Conv2d(3, 64, 3, padding=1), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 16 * 16, 600))
+    return [r for r in ledger(net, (3, 32, 32)).leaves() if r.type in ("Conv2d", "MaxPool2d", "Linear")]
+
+
+def test_plot_memory_and_params_draws_each_row_in_both_panels() -> None:
+    from cnnviz.render.plots import plot_memory_and_params
+
+    rc_before = dict(matplotlib.rcParams)
+    rows = _rows()
+    fig = plot_memory_and_params(rows, ["conv", "pool", "fc"], titles=("memory", "parameters"))
+    memory, params = fig.axes
+    assert [p.get_width() for p in memory.patches] == pytest.approx([65.536, 16.384, 0.6])  # thousands
+    assert [p.get_width() for p in params.patches] == pytest.approx([1.792e-3, 0, 9.831])  # millions, biases included
+    assert memory.get_xlabel() == "memory: output values per image (thousands)"
+    assert params.get_xlabel() == "parameters (millions)" and params.get_title() == "parameters"
+    assert [t.get_text() for t in memory.get_yticklabels()] == ["conv", "pool", "fc"]
+    weights = plot_memory_and_params(rows, weights_only=True).axes[1]
+    assert weights.patches[2].get_width() == pytest.approx(9.8304)
+    assert weights.get_xlabel() == "parameters: weights (millions)"
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["conv", "pool", "fc"]
+    assert dict(matplotlib.rcParams) == rc_before
+
+
+def test_plot_memory_and_params_rejects_mismatched_labels() -> None:
+    from cnnviz.render.plots import plot_memory_and_params
+
+    with pytest.raises(ValueError, match="plot_memory_and_params: 1 labels for 3 rows"):
+        plot_memory_and_params(_rows(), ["conv"])
+    with pytest.raises(ValueError, match="rows is empty"):
+        plot_memory_and_params([])
+
+
+def test_plot_counts() -> None:
+    from cnnviz.render.plots import plot_counts
+
+    fig = plot_counts([20, 56], [272_474, 855_770], xlabel="depth", ylabel="parameters", title="t")
+    (line,) = fig.axes[0].get_lines()
+    assert list(line.get_xdata()) == [20, 56] and list(line.get_ydata()) == pytest.approx([0.272474, 0.85577])
+    assert fig.axes[0].get_ylabel() == "parameters (millions)"
+    with pytest.raises(ValueError, match="plot_counts: x and counts must be non-empty and of one length"):
+        plot_counts([1, 2], [3], xlabel="x", ylabel="y")

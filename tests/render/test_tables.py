@@ -165,3 +165,124 @@ def test_dataframe(small: Ledger) -> None:
 def test_bad_style(small: Ledger) -> None:
     with pytest.raises(ValueError, match="style must be 'vgg' or 'alexnet', got 'zf'"):
         tables.lecture_table(small, "zf")
+
+
+# --- the chapters' tables -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def alexnet() -> Ledger:
+    return ledger("alexnet")
+
+
+def test_memory_tables_golden(alexnet: Ledger, vgg16: Ledger, golden) -> None:
+    from cnnviz.analysis.memory import memory_from_ledger
+
+    golden(GOLDEN / "alexnet_memory.md", tables.memory_table(memory_from_ledger(alexnet, optimizer="momentum")))
+    batches = {"batch 1": 1, "batch 32": 32}
+    text = tables.training_memory_table(
+        {k: memory_from_ledger(vgg16, batch_size=b) for k, b in batches.items()},
+        lecture={k: memory_from_ledger(vgg16, batch_size=b, lecture_convention=True) for k, b in batches.items()},
+    )
+    golden(GOLDEN / "vgg16_training_memory.md", text)
+    rows = {line.split(" | ")[0].strip("| "): line for line in text.splitlines()}
+    assert rows["forward activations (the table's rows)"] == "| forward activations (the table's rows) | 61 | 1,950 |"
+
+
+def test_memory_table_rows_follow_the_optimizer(small: Ledger) -> None:
+    from cnnviz.analysis.memory import memory_from_ledger
+
+    sgd = tables.memory_table(memory_from_ledger(small, optimizer="sgd")).splitlines()
+    adam = tables.memory_table(memory_from_ledger(small, batch_size=4, optimizer="adam"), digits=3).splitlines()
+    assert len(sgd) == 2 + 3 and len(adam) == 2 + 4
+    assert adam[2].startswith("| forward activations, batch of 4 |") and adam[-1].startswith("| Adam moments |")
+    assert adam[-1].endswith(f"| {2 * small.total_params:,} | {8 * small.total_params / 1e6:,.3f} MB |")
+
+
+def test_training_memory_table_needs_the_same_columns(small: Ledger) -> None:
+    from cnnviz.analysis.memory import memory_from_ledger
+
+    m = memory_from_ledger(small)
+    with pytest.raises(ValueError, match=r"training_memory_table: lecture must have the columns of reports"):
+        tables.training_memory_table({"batch 1": m}, lecture={"batch 2": m})
+
+
+def test_comparison_tables_golden(alexnet: Ledger, golden) -> None:
+    dense = ledger("alexnet", towers=1)
+    grouped = ["features.conv2", "features.conv4", "features.conv5"]
+    text = tables.compare_layers_table(alexnet, dense, grouped, labels=("2 towers", "1 tower"), difference="saved")
+    golden(GOLDEN / "alexnet_towers.txt", text)
+    last = text.splitlines()[-1].split()
+    assert last == ["total", f"{alexnet.total_params:,}", f"{dense.total_params:,}",
+                    f"{dense.total_params - alexnet.total_params:,}"]  # fmt: skip
+    summary = tables.summary_table({"alexnet (paper)": alexnet, "alexnet, 1 tower": dense})
+    golden(GOLDEN / "alexnet_summary.txt", summary)
+    assert "[96, 256, 384, 384, 256]" in summary.splitlines()[1] and f"{alexnet.total_macs:,}" in summary
+    with pytest.raises(ValueError, match=r"layers \['features.conv9'\] are not in both ledgers"):
+        tables.compare_layers_table(alexnet, dense, ["features.conv9"], labels=("a", "b"))
+
+
+def test_diff_table_golden(small: Ledger, golden) -> None:
+    from types import SimpleNamespace as Change
+
+    changes = [
+        Change(change="changed", a="conv1", b="conv1", type="Conv2d",
+               fields=(("kernel", (5, 5), (3, 3)), ("params", 608, 224))),
+        Change(change="removed", a="norm1", b=None, type="LocalResponseNorm", fields=()),
+        Change(change="added", a=None, b="pool1", type="MaxPool2d", fields=()),
+    ]  # fmt: skip
+    text = tables.diff_table(changes, small, small, labels=("A", "B"))
+    golden(GOLDEN / "small_diff.md", text)
+    lines = text.splitlines()
+    assert lines[2] == "| conv1 | kernel: (5, 5) → (3, 3) | 10×10×8, 608 params | 10×10×8, 608 params |"
+    assert lines[3] == "| norm1 (LocalResponseNorm) | removed: position in A | 10×10×8 |  |"
+    assert lines[4] == "| pool1 (MaxPool2d) | added: position in B |  | 4×4×8 |"
+
+
+def test_inception_tables_golden(golden) -> None:
+    from cnnviz.analysis import ops
+    from cnnviz.analysis.lecture import INCEPTION
+    from cnnviz.models.googlenet import INCEPTION_SPECS
+
+    led = ledger("googlenet")
+    text = tables.inception_table(led, INCEPTION_SPECS)
+    golden(GOLDEN / "googlenet_table1.md", text)
+    row = next(line for line in text.splitlines() if line.startswith("| inception3a |"))
+    assert row.split(" | ")[4:10] == ["64", "96", "128", "16", "32", "32"]
+    assert text.splitlines()[-1].startswith(f"| **total** | | | | | | | | | | **{led.total_params:,}** |")
+    naive = tables.inception_cost_text(ops.inception_naive_cost(**INCEPTION.naive))
+    reduced = tables.inception_cost_text(ops.inception_reduced_cost(**INCEPTION.reduced))
+    golden(GOLDEN / "inception_costs.txt", naive + "\n" + reduced)
+    assert naive.splitlines()[-1] == "output 28x28x672; total 854,196,224 multiply-adds"
+    assert "[3x3 max pool  ]  keeps all 256 input channels" in naive
+    assert reduced.splitlines()[-1] == "output 28x28x480; total 271,351,808 multiply-adds"
+
+
+def test_vgg_config_html_golden(golden) -> None:
+    from cnnviz.analysis.configs import vgg_configs
+    from cnnviz.models import vgg
+
+    configs = vgg_configs()
+    html = tables.vgg_config_html(configs, vgg.FC_LAYERS)
+    golden(GOLDEN / "vgg_configs.html", html + "\n")
+    assert [c.letter for c in configs] == ["A", "A-LRN", "B", "C", "D", "E"]
+    assert {c.name: c.params for c in configs}["vgg16"] == 138_357_544
+    assert html.count("<th>stage ") == 5 and html.count(">maxpool<") == 5 and "<td>138,357,544</td>" in html
+
+
+def test_rf_tables_golden(vgg16: Ledger, golden) -> None:
+    from cnnviz.analysis.lecture import lecture_rows, stage_names
+    from cnnviz.analysis.receptive_field import receptive_field
+
+    rows = lecture_rows(vgg16)
+    labels = stage_names(rows)
+    assert labels[:4] == ("conv1_1", "conv1_2", "pool1", "conv2_1") and labels[-3:] == ("FC6", "FC7", "FC8")
+    report = receptive_field("vgg16")
+    names = dict(zip((r.name for r in rows), labels, strict=True))
+    text = tables.rf_markdown_table(report, names)
+    golden(GOLDEN / "vgg16_rf.md", text)
+    assert "| conv1_1 | `features.0` | 3×3 | 1 | 224×224 |" in text
+    both = tables.rf_comparison_table({"A": receptive_field("alexnet"), "Z": receptive_field("zfnet")})
+    golden(GOLDEN / "alexnet_zfnet_rf.md", both)
+    assert both.splitlines()[0] == "| layer | A output | A RF / jump | Z output | Z RF / jump |"
+    assert both.splitlines()[2] == "| conv1 | 55×55 | 11 / 4 | 110×110 | 7 / 2 |"

@@ -6,6 +6,7 @@ import torch
 from torch import nn
 
 from cnnviz.analysis import ops
+from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.interact.exercises import Exercise
 
 
@@ -25,19 +26,21 @@ EXERCISES = [
     Exercise(
         id="googlenet.naive_depth_480",
         question=(
-            "A naive Inception module (1×1 conv 128, 3×3 conv 192, 5×5 conv 96 and a 3×3 max pool, "
-            "concatenated) gets a 28×28×**480** input instead of 28×28×256. What is its output depth?"
+            f"A naive Inception module (1×1 conv {INCEPTION.c1x1}, 3×3 conv {INCEPTION.c3x3}, 5×5 conv "
+            f"{INCEPTION.c5x5} and a 3×3 max pool, concatenated) gets a {INCEPTION.in_hw}×{INCEPTION.in_hw}×**480** "
+            f"input instead of {INCEPTION.in_hw}×{INCEPTION.in_hw}×{INCEPTION.in_channels}. What is its output depth?"
         ),
-        answer=lambda: ops.inception_naive_cost(28, 480, 128, 192, 96).output_depth,
+        answer=lambda: ops.inception_naive_cost(**(INCEPTION.naive | {"in_channels": 480})).output_depth,
         hint="The pooling branch passes every input channel through.",
     ),
     Exercise(
         id="googlenet.reduced_5x5_macs",
         question=(
-            "In the module with dimension reduction, the 5×5 convolution (96 filters) runs on the 28×28×64 "
-            "output of its 1×1 reduction. How many multiply-adds does it need (no biases)?"
+            f"In the module with dimension reduction, the 5×5 convolution ({INCEPTION.c5x5} filters) runs on the "
+            f"{INCEPTION.in_hw}×{INCEPTION.in_hw}×{INCEPTION.reduce5x5} output of its 1×1 reduction. How many "
+            "multiply-adds does it need (no biases)?"
         ),
-        answer=lambda: ops.conv_cost(28, 64, 96, 5).macs,
+        answer=lambda: ops.conv_cost(INCEPTION.in_hw, INCEPTION.reduce5x5, INCEPTION.c5x5, 5).macs,
         hint="Output H × W × C_out, times 5 × 5 × C_in per output value.",
     ),
     Exercise(

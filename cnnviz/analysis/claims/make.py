@@ -1,0 +1,83 @@
+"""Constructors of claims, shared by the chapters' modules: a computed figure, a ratio, a paper's figure,
+an output volume; and the ledgers they read, built once per process."""
+
+from __future__ import annotations
+
+import functools
+
+from cnnviz.analysis.claims import COMPUTED, PAPER, Claim, parse_figure
+from cnnviz.analysis.ledger import Ledger, ledger
+
+
+def _rounds_to(actual: float, stated: float, resolution: float) -> bool:
+    return abs(actual - stated) <= resolution / 2 + 1e-9
+
+
+def _fmt(n: float) -> str:
+    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.2f}"
+
+
+def _si(n: float) -> str:
+    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= scale:
+            return f"{n / scale:.1f}{suffix}"
+    return _fmt(n)
+
+
+def computed(
+    id: str, chapter: str, statement: str, stated: str, actual: float, source: str, note: str = "",
+    actual_text: str | None = None,
+) -> Claim:  # fmt: skip
+    """A figure cnnviz computes; it holds when it rounds to ``stated`` at the notes' precision."""
+    value, resolution = parse_figure(stated)
+    return Claim(
+        id, chapter, statement, stated, value, float(actual),
+        actual_text or f"{_fmt(actual)} ({_si(actual)})" if actual >= 1e4 else actual_text or _fmt(actual),
+        COMPUTED, source, _rounds_to(actual, value, resolution), note,
+    )
+
+
+def ratio(id: str, chapter: str, statement: str, stated: float, resolution: float, actual: float,
+          source: str, note: str = "") -> Claim:  # fmt: skip
+    """A computed ratio ("12× fewer"); it holds within ``resolution / 2`` of ``stated``."""
+    return Claim(
+        id, chapter, statement, f"{stated:g}×", stated, actual, f"{actual:.1f}×", COMPUTED, source,
+        _rounds_to(actual, stated, resolution), note,
+    )
+
+
+def paper(id: str, chapter: str, statement: str, stated: str, stated_value: float, reported: float,
+          reported_text: str, source: str, note: str = "") -> Claim:  # fmt: skip
+    """A figure only the paper can give (a result, a training setting), with its citation in ``source``."""
+    return Claim(
+        id, chapter, statement, stated, stated_value, reported, reported_text, PAPER, source,
+        abs(stated_value - reported) <= 1e-9 * max(1.0, abs(reported)), note,
+    )
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    """(C, H, W) -> "HxWxC" as the lecture writes volumes; (N,) -> "N"."""
+    if len(shape) == 3:
+        c, h, w = shape
+        return f"{h}x{w}x{c}"
+    return "x".join(map(str, shape))
+
+
+def shape_claim(id: str, chapter: str, label: str, stated: str, led: Ledger, layer: str, note: str = "") -> Claim:
+    """The output volume of ``layer`` against the notes' ``stated`` "HxWxC"."""
+    row = next(r for r in led.rows if r.name == layer)
+    actual = _shape_text(row.output_shape)
+    return Claim(
+        id, chapter, f"[{stated}] {label}", stated, 0.0, 0.0, actual, COMPUTED,
+        f"ledger({led.model!r}), layer {layer!r}", actual == stated, note,
+    )
+
+
+@functools.cache
+def cached_ledger(name: str) -> Ledger:
+    """The ledger of a registry name, built once: several claims of several chapters read the same one."""
+    return ledger(name)
+
+
+def total_params(name: str) -> int:
+    return cached_ledger(name).total_params
