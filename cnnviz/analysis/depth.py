@@ -12,6 +12,7 @@ import torch.fx
 from torch import nn
 
 from cnnviz.analysis.resolve import build
+from cnnviz.analysis.tracing import trace
 
 WEIGHT_LAYERS = (nn.Conv2d, nn.Linear)
 
@@ -24,12 +25,7 @@ def weight_layer_depth(model: str | nn.Module, **model_kwargs: object) -> int:
         net = model
     else:
         raise TypeError("weight_layer_depth: pass a registry name (with its keyword arguments) or an nn.Module")
-    was_training = net.training
-    net.eval()
-    try:
-        graph = torch.fx.symbolic_trace(net).graph
-    finally:
-        net.train(was_training)
+    graph = trace(net, where="weight_layer_depth", label=getattr(net, "model_name", type(net).__name__))
     modules = dict(net.named_modules())
     depth: dict[torch.fx.Node, int] = {}
     for node in graph.nodes:  # fx graphs are in topological order

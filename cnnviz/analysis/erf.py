@@ -40,6 +40,7 @@ from torch import nn
 
 from cnnviz.analysis.receptive_field import layer_geometry
 from cnnviz.analysis.resolve import resolve_model
+from cnnviz.analysis.tracing import eval_mode
 
 __all__ = ["ERFResult", "effective_receptive_field", "map_moments", "mass_radius"]
 
@@ -173,14 +174,9 @@ def effective_receptive_field(
     total = np.zeros(size[1:], dtype=np.float64)
     for k in range(n_inits):
         net = _instance(model, k, seed, init_fn, model_kwargs)
-        modes = {m: m.training for m in net.modules()}
-        net.eval()
-        try:
+        with eval_mode(net):
             x = torch.randn((n_inputs, *size), generator=generator).requires_grad_(True)
             total += _centre_gradient(net, layer, x, unit, calls).double().numpy()
-        finally:
-            for m, mode in modes.items():
-                m.training = mode
     if not np.isfinite(total).all():
         raise ValueError(
             f"{label}: the gradient of layer {layer!r} with respect to the input is not finite: the network "

@@ -39,6 +39,7 @@ import torchinfo.torchinfo as _torchinfo_impl
 from torch import nn
 
 from cnnviz.analysis.resolve import resolve_model
+from cnnviz.analysis.tracing import eval_mode
 
 __all__ = ["LayerRecord", "Ledger", "ledger"]
 
@@ -165,7 +166,6 @@ def _per_image(size: Sequence) -> tuple[int, ...]:
 
 def _collect(module: nn.Module, input_size: tuple[int, int, int]) -> list:
     """torchinfo's per-call LayerInfo list for one zero image; leaves nothing behind."""
-    modes = {m: m.training for m in module.modules()}
     cache = getattr(_torchinfo_impl, "_cached_forward_pass", None)
     cache_key = type(module).__name__
     previous = cache.get(cache_key, cache) if isinstance(cache, dict) else None
@@ -173,14 +173,15 @@ def _collect(module: nn.Module, input_size: tuple[int, int, int]) -> list:
     # advance the global random state.
     x = torch.zeros(1, *input_size)
     try:
-        stats = torchinfo.summary(
-            module,
-            input_data=x,
-            verbose=0,
-            depth=100,
-            col_names=("input_size", "output_size", "num_params"),
-            mode="eval",
-        )
+        with eval_mode(module):  # torchinfo's own mode="eval" restores one flag for every submodule
+            stats = torchinfo.summary(
+                module,
+                input_data=x,
+                verbose=0,
+                depth=100,
+                col_names=("input_size", "output_size", "num_params"),
+                mode="eval",
+            )
     except RuntimeError as error:
         # torchinfo wraps every failure in "Failed to run torchinfo"; the model's own error (e.g. the
         # zoo's "input ... is too small" ValueError) is the one the reader needs.
@@ -188,8 +189,6 @@ def _collect(module: nn.Module, input_size: tuple[int, int, int]) -> list:
             raise error.__cause__ from None
         raise
     finally:
-        for m, training in modes.items():
-            m.training = training
         # torchinfo stores every summary in a module-level cache keyed by class name (even with
         # cache_forward_pass=False), which would keep the model alive; put back what was there.
         if isinstance(cache, dict):

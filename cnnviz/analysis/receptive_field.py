@@ -15,11 +15,11 @@ Where branches meet (``add``, ``cat``, ``mul``, ``stack``...), the receptive fie
 branches' regions: for *aligned* branches (same jump, same centre) that is the largest branch's field,
 Distill's ``max`` rule. Branches whose jumps or centres differ are reported in ``RFReport.warnings``.
 
-How it works: ``torch.fx.symbolic_trace`` turns the model (in eval mode, its mode restored afterwards)
-into a graph; each node is run once on *meta* tensors (shapes only, no arithmetic, weights never read)
-to know its output shape, and a rule per operation propagates ``(r, j, P)``. An operation without a rule
-on a spatial tensor raises ``NotImplementedError`` naming it: no silent guess. A registry name is built
-on the meta device, so even ResNet-152 takes a fraction of a second.
+How it works: :func:`cnnviz.analysis.tracing.trace` turns the model (in eval mode) into a graph; each
+node is run once on *meta* tensors (shapes only, no arithmetic, weights never read) to know its output
+shape, and a rule per operation propagates ``(r, j, P)``. An operation without a rule on a spatial tensor
+raises ``NotImplementedError`` naming it: no silent guess. A registry name is built on the meta device,
+so even ResNet-152 takes a fraction of a second.
 
 Conventions: ``rf``, ``stride`` and ``padding`` of a record are the larger of the two axes (equal for
 the square kernels of the zoo). ``sees_whole_input`` is ``rf >= H`` and ``rf >= W``: the receptive field
@@ -40,6 +40,7 @@ import torch.nn.functional as F
 from torch import fx, nn
 
 from cnnviz.analysis.resolve import resolve_model
+from cnnviz.analysis.tracing import module_calls, module_path, trace
 
 __all__ = [
     "Geometry",
@@ -300,17 +301,11 @@ class _Propagator:
 
     # -- names --
 
-    def _module_path(self, node: fx.Node) -> str:
-        stack = node.meta.get("nn_module_stack") or {}
-        if not stack:
-            return ""
-        return str(list(stack.values())[-1][0])
-
     def _label(self, node: fx.Node, op: str) -> str:
         if node.op == "call_module":
             base = str(node.target)
         else:
-            path = self._module_path(node)
+            path = module_path(node)
             base = f"{path}:{op}" if path else op
         count = self._label_counts.get(base, 0)
         self._label_counts[base] = count + 1
@@ -322,7 +317,7 @@ class _Propagator:
         if node.op == "call_module":
             return f"{type(self.gm.get_submodule(str(node.target))).__name__} module {str(node.target)!r}"
         target = getattr(node.target, "__name__", str(node.target))
-        where = self._module_path(node)
+        where = module_path(node)
         return f"{node.op} {target!r}" + (f" in {where!r}" if where else "")
 
     # -- the walk --
@@ -378,7 +373,7 @@ class _Propagator:
             return str(node.target)
         if node.op == "placeholder":
             return "input"
-        path = self._module_path(node)
+        path = module_path(node)
         return f"{path}:{node.name}" if path else node.name
 
     def _type_name(self, node: fx.Node) -> str:
@@ -724,25 +719,8 @@ def _fmt_pair(pair: tuple) -> str:
 # --- entry points ----------------------------------------------------------------------------------
 
 
-def _trace(module: nn.Module, label: str) -> fx.GraphModule:
-    was_training = module.training
-    modes = {m: m.training for m in module.modules()}
-    module.eval()
-    try:
-        return fx.symbolic_trace(module)
-    except Exception as error:  # noqa: BLE001 - torch.fx raises many kinds; name the model
-        raise NotImplementedError(
-            f"receptive_field({label}): torch.fx cannot trace this model in eval mode "
-            f"({type(error).__name__}: {error})"
-        ) from error
-    finally:
-        module.train(was_training)
-        for m, mode in modes.items():
-            m.training = mode
-
-
 def _propagate(module: nn.Module, label: str, input_size: tuple[int, int, int]) -> _Propagator:
-    gm = _trace(module, label)
+    gm = fx.GraphModule(module, trace(module, where="receptive_field", label=label))
     propagator = _Propagator(gm, input_size, label)
     with torch.no_grad():
         propagator.run()
@@ -787,28 +765,6 @@ def _output_record(p: _Propagator) -> RFRecord:
     raise ValueError(f"receptive_field({p.model_name}): the output does not depend on a spatial input")
 
 
-def _call_order(gm: fx.GraphModule) -> dict[str, list[fx.Node]]:
-    """For every module name (leaf or container), the last node of each of its calls, in order.
-
-    A call of a container is a run of consecutive nodes that have it on their module stack; every
-    ``call_module`` node is a call of its leaf.
-    """
-    calls: dict[str, list[fx.Node]] = {}
-    previous: set[str] = set()
-    for node in gm.graph.nodes:
-        stack = node.meta.get("nn_module_stack") or {}
-        paths = {str(path) for path, _type in stack.values()}
-        if node.op == "call_module":
-            paths.add(str(node.target))
-        for path in paths:
-            if path in previous and not (node.op == "call_module" and path == str(node.target)):
-                calls[path][-1] = node  # still inside the same call
-            else:
-                calls.setdefault(path, []).append(node)  # a new call starts
-        previous = paths
-    return calls
-
-
 def layer_geometry(
     model: str | nn.Module, layer: str, input_size: tuple[int, int, int] | None = None, **model_kwargs
 ) -> tuple[Geometry, RFRecord, int]:
@@ -826,7 +782,7 @@ def layer_geometry(
         shown = ", ".join(valid[:40]) + (f", ... ({len(valid)} in all)" if len(valid) > 40 else "")
         raise ValueError(f"{label}: unknown layer {layer!r}.{hint} Valid layers: {shown}")
     propagator = _propagate(module, label, size)
-    calls = _call_order(propagator.gm).get(layer)
+    calls = module_calls(propagator.gm.graph).get(layer)
     if not calls:
         raise ValueError(
             f"{label}: layer {layer!r} is never called itself by the eval-mode forward pass (a container "

@@ -20,7 +20,7 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
-# Fill colour of a node by its kind (see diagrams._describe for how a layer gets its kind).
+# Fill colour of a node by its kind (how a layer gets its kind: cnnviz.analysis.graph_nodes.describe).
 FILL = {
     "conv": OKABE_ITO["sky_blue"],
     "pool": OKABE_ITO["bluish_green"],

@@ -92,8 +92,8 @@ def test_alexnet_page_diagram_figures_and_numbers(open_page) -> None:
 
 
 def test_zfnet_page_diff_diagram_and_numbers(open_page) -> None:
+    from cnnviz.analysis.diff import layer_diff
     from cnnviz.analysis.ledger import ledger
-    from cnnviz.render.diagrams import layer_diff
 
     page, problems = open_page("book/zfnet.html")
     _assert_clean(problems)

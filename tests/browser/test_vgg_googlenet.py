@@ -107,9 +107,9 @@ def test_googlenet_page_shows_its_diagrams(open_page):
     reduced = next((t for t in titles if "inception_reduced" in t), None)
     network = next((t for t in titles if "googlenet_network" in t), None)
     assert naive is not None and reduced is not None and network is not None, titles
-    assert {"input", "branches.0.0", "branches.1.0", "branches.2.0", "branches.3", "cat"} <= naive
+    assert {"input", "branch1.conv", "branch2.conv", "branch3.conv", "branch4", "cat"} <= naive
     # the reduced module: 1×1 reductions before the 3×3 and 5×5 and after the pool
-    assert {"branches.1.0->branches.1.2", "branches.2.0->branches.2.2", "branches.3.0->branches.3.1"} <= reduced
+    assert {"branch2.0.conv->branch2.1.conv", "branch3.0.conv->branch3.1.conv", "branch4.0->branch4.1.conv"} <= reduced
     modules = {f"cluster_inception{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")}
     assert modules <= network and {"conv1", "fc"} <= network
     body = page.inner_text("main")

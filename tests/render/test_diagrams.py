@@ -12,17 +12,25 @@ import torch
 from torch import nn
 
 from cnnviz import models
+from cnnviz.analysis.diff import layer_diff
+from cnnviz.analysis.graph import DEFAULT_MAX_NODES, LEVELS, NetworkGraph, module_graphs, network_graph
 from cnnviz.analysis.ledger import ledger
+from cnnviz.models.densenet import DenseBlock, Transition
+from cnnviz.models.figures import ConvStack, NaiveInception, figure_parts
+from cnnviz.models.fractalnet import FractalBlock
+from cnnviz.models.googlenet import InceptionModule, InceptionSpec
+from cnnviz.models.nin import CIFAR_BLOCKS, Mlpconv
+from cnnviz.models.resnet import BasicBlock, Bottleneck
+from cnnviz.models.resnext import AggregatedBottleneck
+from cnnviz.models.squeezenet import Fire
+from cnnviz.models.stochastic_depth import StochasticDepthBlock
 from cnnviz.render import diagrams, theme
 from cnnviz.render.diagrams import (
-    LEVELS,
     MODULE_KINDS,
     GraphvizNotFoundError,
     diff_diagram,
-    layer_diff,
     module_diagram,
     network_diagram,
-    network_graph,
     save_svg,
 )
 
@@ -247,11 +255,8 @@ def test_missing_graphviz_gives_install_instructions(monkeypatch, tmp_path):
 # --- module diagrams -------------------------------------------------------------------------------
 
 
-def _module_graph(kind: str, **spec) -> diagrams.NetworkGraph:
-    part = diagrams._KINDS[kind](**spec)[0]
-    return network_graph(
-        part.module, "layer", part.input_size, max_nodes=None, fold_activations=True, collapse=part.collapse
-    )
+def _module_graph(kind: str, **spec) -> NetworkGraph:
+    return module_graphs(kind, **spec)[0].graph
 
 
 def test_inception_modules_match_the_lecture():
@@ -272,16 +277,27 @@ def test_inception_modules_match_the_lecture():
 def test_residual_resnext_and_dense_blocks():
     assert _module_graph("basic_block").total_params == 2 * (9 * 64 * 64 + 2 * 64)
     projected = _module_graph("basic_block", stride=2)
-    assert projected.node("shortcut.0").detail == "1×1 conv, 64, /2"
+    assert projected.node("downsample.0").detail == "1×1 conv, 64, /2"
     assert _module_graph("bottleneck").total_params == 256 * 64 + 9 * 64 * 64 + 64 * 256 + 2 * (64 + 64 + 256)
-    paths, grouped = _module_graph("resnext_paths"), _module_graph("resnext_grouped")
-    assert paths.total_params == grouped.total_params == 32 * (256 * 4 + 9 * 4 * 4 + 4 * 256) == 70_144
-    collapsed = [n for n in paths.nodes if n.kind == "stage"]
-    assert [(n.detail, n.params) for n in collapsed] == [("ResNeXtPath ×28 (collapsed)", 28 * 2192)]
-    assert grouped.node("body.2").detail == "3×3 conv, 128, groups 32 + ReLU"
+    (paths,), (grouped,) = module_graphs("resnext_paths"), module_graphs("resnext_grouped")
+    # the paper's Table 2 counts the convolution weights (70,144); the zoo's block adds batch norm
+    conv_weights = 32 * (256 * 4 + 9 * 4 * 4 + 4 * 256)
+    assert paths.conv_weights == grouped.conv_weights == conv_weights == 70_144
+    batch_norm = 32 * 2 * (2 * 4) + 2 * 256  # bn1, bn2 of every path (grouped: of 128 channels), bn3
+    assert paths.graph.total_params == grouped.graph.total_params == conv_weights + batch_norm == 71_168
+    caption = "convolution weights only, without batch norm: 70,144 of the 71,168"
+    assert caption in module_diagram("resnext_grouped").source
+    collapsed = [n for n in paths.graph.nodes if n.kind == "stage"]
+    assert [(n.detail, n.params) for n in collapsed] == [("ResNeXtPath ×28 (collapsed)", 28 * 2208)]
+    # the running sum over the paths is one node; only the block's own add takes the shortcut
+    total = paths.graph.node("add")
+    assert (total.kind, total.detail) == ("merge", "sum")
+    assert sum(e.dst == "add" for e in paths.graph.edges) == 5  # paths 0, 1, 2, the collapsed 28, path 31
+    assert [(e.src, e.dst) for e in paths.graph.edges if e.skip] == [("input", "add_31")]
+    assert grouped.graph.node("conv2").detail == "3×3 conv, 128, groups 32"
     dense = _module_graph("dense_block", k0=64, k=32, layers=4)
     concats = [n.output_shape[0] for n in dense.nodes if n.detail == "concat"]
-    assert concats == [96, 128, 160, 192]  # k0 + i·k
+    assert concats == [64, 96, 128, 160, 192]  # k0 + i·k; the zoo's block concatenates the input alone first
     assert _module_graph("transition").nodes[-1].output_shape == (128, 28, 28)
 
 
@@ -297,10 +313,44 @@ def test_fire_mlpconv_fractal_stochastic_depth_and_stack_vs_large():
     joins = [len([e for e in g.edges if e.dst == n.name]) for n in g.nodes if n.kind == "merge"]  # g: C = 4
     assert joins == [2, 3, 2, 4]  # the paper's Fig. 1 for C = 4
     sd = module_diagram("stochastic_depth_block", survival=0.8).source
-    assert "× p = 0.8 (test time)" in sd
+    assert 'mul [label="× 0.8\\n32×32×16"' in sd and "at test time, survival probability p = 0.8" in sd
     src = module_diagram("stack_vs_large", n=3, channels=64).source
     assert "3 × 3×3 conv: 27C² params = 110,592" in src and "one 7×7 conv: 49C² params = 200,704" in src
     assert src.count("RF 7") == 2
+
+
+# Each module diagram's block, built here from the zoo with the lecture's sizes (the diagrams' defaults).
+ZOO_BLOCKS = {
+    "inception_naive": lambda: [NaiveInception(256, 128, 192, 96)],
+    "inception_reduced": lambda: [InceptionModule(InceptionSpec(256, 128, 64, 192, 64, 96, 64))],
+    "basic_block": lambda: [BasicBlock(64, 64)],
+    "bottleneck": lambda: [Bottleneck(256, 256, width=64)],
+    "resnext_paths": lambda: [AggregatedBottleneck(256, 256, width=128, groups=32)],
+    "resnext_grouped": lambda: [Bottleneck(256, 256, width=128, groups=32)],
+    "dense_block": lambda: [DenseBlock(64, 4, 32, bottleneck=False)],
+    "transition": lambda: [Transition(256, 128)],
+    "fire": lambda: [Fire(96, 16, 64, 64)],
+    "mlpconv": lambda: [Mlpconv(3, CIFAR_BLOCKS[0])],
+    "fractal": lambda: [FractalBlock(64, 64, 4, local_drop=0.15, dropout=0.0)],
+    "stochastic_depth_block": lambda: [StochasticDepthBlock(16, 16, survival_prob=0.5)],
+    "stack_vs_large": lambda: [ConvStack(64, 3), ConvStack(64, 1, kernel=7)],
+}
+
+
+@pytest.mark.parametrize("kind", MODULE_KINDS)
+def test_every_module_diagram_draws_the_zoo_block_and_shows_its_parameter_count(kind):
+    assert set(ZOO_BLOCKS) == set(MODULE_KINDS)
+    blocks = ZOO_BLOCKS[kind]()
+    figures = module_graphs(kind)
+    source = module_diagram(kind).source
+    assert len(figures) == len(blocks)
+    for figure, block in zip(figures, blocks, strict=True):
+        total = sum(p.numel() for p in block.parameters())
+        assert figure.graph.model == type(block).__name__  # the zoo's class, not a look-alike
+        assert figure.graph.total_params == figure.block_params == total
+        assert sum(n.params for n in figure.graph.nodes) == total
+        shown = f"{diagrams._count(total)} params" if len(blocks) == 1 else f"= {total:,} ·"
+        assert shown in source
 
 
 def test_every_module_kind_draws():
@@ -402,7 +452,7 @@ def test_every_registry_model_draws_at_every_level(name):
     for level in LEVELS:
         g = network_graph(name, level)
         assert sum(n.params for n in g.nodes) == g.total_params, level
-        assert len(g.nodes) <= diagrams.DEFAULT_MAX_NODES + 150, level
+        assert len(g.nodes) <= DEFAULT_MAX_NODES + 150, level
         diagram = diagrams.draw_network(g)
         assert diagram.source.count(" -> ") == len(g.edges) and diagram.source.count("label=") >= len(g.nodes)
         if HAS_DOT:
@@ -425,12 +475,12 @@ def test_drawing_leaves_no_trace_on_the_model():
 
 
 def test_dense_connectivity_falls_back_to_a_running_concatenation_when_large():
-    part = diagrams._KINDS["dense_block"](k0=8, k=4, layers=6, hw=8)[0]
+    (part,) = figure_parts("dense_block", k0=8, k=4, layers=6, hw=8)
     full = network_graph(part.module, "block", part.input_size, max_nodes=None)
     cats = [n.name for n in full.nodes if n.detail == "concat"]
-    assert [sum(e.dst == c for e in full.edges) for c in cats] == [2, 3, 4, 5, 6, 7]
+    assert [sum(e.dst == c for e in full.edges) for c in cats] == [1, 2, 3, 4, 5, 6, 7]
     small = network_graph(part.module, "block", part.input_size, max_nodes=10)
     assert "running concatenation" in small.note
-    assert [sum(e.dst == c for e in small.edges) for c in cats] == [2, 2, 2, 2, 2, 2]
-    assert {(e.src, e.dst) for e in small.edges} >= {(cats[0], cats[1]), (cats[4], cats[5])}
+    assert [sum(e.dst == c for e in small.edges) for c in cats] == [1, 2, 2, 2, 2, 2, 2]
+    assert {(e.src, e.dst) for e in small.edges} >= {(cats[1], cats[2]), (cats[5], cats[6])}
     assert [n.output_shape for n in small.nodes] == [n.output_shape for n in full.nodes]

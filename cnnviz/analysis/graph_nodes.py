@@ -1,0 +1,296 @@
+"""Which parts of a network become the nodes of its graph, and what each node is called and drawn as.
+
+* The module tree decides what one node stands for at each level (:func:`plan`): at ``"network"`` level a
+  stage of repeated blocks is one node (``layer2: Bottleneck ×4``), at ``"block"`` level each block, at
+  ``"layer"`` level each layer. A stage is >= 2 children of one non-leaf class; long stages may have their
+  middle blocks collapsed into one node.
+* Function nodes of the fx graph (adds, concatenations, pools written as functions) are drawn or
+  see-through (:func:`function_kind`): ``flatten``, ``getitem`` and the like carry edges through.
+* Every leaf layer gets a theme kind and the lecture's description (:func:`describe`): ``"3×3 conv, 64, /2"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import torch.fx as fx
+from torch import nn
+
+from cnnviz.analysis.tracing import module_path
+
+# --- the module tree: what becomes a node at each level ----------------------------------------------
+
+_PLAIN = (nn.Sequential, nn.ModuleList, nn.ModuleDict)
+
+
+def _is_leaf(module: nn.Module) -> bool:
+    return next(module.children(), None) is None
+
+
+def _stage_blocks(module: nn.Module, ancestors: tuple[type, ...]) -> list[tuple[str, nn.Module]] | None:
+    """The blocks of a stage (>= 2 children of one non-leaf class, not a recursive copy of an ancestor)."""
+    kids = list(module.named_children())
+    if len(kids) < 2 or any(_is_leaf(c) for _, c in kids) or len({type(c) for _, c in kids}) != 1:
+        return None
+    if type(kids[0][1]) in ancestors:  # e.g. a fractal block holding smaller fractal blocks
+        return None
+    return kids
+
+
+@dataclass
+class Unit:
+    """What one node of the graph stands for (a working record of :func:`plan_nodes`)."""
+
+    name: str  # the display node's name
+    kind: str  # "layer" | "block" | "stage" | "group"
+    modules: tuple[str, ...]  # qualified module names it covers
+    cls: str  # class name of its (first) module
+    repeat: int = 1
+    opaque: bool = False  # traced as a single call (its inside is not looked at)
+    anchor: str = ""  # module path whose clusters enclose it (inclusive)
+
+
+@dataclass
+class Plan:
+    """Which unit each module belongs to, the stages, the cluster labels and what was collapsed."""
+
+    units: dict[str, Unit]  # module qualified name -> unit
+    stages: list[tuple[str, list[str]]]  # stage path, its block paths
+    labels: dict[str, str]  # cluster labels
+    note: str = ""
+
+
+def plan_nodes(
+    model: nn.Module, level: str, max_nodes: int | None, collapse: Mapping[str, tuple[int, int]]
+) -> Plan:
+    """The units of ``model`` at ``level``; ``collapse`` (stage -> (start, stop)) and ``max_nodes`` draw
+    blocks[start:stop] of a stage as one node."""
+    plan = Plan(units={}, stages=[], labels={})
+
+    def add(unit: Unit) -> None:
+        for m in unit.modules:
+            plan.units[m] = unit
+
+    def walk(module: nn.Module, prefix: str, ancestors: tuple[type, ...]) -> None:
+        for name, child in module.named_children():
+            path = f"{prefix}{name}"
+            cls = type(child).__name__
+            inner = (*ancestors, type(child))
+            if _is_leaf(child):
+                add(Unit(path, "layer", (path,), cls, anchor=prefix.rstrip(".")))
+                continue
+            blocks = _stage_blocks(child, ancestors)
+            if blocks is not None:
+                block_cls = type(blocks[0][1]).__name__
+                plan.labels[path] = f"{path}: {block_cls} ×{len(blocks)}"
+                if level == "network":
+                    add(Unit(path, "stage", (path,), block_cls, len(blocks), True, prefix.rstrip(".")))
+                    continue
+                plan.stages.append((path, [f"{path}.{b}" for b, _ in blocks]))
+                for b, block in blocks:
+                    bpath = f"{path}.{b}"
+                    plan.labels[bpath] = f"{bpath}: {block_cls}"
+                    if level == "block":
+                        add(Unit(bpath, "block", (bpath,), block_cls, anchor=path))
+                    else:
+                        walk(block, bpath + ".", (*inner, type(block)))
+                continue
+            plan.labels[path] = path if type(child) in _PLAIN else f"{path}: {cls}"
+            if type(child) in _PLAIN or level == "layer" or _contains_stage(child, inner):
+                walk(child, path + ".", inner)
+            else:
+                add(Unit(path, "block", (path,), cls, opaque=level == "network", anchor=prefix.rstrip(".")))
+
+    walk(model, "", (type(model),))
+
+    def count() -> int:
+        return len({id(u) for u in plan.units.values()})
+
+    groups: list[tuple[str, int, int]] = [(s, *collapse[s]) for s in collapse]
+    if level != "network" and max_nodes is not None and count() > max_nodes:
+        for stage, blocks in sorted(plan.stages, key=lambda sb: -len(sb[1])):
+            if count() <= max_nodes or len(blocks) < 4:
+                break
+            groups.append((stage, 1, len(blocks) - 1))
+            _collapse(model, plan, stage, blocks, 1, len(blocks) - 1)
+        if groups:
+            shown = ", ".join(f"{s} (blocks {a}–{b - 1})" for s, a, b in groups)
+            plan.note = f"collapsed to stay under {max_nodes} nodes: {shown}"
+    for stage, start, stop in ((s, *collapse[s]) for s in collapse):
+        kids = [f"{stage}.{n}" for n, _ in submodule(model, stage).named_children()]
+        _collapse(model, plan, stage, kids, start, stop)
+    return plan
+
+
+def _collapse(model: nn.Module, plan: Plan, stage: str, blocks: list[str], start: int, stop: int) -> None:
+    """Draw blocks[start:stop] of ``stage`` as one node."""
+    middle = blocks[start:stop]
+    if len(middle) < 2:
+        return
+    cls = type(submodule(model, middle[0])).__name__
+    name = f"{middle[0]}..{middle[-1].rpartition('.')[2]}"
+    unit = Unit(name, "group", tuple(middle), cls, len(middle), True, stage)
+    for path in list(plan.units):
+        if any(path == m or path.startswith(m + ".") for m in middle):
+            del plan.units[path]
+    for m in middle:
+        plan.units[m] = unit
+
+
+def _contains_stage(module: nn.Module, ancestors: tuple[type, ...]) -> bool:
+    for child in module.children():
+        if not _is_leaf(child) and (
+            _stage_blocks(child, ancestors) is not None or _contains_stage(child, (*ancestors, type(child)))
+        ):
+            return True
+    return False
+
+
+def submodule(model: nn.Module, path: str) -> nn.Module:
+    return model.get_submodule(path) if path else model
+
+
+def unit_of(plan: Plan, path: str) -> Unit | None:
+    while path:
+        if path in plan.units:
+            return plan.units[path]
+        path = path.rpartition(".")[0]
+    return None
+
+
+# --- function nodes: which are drawn, which are see-through -----------------------------------------
+
+_TRANSPARENT = {
+    "flatten",
+    "view",
+    "reshape",
+    "size",
+    "getattr",
+    "getitem",
+    "contiguous",
+    "squeeze",
+    "unsqueeze",
+    "dim",
+    "type_as",
+    "to",
+    "float",
+    "chunk",
+    "split",
+    "permute",
+    "transpose",
+    "clone",
+    "detach",
+    "stack",
+}
+_MERGES = {
+    "add": "add",
+    "iadd": "add",
+    "sub": "subtract",
+    "cat": "concat",
+    "concat": "concat",
+    "mul": "multiply",
+}
+
+
+def op_name(node: fx.Node) -> str:
+    target = node.target
+    name = target if isinstance(target, str) else getattr(target, "__name__", str(target))
+    return name.strip("_")
+
+
+def tensor_inputs(node: fx.Node) -> list[fx.Node]:
+    return [n for n in node.all_input_nodes if n.op != "get_attr"]
+
+
+def function_kind(node: fx.Node) -> tuple[str, str] | None:
+    """(theme kind, label) of a drawn function node; None for a see-through one (flatten, getitem...)."""
+    name = op_name(node)
+    if name in _TRANSPARENT:
+        return None
+    inputs = tensor_inputs(node)
+    if name == "cat" or (name in _MERGES and len(inputs) >= 2):
+        return "merge", _MERGES[name]
+    if name in ("mean", "sum") and len(inputs) == 1 and op_name(inputs[0]) == "stack":
+        return "merge", "join (mean)" if name == "mean" else "sum"
+    if name == "mul":
+        scale = next((a for a in node.args if isinstance(a, int | float)), None)
+        return "other", f"× {scale:g}" if scale is not None else "multiply"
+    if "pool" in name or name == "mean":
+        return "pool", name.replace("_", " ")
+    if name in ("relu", "relu_", "sigmoid", "tanh", "gelu", "softmax", "leaky_relu"):
+        return "activation", name
+    if name.startswith("dropout"):
+        return "dropout", name
+    return "other", name
+
+
+def function_names(graph: fx.Graph) -> dict[fx.Node, str]:
+    """Stable names for function nodes: owner path + op, numbered per owner ("layer1.0.add")."""
+    counts: dict[tuple[str, str], int] = {}
+    names: dict[fx.Node, str] = {}
+    for node in graph.nodes:
+        if node.op not in ("call_function", "call_method"):
+            continue
+        owner, op = module_path(node), op_name(node)
+        k = counts.get((owner, op), 0)
+        counts[(owner, op)] = k + 1
+        base = f"{owner}.{op}" if owner else op
+        names[node] = base if k == 0 else f"{base}_{k}"
+    return names
+
+
+# --- describing a layer -----------------------------------------------------------------------------
+
+
+def _px(value: object) -> int:
+    return value if isinstance(value, int) else int(value[0])  # type: ignore[index]
+
+
+def describe(module: nn.Module) -> tuple[str, str]:
+    """(theme kind, lecture-style description) of a leaf module, e.g. ("conv", "3×3 conv, 64, /2")."""
+    name = type(module).__name__
+    if isinstance(module, nn.modules.conv._ConvNd):
+        k = module.kernel_size
+        text = f"{k[0]}×{k[-1]} conv, {module.out_channels}"
+        if _px(module.stride) > 1:
+            text += f", /{_px(module.stride)}"
+        if module.groups > 1:
+            text += f", groups {module.groups}"
+        return "conv", text
+    if isinstance(module, nn.Linear):
+        return "fc", f"fc {module.out_features}"
+    if isinstance(module, nn.modules.pooling._AdaptiveAvgPoolNd | nn.modules.pooling._AdaptiveMaxPoolNd):
+        kind = "avg" if "Avg" in name else "max"
+        size = module.output_size
+        if size in (1, (1, 1)):
+            return "pool", f"global {kind} pool"
+        return "pool", f"adaptive {kind} pool → {size}"
+    if isinstance(module, nn.modules.pooling._MaxPoolNd | nn.modules.pooling._AvgPoolNd):
+        kind = "max" if isinstance(module, nn.modules.pooling._MaxPoolNd) else "avg"
+        k, s = _px(module.kernel_size), _px(module.stride or module.kernel_size)
+        return "pool", f"{k}×{k} {kind} pool" + (f", /{s}" if s > 1 else "")
+    if isinstance(module, nn.modules.batchnorm._BatchNorm):
+        return "norm", "batch norm"
+    if isinstance(module, nn.LocalResponseNorm):
+        return "norm", f"LRN (n={module.size})"
+    if isinstance(module, nn.GroupNorm | nn.LayerNorm | nn.modules.instancenorm._InstanceNorm):
+        return "norm", name
+    if isinstance(module, nn.modules.dropout._DropoutNd):
+        return "dropout", f"dropout {module.p:g}"
+    if type(module).__module__.startswith("torch.nn.modules.activation"):
+        return "activation", name
+    if isinstance(module, nn.Flatten):
+        return "other", "flatten"
+    if "join" in name.lower():
+        return "merge", "join (mean)"
+    return "other", name
+
+
+def describe_container(model: nn.Module, path: str) -> str:
+    """A short description of a small container drawn as one node (a projection shortcut)."""
+    module = submodule(model, path)
+    leaves = [m for m in module.modules() if _is_leaf(m)]
+    if type(module) not in _PLAIN or not leaves or len(leaves) > 3:
+        return type(module).__name__  # a module with its own forward: its class name says what it does
+    return " + ".join(describe(m)[1] for m in leaves)
