@@ -41,7 +41,7 @@ from torch import nn
 
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
-from cnnviz.validate import positive_int, probability
+from cnnviz.validate import boolean, positive_int, probability
 
 PAPER = Paper(
     title="Densely Connected Convolutional Networks",
@@ -227,8 +227,7 @@ def _validate(
     model: str, block_config: object, growth_rate: object, bottleneck: object, compression: object
 ) -> tuple[int, ...]:
     positive_int(model, "growth_rate", growth_rate)
-    if not isinstance(bottleneck, bool):
-        raise ValueError(f"{model}: bottleneck must be True or False, got {bottleneck!r}")
+    boolean(model, "bottleneck", bottleneck)
     probability(model, "compression", compression, allow_zero=False)
     if (
         isinstance(block_config, str | bytes)

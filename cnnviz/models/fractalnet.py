@@ -51,7 +51,7 @@ from torch import nn
 
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
-from cnnviz.validate import positive_int, probability
+from cnnviz.validate import boolean, positive_int, probability
 
 PAPER = Paper(
     title="FractalNet: Ultra-Deep Neural Networks without Residuals",
@@ -296,8 +296,7 @@ def fractalnet(
     probability(name, "local_drop", local_drop)
     probability(name, "global_drop_ratio", global_drop_ratio)
     positive_int(name, "num_classes", num_classes)
-    if not isinstance(dropout, bool):
-        raise ValueError(f"{name}: dropout must be True or False, got {dropout!r}")
+    boolean(name, "dropout", dropout)
     if channels is None:
         channels = default_channels(blocks)
     elif (

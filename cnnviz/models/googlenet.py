@@ -60,7 +60,7 @@ from torch import nn
 
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
-from cnnviz.validate import positive_int, probability
+from cnnviz.validate import boolean, positive_int, probability
 
 SZEGEDY_2014 = Paper(
     title="Going Deeper with Convolutions",
@@ -182,8 +182,7 @@ class GoogLeNet(ConvNet):
         super().__init__("googlenet", in_channels)
         positive_int("googlenet", "num_classes", num_classes)
         p = probability("googlenet", "dropout", dropout)
-        if not isinstance(aux_logits, bool):
-            raise ValueError(f"googlenet: aux_logits must be True or False, got {aux_logits!r}")
+        boolean("googlenet", "aux_logits", aux_logits)
         self.aux_logits = aux_logits
         self.conv1 = ConvReLU(in_channels, 64, 7, stride=2, padding=3)
         self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)

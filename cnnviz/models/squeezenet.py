@@ -37,7 +37,7 @@ from torch import nn
 
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
-from cnnviz.validate import positive_int, probability
+from cnnviz.validate import boolean, one_of, positive_int, probability
 
 PAPER = Paper(
     title="SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size",
@@ -205,11 +205,8 @@ def squeezenet(
 ) -> SqueezeNet:
     """SqueezeNet ``version`` "1_0" (the paper) or "1_1"; ``bypass`` adds the paper's simple bypass."""
     name = f"squeezenet{version}" + ("_bypass" if bypass else "")
-    if version not in CONFIGS:
-        valid = ", ".join(map(repr, CONFIGS))
-        raise ValueError(f"squeezenet: version must be one of {valid}, got {version!r}")
-    if not isinstance(bypass, bool):
-        raise ValueError(f"{name}: bypass must be True or False, got {bypass!r}")
+    one_of("squeezenet", "version", version, CONFIGS)
+    boolean(name, "bypass", bypass)
     positive_int(name, "num_classes", num_classes)
     probability(name, "dropout", dropout)
     config = CONFIGS[version]

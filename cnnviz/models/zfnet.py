@@ -47,7 +47,7 @@ from torch import nn
 from cnnviz.models.alexnet import LRN_PAPER, paper_lrn
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
-from cnnviz.validate import positive_int, probability
+from cnnviz.validate import boolean, positive_int, probability
 
 ZEILER_2013 = Paper(
     title="Visualizing and Understanding Convolutional Networks",
@@ -73,8 +73,7 @@ class ZFNet(ConvNet):
         super().__init__("zfnet", in_channels)
         positive_int("zfnet", "num_classes", num_classes)
         p = probability("zfnet", "dropout", dropout)
-        if not isinstance(wide, bool):
-            raise ValueError(f"zfnet: wide must be True or False, got {wide!r}")
+        boolean("zfnet", "wide", wide)
         c1, c2, c3, c4, c5 = WIDE_WIDTHS if wide else WIDTHS
         self.wide = wide
         self.features = nn.Sequential(
