@@ -1,6 +1,6 @@
 """The ``cnnviz`` command: a thin shell over cnnviz.analysis and cnnviz.render.
 
-    cnnviz list [--format text|json]
+    cnnviz list [--family FAMILY] [--dataset DATASET] [--format text|json]
     cnnviz table NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|md|csv|json|lecture] [--depth N]
     cnnviz rf NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|json]
     cnnviz erf NAME --layer LAYER [--input C,H,W] [--param KEY=VALUE ...] [-o FILE.png]
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import cnnviz
+from cnnviz.format import chw
 from cnnviz.render.diagrams import GraphvizNotFoundError
 
 EXIT_USAGE = 2
@@ -88,13 +89,13 @@ def _one_line(error: BaseException) -> str:
 def _cmd_list(args: argparse.Namespace) -> str:
     from cnnviz import models
 
-    names = models.names()
+    names = models.names(family=args.family, dataset=args.dataset)  # ValueError listing the valid ones
     if args.format == "json":
         return json.dumps(names, indent=2) + "\n"
     cells = [["Name", "Family", "Input", "Dataset"]]
     for name in names:
         info = models.info(name)
-        cells.append([name, info.family, "x".join(map(str, info.input_size)), info.dataset])
+        cells.append([name, info.family, chw(info.input_size), info.dataset])
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
     lines = ("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells)
     return "\n".join(lines) + "\n"
@@ -110,7 +111,7 @@ def _cmd_table(args: argparse.Namespace) -> str:
     if args.format == "lecture":
         from cnnviz import models
 
-        style = "alexnet" if models.info(args.name).family.lower() in ("alexnet", "zfnet") else "vgg"
+        style = "alexnet" if models.info(args.name).family in ("AlexNet", "ZFNet") else "vgg"
         return tables.lecture_table(led, style)
     render = {
         "text": tables.text_table,
@@ -205,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = sub.add_parser("list", help="the registered models", description="The registered models.")
+    p.add_argument("--family", default=None, metavar="FAMILY", help='only this family, e.g. "ResNet (CIFAR)"')
+    p.add_argument("--dataset", default=None, metavar="DATASET", help="only this dataset: ImageNet or CIFAR-10")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=_cmd_list)
 

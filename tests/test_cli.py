@@ -38,6 +38,19 @@ def test_list_text(capsys) -> None:
     assert "3x32x32" in row
 
 
+def test_list_filters_by_family_and_dataset(capsys) -> None:
+    code, out, err = run(capsys, "list", "--family", "ResNet (CIFAR)", "--dataset", "CIFAR-10", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out) == models.names(family="ResNet (CIFAR)") == [
+        "resnet20", "resnet32", "resnet44", "resnet56", "resnet110", "resnet1202",
+        "plain20", "plain32", "plain44", "plain56", "plain110",
+    ]  # fmt: skip
+    code, out, _ = run(capsys, "list", "--dataset", "ImageNet")
+    rows = out.splitlines()[1:]
+    assert code == 0 and len(rows) == len(models.names(dataset="ImageNet"))
+    assert all(row.split()[-1] == "ImageNet" for row in rows)
+
+
 def test_table_json(capsys) -> None:
     code, out, err = run(capsys, "table", SMALL, "--format", "json")
     assert (code, err) == (0, "")
@@ -99,7 +112,10 @@ def test_table_lecture_alexnet_style(capsys) -> None:
         (["table", SMALL, "--format", "xml"], "invalid choice: 'xml'"),
         (["table"], "the following arguments are required: NAME"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["table", "alexnet", "--input", "3,24,24"], "alexnet: "),  # the model's own diagnosis
+        (["table", "alexnet", "--input", "3,24,24"], "alexnet: the paper's network takes 227x227 images"),
+        (["rf", "alexnet_owt", "--input", "3,24,24"], "alexnet_owt: input of spatial size 24x24 is too small"),
+        (["list", "--family", "resnet"], "unknown family 'resnet'; valid: 'AlexNet', "),
+        (["list", "--dataset", "cifar10"], "unknown dataset 'cifar10'; valid: 'ImageNet', 'CIFAR-10'"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(capsys, argv: list[str], message: str) -> None:

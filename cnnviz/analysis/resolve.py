@@ -2,17 +2,27 @@
 
 Every analysis entry point (ledger, receptive field, ERF, depth, diagrams) accepts the same two forms;
 this is the one place that turns them into ``(module, label, input size)``, with the same errors.
+
+It is also where an input too small for the network is caught: :func:`check_input_fits` runs the network
+once on the meta device (shapes only, no arithmetic, no weights copied) and, where the spatial size
+collapses, raises a ValueError naming the layer and the smallest square input that works. The models stay
+plain ``nn.Module``s: their ``forward`` checks only the channel count.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from itertools import chain
 
 import torch
 from torch import nn
+from torch.func import functional_call
 from torch.overrides import TorchFunctionMode
 
-__all__ = ["build", "check_input_size", "registered_input_size", "resolve_model"]
+__all__ = [
+    "build", "check_input_fits", "check_input_size", "eval_mode", "registered_input_size", "resolve_model",
+]  # fmt: skip
 
 
 def check_input_size(input_size: object, where: str = "ledger") -> tuple[int, int, int]:
@@ -26,6 +36,98 @@ def check_input_size(input_size: object, where: str = "ledger") -> tuple[int, in
             f"got {input_size!r}"
         )
     return tuple(int(v) for v in input_size)  # type: ignore[return-value]
+
+
+@contextmanager
+def eval_mode(module: nn.Module) -> Iterator[nn.Module]:
+    """``module`` in eval mode for the block; afterwards every submodule gets back its own mode (a model
+    whose submodules were in mixed modes stays mixed, unlike ``module.train(was_training)``)."""
+    modes = {m: m.training for m in module.modules()}
+    module.eval()
+    try:
+        yield module
+    finally:
+        for m, training in modes.items():
+            m.training = training
+
+
+# --- input too small: one shape-only pass on the meta device --------------------------------------
+
+_LARGEST_SEARCHED = 4096  # the smallest working square is searched up to this side
+
+
+def _meta_runner(module: nn.Module, channels: int):
+    """A function ``hw -> error or None`` running ``module`` on a meta batch of spatial size ``hw``: the
+    parameters and buffers are swapped for meta tensors of their shapes (no copy of the weights)."""
+    meta = {
+        name: torch.empty_like(t, device="meta")
+        for name, t in chain(module.named_parameters(), module.named_buffers())
+    }
+
+    def run(hw: tuple[int, int]) -> RuntimeError | None:
+        try:
+            functional_call(module, meta, (torch.zeros(1, channels, *hw, device="meta"),))
+        except RuntimeError as error:
+            return error
+        return None
+
+    return run
+
+
+def _last_layer_entered(module: nn.Module, run, hw: tuple[int, int]) -> tuple[str, str, tuple[int, ...]]:
+    """Run once more with pre-hooks on the leaf layers; the last one entered is where it broke."""
+    entered: list[tuple[str, str, tuple[int, ...]]] = []
+
+    def hook_for(name: str):
+        def hook(layer: nn.Module, inputs: tuple) -> None:
+            x = inputs[0] if inputs else None
+            entered.append((name, type(layer).__name__, tuple(x.shape) if isinstance(x, torch.Tensor) else ()))
+
+        return hook
+
+    handles = [
+        m.register_forward_pre_hook(hook_for(name))
+        for name, m in module.named_modules()
+        if not list(m.children())
+    ]
+    try:
+        run(hw)
+    finally:
+        for handle in handles:
+            handle.remove()
+    return entered[-1] if entered else ("?", "?", ())
+
+
+def check_input_fits(module: nn.Module, input_size: tuple[int, int, int], label: str | None = None) -> None:
+    """A ValueError if an input of ``input_size`` (C, H, W) shrinks to nothing inside ``module``.
+
+    The message names the layer that cannot process what is left and the smallest square input that
+    works. Any other failure (a channel mismatch, an op the meta device lacks) is left for the analysis
+    itself to report; a ValueError from the model's own input check propagates as it is.
+    """
+    label = label or getattr(module, "model_name", None) or type(module).__name__
+    channels, hw = input_size[0], (input_size[1], input_size[2])
+    with eval_mode(module), torch.no_grad():  # eval: no dropout or random block drops, no aux heads
+        run = _meta_runner(module, channels)
+        try:
+            if run(hw) is None:
+                return
+        except NotImplementedError:  # an op without a meta kernel: nothing can be said up front
+            return
+        low, high = 0, min(hw)  # double ``high`` until a square of that side works; ``low`` last failed
+        while high <= _LARGEST_SEARCHED and run((high, high)) is not None:
+            low, high = high, 2 * high
+        if high > _LARGEST_SEARCHED:
+            return  # no size works: the failure is not about the spatial size
+        while high - low > 1:  # the smallest working side lies in (low, high]
+            mid = (low + high) // 2
+            low, high = (low, mid) if run((mid, mid)) is None else (mid, high)
+        layer, kind, shape = _last_layer_entered(module, run, hw)
+    got = "x".join(map(str, shape[2:])) if len(shape) == 4 else "?"
+    raise ValueError(
+        f"{label}: input of spatial size {hw[0]}x{hw[1]} is too small: it shrinks to {got} before layer "
+        f"{layer!r} ({kind}), which cannot process it. The smallest square input that works is {high}x{high}."
+    )
 
 
 # In-place ops that only write values: on a meta tensor there are no values, so skipping them is exact.
@@ -82,8 +184,22 @@ def resolve_model(
     """``(module, label, input size)`` for a registry name (built, see :func:`build`) or an nn.Module.
 
     A registry name defaults to the input size the registry lists for it; so does a zoo network passed as a
-    module. Any other module needs ``input_size``.
+    module. Any other module needs ``input_size``. An input size the network cannot process (too small)
+    raises the ValueError of :func:`check_input_fits`.
     """
+    from cnnviz import models
+
+    module, label, size = _resolve(model, input_size, model_kwargs, where, meta)
+    if not (isinstance(model, str) and not model_kwargs and size == models.info(model).input_size):
+        # A registry model as registered, at its nominal size, fits (tests/models/test_registry.py runs
+        # each one): skipping the meta pass there saves seconds on the deepest networks (ResNet-1202).
+        check_input_fits(module, size, label)
+    return module, label, size
+
+
+def _resolve(
+    model: str | nn.Module, input_size: object, model_kwargs: dict, where: str, meta: bool
+) -> tuple[nn.Module, str, tuple[int, int, int]]:
     if isinstance(model, str):
         from cnnviz import models
 

@@ -44,6 +44,7 @@ from tqdm.auto import tqdm
 from cnnviz import models
 from cnnviz.experiments.data import ImageDataset, augment, channel_stats, normalize
 from cnnviz.experiments.logs import RunLog
+from cnnviz.validate import integer, positive_int
 
 __all__ = ["PRESETS", "TrainConfig", "differences_from_paper", "git_commit", "hardware_name", "train"]
 
@@ -70,9 +71,7 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         for name in ("iterations", "batch_size", "log_every", "checkpoint_every", "eval_batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"TrainConfig: {name} must be a positive integer, got {value!r}")
+            positive_int("TrainConfig", name, getattr(self, name))
         if list(self.milestones) != sorted(set(self.milestones)) or any(
             not 0 < m < self.iterations for m in self.milestones
         ):
@@ -80,8 +79,7 @@ class TrainConfig:
                 f"TrainConfig: milestones must increase strictly within (0, iterations={self.iterations}), "
                 f"got {self.milestones}"
             )
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**31:
-            raise ValueError(f"TrainConfig: seed must be an integer in [0, 2**31), got {self.seed!r}")
+        integer("TrainConfig", "seed", self.seed, minimum=0, below=2**31)
 
     def lr_at(self, iteration: int) -> float:
         """The learning rate of step ``iteration`` (0-based): lr / 10 per milestone passed."""
@@ -243,8 +241,8 @@ def train(
     """
     device = _resolve_device(device)
     info = models.info(model_name)  # ValueError for an unknown name
-    if tuple(info.input_size) != (3, 32, 32):
-        cifar = ", ".join(n for n in models.names() if tuple(models.info(n).input_size) == (3, 32, 32))
+    if info.dataset != "CIFAR-10":
+        cifar = ", ".join(models.names(dataset="CIFAR-10"))
         raise ValueError(f"train: {model_name} is not a 32x32 (CIFAR) network; valid models: {cifar}")
     if stop_at is not None and not 0 < stop_at <= config.iterations:
         raise ValueError(f"train: stop_at must be in [1, iterations={config.iterations}], got {stop_at!r}")

@@ -4,6 +4,8 @@
 >>> net = models.get("resnet20")          # doctest: +SKIP
 >>> models.info("vgg16").paper.arxiv      # doctest: +SKIP
 '1409.1556'
+>>> models.names(family="VGG")            # doctest: +SKIP
+['vgg11', 'vgg11_lrn', 'vgg13', 'vgg16_c', 'vgg16', 'vgg19']
 """
 
 # Importing a family module registers its networks; the order is the book's order.
@@ -26,6 +28,8 @@ from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import (
     ModelInfo,
     Paper,
+    datasets,
+    families,
     from_torchvision,
     get,
     info,
@@ -38,6 +42,8 @@ __all__ = [
     "ConvNet",
     "ModelInfo",
     "Paper",
+    "datasets",
+    "families",
     "from_torchvision",
     "get",
     "info",

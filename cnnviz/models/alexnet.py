@@ -48,8 +48,9 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
+from cnnviz.validate import positive_int, probability
 
 KRIZHEVSKY_2012 = Paper(
     title="ImageNet Classification with Deep Convolutional Neural Networks",
@@ -91,9 +92,9 @@ class AlexNet(ConvNet):
         self, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5
     ) -> None:
         super().__init__("alexnet", in_channels)
-        require_positive_int("alexnet", "num_classes", num_classes)
-        require_positive_int("alexnet", "towers", towers)
-        p = require_probability("alexnet", "dropout", dropout)
+        positive_int("alexnet", "num_classes", num_classes)
+        positive_int("alexnet", "towers", towers)
+        p = probability("alexnet", "dropout", dropout)
         if 32 % towers:  # each tower needs a whole share of 96, 256 and 384 maps
             raise ValueError(
                 f"alexnet: towers={towers} does not divide the layer widths 96, 256, 384; "
@@ -163,8 +164,8 @@ class AlexNetOWT(ConvNet):
 
     def __init__(self, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5) -> None:
         super().__init__("alexnet_owt", in_channels)
-        require_positive_int("alexnet_owt", "num_classes", num_classes)
-        p = require_probability("alexnet_owt", "dropout", dropout)
+        positive_int("alexnet_owt", "num_classes", num_classes)
+        p = probability("alexnet_owt", "dropout", dropout)
         # Indices match torchvision's state-dict keys: features.0 .. features.12, classifier.1/.4/.6.
         self.features = nn.Sequential(
             nn.Conv2d(in_channels, 64, kernel_size=11, stride=4, padding=2),  # 0
@@ -204,15 +205,6 @@ class AlexNetOWT(ConvNet):
 # --- builders ------------------------------------------------------------------------------------------
 
 
-@register(
-    "alexnet",
-    family="AlexNet",
-    paper=KRIZHEVSKY_2012,
-    input_size=(3, 227, 227),
-    dataset="ImageNet",
-    reported_error=0.164,
-    error_metric="ILSVRC-2012 top-5 error (test, 5-CNN ensemble)",
-)
 def alexnet(
     *, num_classes: int = 1000, in_channels: int = 3, towers: int = 2, dropout: float = 0.5
 ) -> AlexNet:
@@ -220,16 +212,19 @@ def alexnet(
     return AlexNet(num_classes=num_classes, in_channels=in_channels, towers=towers, dropout=dropout)
 
 
-@register(
-    "alexnet_owt",
-    family="AlexNet",
-    paper=KRIZHEVSKY_2014,
-    input_size=(3, 224, 224),
-    dataset="ImageNet",
-)
 def alexnet_owt(*, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5) -> AlexNetOWT:
     """torchvision's single-tower AlexNet ("one weird trick"): no LRN, 224×224 input."""
     return AlexNetOWT(num_classes=num_classes, in_channels=in_channels, dropout=dropout)
 
 
+# --- registered names ----------------------------------------------------------------------------------
+
+register(
+    "alexnet", alexnet, family="AlexNet", paper=KRIZHEVSKY_2012, input_size=(3, 227, 227), dataset="ImageNet",
+    reported_error=0.164, error_metric="ILSVRC-2012 top-5 error (test, 5-CNN ensemble)",
+)
+register(
+    "alexnet_owt", alexnet_owt, family="AlexNet", paper=KRIZHEVSKY_2014, input_size=(3, 224, 224),
+    dataset="ImageNet",
+)
 register_torchvision("alexnet", alexnet_owt)

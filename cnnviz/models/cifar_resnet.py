@@ -24,9 +24,10 @@ from functools import partial
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import register
 from cnnviz.models.resnet import HE2016, BasicBlock, BlockFactory, init_he, make_stage
+from cnnviz.validate import positive_int
 
 __all__ = ["BasicBlock", "CifarResNet", "cifar_resnet", "blocks_per_stage"]
 
@@ -63,7 +64,7 @@ class CifarResNet(ConvNet):
         self, name: str, n: int, block: BlockFactory, *, num_classes: int = 10, in_channels: int = 3
     ) -> None:
         super().__init__(name, in_channels)
-        require_positive_int(name, "num_classes", num_classes)
+        positive_int(name, "num_classes", num_classes)
         self.n = n
         self.conv1 = nn.Conv2d(in_channels, STAGE_CHANNELS[0], 3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(STAGE_CHANNELS[0])
@@ -102,13 +103,20 @@ def cifar_resnet(
     return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels)
 
 
+# --- registered names ----------------------------------------------------------------------------------
+
 _CIFAR = dict(family="ResNet (CIFAR)", paper=HE2016, input_size=(3, 32, 32), dataset="CIFAR-10")
 for _depth in (20, 32, 44, 56, 110, 1202):
-    register(f"resnet{_depth}", **_CIFAR, reported_error=REPORTED_ERROR[_depth],
-             error_metric="CIFAR-10 test error (Table 6)", depth=_depth, residual=True,
-             description=f"ResNet-{_depth} for CIFAR-10: 6n+2 layers with n = {(_depth - 2) // 6}, "
-                         "option A shortcuts")(cifar_resnet)
+    register(
+        f"resnet{_depth}", cifar_resnet, **_CIFAR, reported_error=REPORTED_ERROR[_depth],
+        error_metric="CIFAR-10 test error (Table 6)",
+        description=f"ResNet-{_depth} for CIFAR-10: 6n+2 layers with n = {(_depth - 2) // 6}, option A shortcuts",
+        kwargs={"depth": _depth, "residual": True},
+    )
 # The plain nets appear only as training curves (Fig. 6), without a table of errors.
 for _depth in (20, 32, 44, 56, 110):
-    register(f"plain{_depth}", **_CIFAR, depth=_depth, residual=False,
-             description=f"Plain-{_depth} for CIFAR-10: ResNet-{_depth} without its shortcuts")(cifar_resnet)
+    register(
+        f"plain{_depth}", cifar_resnet, **_CIFAR,
+        description=f"Plain-{_depth} for CIFAR-10: ResNet-{_depth} without its shortcuts",
+        kwargs={"depth": _depth, "residual": False},
+    )

@@ -39,8 +39,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
+from cnnviz.validate import boolean, positive_int, probability
 
 PAPER = Paper(
     title="Densely Connected Convolutional Networks",
@@ -225,10 +226,9 @@ class DenseNet(ConvNet):
 def _validate(
     model: str, block_config: object, growth_rate: object, bottleneck: object, compression: object
 ) -> tuple[int, ...]:
-    require_positive_int(model, "growth_rate", growth_rate)
-    if not isinstance(bottleneck, bool):
-        raise ValueError(f"{model}: bottleneck must be True or False, got {bottleneck!r}")
-    require_probability(model, "compression", compression, allow_zero=False)
+    positive_int(model, "growth_rate", growth_rate)
+    boolean(model, "bottleneck", bottleneck)
+    probability(model, "compression", compression, allow_zero=False)
     if (
         isinstance(block_config, str | bytes)
         or not isinstance(block_config, Sequence)
@@ -255,8 +255,8 @@ def densenet(
     """ImageNet-style DenseNet (7×7/2 stem and max pool); ``num_init_features`` defaults to 2k."""
     blocks = _validate("densenet", block_config, growth_rate, bottleneck, compression)
     init = 2 * growth_rate if num_init_features is None else num_init_features
-    require_positive_int("densenet", "num_init_features", init)
-    require_positive_int("densenet", "num_classes", num_classes)
+    positive_int("densenet", "num_init_features", init)
+    positive_int("densenet", "num_classes", num_classes)
     _check_transitions("densenet", init, blocks, growth_rate, compression)
     known = {config: f"densenet{depth}" for depth, config in BLOCK_CONFIGS.items()}
     name = known.get(blocks, "densenet") if bottleneck else "densenet"
@@ -277,7 +277,7 @@ def cifar_densenet(
     """CIFAR DenseNet of depth L: three dense blocks of (L-4)/3 basic or (L-4)/6 bottleneck layers."""
     name = "cifar_densenet"
     _validate(name, (1,), growth_rate, bottleneck, compression)
-    require_positive_int(name, "depth", depth)
+    positive_int(name, "depth", depth)
     per_layer = 6 if bottleneck else 3  # conv layers per dense layer, times the 3 blocks
     if depth <= 4 or (depth - 4) % per_layer:
         kind = "DenseNet-BC (bottleneck=True)" if bottleneck else "a DenseNet without bottleneck"
@@ -287,7 +287,7 @@ def cifar_densenet(
             f"block, n ≥ 1), e.g. {valid}, ...; got {depth}"
         )
     n = (depth - 4) // per_layer
-    require_positive_int(name, "num_classes", num_classes)
+    positive_int(name, "num_classes", num_classes)
     init = 2 * growth_rate if bottleneck else 16  # the paper: 16 for the basic DenseNet, 2k for BC
     _check_transitions(name, init, (n, n, n), growth_rate, compression)
     variant = "B" * bottleneck + "C" * (compression < 1)  # DenseNet, DenseNet-B, -C or -BC
@@ -309,17 +309,6 @@ def _check_transitions(
             )
 
 
-_IMAGENET = dict(
-    family="DenseNet", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet",
-    error_metric="ILSVRC top-1 error (single crop)",
-)
-
-
-# Stacked decorators register bottom-up: the bottom one comes first in models.names().
-@register("densenet264", **_IMAGENET, reported_error=0.2215, block_config=BLOCK_CONFIGS[264])
-@register("densenet201", **_IMAGENET, reported_error=0.2258, block_config=BLOCK_CONFIGS[201])
-@register("densenet169", **_IMAGENET, reported_error=0.2380, block_config=BLOCK_CONFIGS[169])
-@register("densenet121", **_IMAGENET, reported_error=0.2502, block_config=BLOCK_CONFIGS[121])
 def densenet_k32(
     *,
     block_config: Sequence[int],
@@ -336,8 +325,6 @@ def densenet_k32(
     )
 
 
-# 22.2% is the authors' README (DenseNet-161 is not in the paper's Table 3).
-@register("densenet161", **_IMAGENET, reported_error=0.222, block_config=BLOCK_CONFIGS[161])
 def densenet_k48(
     *,
     block_config: Sequence[int],
@@ -354,14 +341,6 @@ def densenet_k48(
     )
 
 
-_CIFAR = dict(
-    family="DenseNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
-    error_metric="CIFAR-10+ error (standard augmentation)",
-)
-
-
-@register("densenet_bc_100_12", **_CIFAR, reported_error=0.0451, depth=100, bottleneck=True, compression=0.5)
-@register("densenet40_12", **_CIFAR, reported_error=0.0524, depth=40, bottleneck=False, compression=1.0)
 def densenet_cifar_k12(
     *,
     depth: int,
@@ -377,6 +356,35 @@ def densenet_cifar_k12(
         num_classes=num_classes, in_channels=in_channels,
     )
 
+
+# --- registered names -----------------------------------------------------------------------------
+
+_IMAGENET = dict(
+    family="DenseNet", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet",
+    error_metric="ILSVRC top-1 error (single crop)",
+)
+for _depth, _error in ((121, 0.2502), (169, 0.2380), (201, 0.2258), (264, 0.2215)):
+    register(
+        f"densenet{_depth}", densenet_k32, **_IMAGENET, reported_error=_error,
+        kwargs={"block_config": BLOCK_CONFIGS[_depth]},
+    )
+# 22.2% is the authors' README (DenseNet-161 is not in the paper's Table 3).
+register(
+    "densenet161", densenet_k48, **_IMAGENET, reported_error=0.222, kwargs={"block_config": BLOCK_CONFIGS[161]}
+)
+
+_CIFAR = dict(
+    family="DenseNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
+    error_metric="CIFAR-10+ error (standard augmentation)",
+)
+register(
+    "densenet40_12", densenet_cifar_k12, **_CIFAR, reported_error=0.0524,
+    kwargs={"depth": 40, "bottleneck": False, "compression": 1.0},
+)
+register(
+    "densenet_bc_100_12", densenet_cifar_k12, **_CIFAR, reported_error=0.0451,
+    kwargs={"depth": 100, "bottleneck": True, "compression": 0.5},
+)
 
 # torchvision's pre-2019 checkpoints name layer modules "norm.1", "conv.2"; today's state_dict() says "norm1".
 _OLD_KEY = re.compile(r"^(.*denselayer\d+\.(?:norm|relu|conv))\.([12])\.(.+)$")

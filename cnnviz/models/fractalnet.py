@@ -49,8 +49,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
+from cnnviz.validate import boolean, positive_int, probability
 
 PAPER = Paper(
     title="FractalNet: Ultra-Deep Neural Networks without Residuals",
@@ -290,13 +291,12 @@ def fractalnet(
     0, 0.1, 0.2, ... (the paper's (0, 0.1, 0.2, 0.3, 0.4) for five blocks) or no dropout.
     """
     name = "fractalnet"
-    require_positive_int(name, "columns", columns)
-    require_positive_int(name, "blocks", blocks)
-    require_probability(name, "local_drop", local_drop)
-    require_probability(name, "global_drop_ratio", global_drop_ratio)
-    require_positive_int(name, "num_classes", num_classes)
-    if not isinstance(dropout, bool):
-        raise ValueError(f"{name}: dropout must be True or False, got {dropout!r}")
+    positive_int(name, "columns", columns)
+    positive_int(name, "blocks", blocks)
+    probability(name, "local_drop", local_drop)
+    probability(name, "global_drop_ratio", global_drop_ratio)
+    positive_int(name, "num_classes", num_classes)
+    boolean(name, "dropout", dropout)
     if channels is None:
         channels = default_channels(blocks)
     elif (
@@ -320,15 +320,6 @@ def fractalnet(
     return FractalNet(name, columns, channels, local_drop, global_drop_ratio, rates, num_classes, in_channels)
 
 
-@register(
-    "fractalnet", family="FractalNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
-    reported_error=0.0460, error_metric="CIFAR-10+ error (drop-path and dropout)",
-    description="The paper's 20-layer CIFAR FractalNet; columns (C) and blocks (B) as keyword arguments.",
-)
-@register(
-    "fractalnet20", family="FractalNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
-    reported_error=0.0460, error_metric="CIFAR-10+ error (drop-path and dropout)", columns=3, blocks=5,
-)
 def fractalnet_cifar(
     *,
     columns: int = 3,
@@ -346,3 +337,16 @@ def fractalnet_cifar(
         global_drop_ratio=global_drop_ratio, dropout=dropout, num_classes=num_classes,
         in_channels=in_channels,
     )
+
+
+# --- registered names -----------------------------------------------------------------------------
+
+_CIFAR = dict(
+    family="FractalNet", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10", reported_error=0.0460,
+    error_metric="CIFAR-10+ error (drop-path and dropout)",
+)
+register("fractalnet20", fractalnet_cifar, **_CIFAR, kwargs={"columns": 3, "blocks": 5})
+register(
+    "fractalnet", fractalnet_cifar, **_CIFAR,
+    description="The paper's 20-layer CIFAR FractalNet; columns (C) and blocks (B) as keyword arguments.",
+)

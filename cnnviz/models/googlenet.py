@@ -58,8 +58,9 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
+from cnnviz.validate import boolean, positive_int, probability
 
 SZEGEDY_2014 = Paper(
     title="Going Deeper with Convolutions",
@@ -179,10 +180,9 @@ class GoogLeNet(ConvNet):
         self, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False, dropout: float = 0.4
     ) -> None:
         super().__init__("googlenet", in_channels)
-        require_positive_int("googlenet", "num_classes", num_classes)
-        p = require_probability("googlenet", "dropout", dropout)
-        if not isinstance(aux_logits, bool):
-            raise ValueError(f"googlenet: aux_logits must be True or False, got {aux_logits!r}")
+        positive_int("googlenet", "num_classes", num_classes)
+        p = probability("googlenet", "dropout", dropout)
+        boolean("googlenet", "aux_logits", aux_logits)
         self.aux_logits = aux_logits
         self.conv1 = ConvReLU(in_channels, 64, 7, stride=2, padding=3)
         self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
@@ -244,17 +244,16 @@ class GoogLeNet(ConvNet):
         return logits
 
 
-@register(
-    "googlenet",
-    family="GoogLeNet",
-    paper=SZEGEDY_2014,
-    input_size=(3, 224, 224),
-    dataset="ImageNet",
-    reported_error=0.067,
-    error_metric="ILSVRC-2014 top-5 error (test, 7-model ensemble, 144 crops)",
-)
 def googlenet(
     *, num_classes: int = 1000, in_channels: int = 3, aux_logits: bool = False, dropout: float = 0.4
 ) -> GoogLeNet:
     """GoogLeNet / Inception v1 (Szegedy et al. 2014): nine Inception modules, true 5×5 branches, no BN."""
     return GoogLeNet(num_classes=num_classes, in_channels=in_channels, aux_logits=aux_logits, dropout=dropout)
+
+
+# --- registered names ----------------------------------------------------------------------------------
+
+register(
+    "googlenet", googlenet, family="GoogLeNet", paper=SZEGEDY_2014, input_size=(3, 224, 224), dataset="ImageNet",
+    reported_error=0.067, error_metric="ILSVRC-2014 top-5 error (test, 7-model ensemble, 144 crops)",
+)

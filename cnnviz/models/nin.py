@@ -32,8 +32,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
+from cnnviz.validate import positive_int, probability
 
 PAPER = Paper(
     title="Network In Network",
@@ -127,8 +128,8 @@ class NiN(ConvNet):
 def _build(
     name: str, blocks: Sequence[MlpconvSpec], num_classes: int, in_channels: int, dropout: float
 ) -> NiN:
-    require_positive_int(name, "num_classes", num_classes)
-    require_probability(name, "dropout", dropout)
+    positive_int(name, "num_classes", num_classes)
+    probability(name, "dropout", dropout)
     *head, last = blocks
     last = MlpconvSpec(
         last.channels[:-1] + (num_classes,), last.kernel, last.stride, last.padding, last.pool, last.dropout
@@ -136,16 +137,20 @@ def _build(
     return NiN(name, (*head, last), in_channels, dropout)
 
 
-@register(
-    "nin_cifar", family="NiN", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
-    reported_error=0.1041, error_metric="CIFAR-10 error (no augmentation)",
-)
 def nin_cifar(*, num_classes: int = 10, in_channels: int = 3, dropout: float = 0.5) -> NiN:
     """NiN for CIFAR-10: three mlpconv blocks (Caffe model zoo), global average pooling, no FC layer."""
     return _build("nin_cifar", CIFAR_BLOCKS, num_classes, in_channels, dropout)
 
 
-@register("nin_imagenet", family="NiN", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet")
 def nin_imagenet(*, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5) -> NiN:
     """NiN for ImageNet: four mlpconv blocks (Caffe model zoo), global average pooling, no FC layer."""
     return _build("nin_imagenet", IMAGENET_BLOCKS, num_classes, in_channels, dropout)
+
+
+# --- registered names -----------------------------------------------------------------------------
+
+register(
+    "nin_cifar", nin_cifar, family="NiN", paper=PAPER, input_size=(3, 32, 32), dataset="CIFAR-10",
+    reported_error=0.1041, error_metric="CIFAR-10 error (no augmentation)",
+)
+register("nin_imagenet", nin_imagenet, family="NiN", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet")

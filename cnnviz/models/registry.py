@@ -1,7 +1,13 @@
 """The model registry: every network of the book by name, with its paper's metadata.
 
-Each family file registers its builders with :func:`register`; ``cnnviz.models.get(name, **kwargs)``
-builds one. Unknown names and unknown keyword arguments raise errors that list what is valid.
+Each family file ends with its registrations, one :func:`register` call per name: the name, its public
+builder, the paper's metadata, and (apart from the metadata) the builder arguments the name fixes::
+
+    register("resnet50", resnet, family="ResNet", paper=HE2016, input_size=(3, 224, 224),
+             dataset="ImageNet", kwargs={"depth": 50})
+
+``cnnviz.models.get(name, **kwargs)`` builds one; ``names(family=..., dataset=...)`` lists them. Unknown
+names, families, datasets and keyword arguments raise errors that list what is valid.
 """
 
 from __future__ import annotations
@@ -25,17 +31,20 @@ class Paper:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """What the registry knows about a name: the paper's metadata, and how to build it."""
+
     name: str
-    family: str
+    family: str  # the book's chapter family, e.g. "ResNet", "ResNet (CIFAR)", "DenseNet"
     paper: Paper
-    builder: Callable[..., nn.Module]
+    builder: Callable[..., nn.Module]  # a public builder of the family file
     input_size: tuple[int, int, int]  # nominal (C, H, W)
     dataset: str  # "ImageNet" or "CIFAR-10"
     # The error the lecture notes quote for this network (fraction), and what kind of error it is.
     reported_error: float | None = None
     error_metric: str | None = None
     description: str = ""
-    defaults: Mapping[str, object] = field(default_factory=dict)  # kwargs bound by this registry name
+    # Builder arguments this name fixes (resnet50 is ``resnet`` with depth=50); a reader cannot override them.
+    kwargs: Mapping[str, object] = field(default_factory=dict)
 
 
 _REGISTRY: dict[str, ModelInfo] = {}
@@ -43,6 +52,7 @@ _REGISTRY: dict[str, ModelInfo] = {}
 
 def register(
     name: str,
+    builder: Callable[..., nn.Module],
     *,
     family: str,
     paper: Paper,
@@ -51,37 +61,68 @@ def register(
     reported_error: float | None = None,
     error_metric: str | None = None,
     description: str = "",
-    **defaults: object,
-) -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
-    """Register ``builder`` as ``name``; ``defaults`` are keyword arguments fixed for this name.
+    kwargs: Mapping[str, object] | None = None,
+) -> None:
+    """Register ``builder`` as ``name``, with the paper's metadata; ``kwargs`` are the builder arguments
+    this name fixes.
 
-    The same builder may be registered under several names with different defaults
-    (e.g. ``resnet20`` .. ``resnet110`` are one builder with different depths).
+    One builder may be registered under several names with different ``kwargs`` (``resnet18`` ..
+    ``resnet152`` are ``resnet`` with ``kwargs={"depth": 18}`` ..). ``description`` defaults to the first
+    line of the builder's docstring. Names are listed in registration order, the book's order.
     """
-
-    def decorator(builder: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
-        if name in _REGISTRY:
-            raise ValueError(f"model name {name!r} is registered twice")
-        _REGISTRY[name] = ModelInfo(
-            name=name,
-            family=family,
-            paper=paper,
-            builder=builder,
-            input_size=input_size,
-            dataset=dataset,
-            reported_error=reported_error,
-            error_metric=error_metric,
-            description=description or (inspect.getdoc(builder) or "").split("\n")[0],
-            defaults=dict(defaults),
+    if name in _REGISTRY:
+        raise ValueError(f"model name {name!r} is registered twice")
+    if builder.__name__.startswith("_"):
+        raise ValueError(f"register({name!r}): the builder {builder.__name__} must be public (no leading _)")
+    kwargs = dict(kwargs or {})
+    params = inspect.signature(builder).parameters
+    unknown = [k for k in kwargs if k not in params]
+    if unknown:
+        raise ValueError(
+            f"register({name!r}): {builder.__name__} takes no argument {', '.join(map(repr, unknown))}; "
+            f"valid: {', '.join(params)}"
         )
-        return builder
+    _REGISTRY[name] = ModelInfo(
+        name=name,
+        family=family,
+        paper=paper,
+        builder=builder,
+        input_size=input_size,
+        dataset=dataset,
+        reported_error=reported_error,
+        error_metric=error_metric,
+        description=description or (inspect.getdoc(builder) or "").split("\n")[0],
+        kwargs=kwargs,
+    )
 
-    return decorator
+
+def families() -> list[str]:
+    """The registered families, in book order."""
+    return list(dict.fromkeys(entry.family for entry in _REGISTRY.values()))
 
 
-def names() -> list[str]:
-    """All registered model names, in registration order (families in book order)."""
-    return list(_REGISTRY)
+def datasets() -> list[str]:
+    """The datasets the registered networks are built for, in book order."""
+    return list(dict.fromkeys(entry.dataset for entry in _REGISTRY.values()))
+
+
+def names(*, family: str | None = None, dataset: str | None = None) -> list[str]:
+    """The registered model names in registration order (the book's), optionally of one ``family`` and/or
+    one ``dataset``; an unknown family or dataset raises a ValueError listing the valid ones.
+
+    >>> names(family="ResNet (CIFAR)", dataset="CIFAR-10")[:2]  # doctest: +SKIP
+    ['resnet20', 'resnet32']
+    """
+    for param, value, valid in (("family", family, families()), ("dataset", dataset, datasets())):
+        if value is not None and value not in valid:
+            raise ValueError(
+                f"models.names: unknown {param} {value!r}; valid: {', '.join(map(repr, valid))}"
+            )
+    return [
+        entry.name
+        for entry in _REGISTRY.values()
+        if (family is None or entry.family == family) and (dataset is None or entry.dataset == dataset)
+    ]
 
 
 def info(name: str) -> ModelInfo:
@@ -100,7 +141,7 @@ def kwargs_of(name: str) -> dict[str, inspect.Parameter]:
     """The keyword arguments a reader may pass to ``get(name, ...)`` (those not fixed by the name)."""
     entry = info(name)
     params = inspect.signature(entry.builder).parameters
-    return {k: p for k, p in params.items() if k not in entry.defaults}
+    return {k: p for k, p in params.items() if k not in entry.kwargs}
 
 
 def get(name: str, **kwargs: object) -> nn.Module:
@@ -113,7 +154,7 @@ def get(name: str, **kwargs: object) -> nn.Module:
             raise ValueError(
                 f"{name}: unknown keyword argument {key!r}; valid keyword arguments: {valid}"
             )
-    return entry.builder(**entry.defaults, **kwargs)
+    return entry.builder(**entry.kwargs, **kwargs)
 
 
 # --- torchvision weights -----------------------------------------------------------------------

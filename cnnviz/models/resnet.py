@@ -33,15 +33,16 @@ is no fc *hidden* layer, but one 1000-way fc classifier remains after the global
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
+from cnnviz.validate import one_of, positive_int
 
 HE2016 = Paper(
     title="Deep Residual Learning for Image Recognition",
@@ -219,17 +220,17 @@ def init_he(model: nn.Module) -> None:
 class ResNet(ConvNet):
     """The ImageNet ResNet of Table 1: a 7x7 stem, max pool, four stages of blocks, global pool, fc.
 
-    ``depths``: blocks per stage; ``bottleneck``: bottleneck (True) or basic (False) blocks; ``width``:
-    the bottleneck inner width of conv2_x (doubled at each later stage); ``groups``: groups of the 3x3
-    convs; ``block``: the bottleneck class (ResNeXt swaps in its explicit-paths form).
+    ``depth``: 18, 34 (basic blocks), 50, 101, 152 (bottlenecks), with Table 1's blocks per stage;
+    ``width``: the bottleneck inner width of conv2_x (doubled at each later stage); ``groups``: groups of
+    the 3x3 convs; ``block``: the bottleneck class (ResNeXt swaps in its explicit-paths form). ``name``
+    is what messages call the network (Wide ResNet and ResNeXt build this class under their own names).
     """
 
     def __init__(
         self,
         name: str,
-        depths: Sequence[int],
+        depth: int,
         *,
-        bottleneck: bool,
         width: int = 64,
         groups: int = 1,
         stride_in_3x3: bool = False,
@@ -238,8 +239,22 @@ class ResNet(ConvNet):
         in_channels: int = 3,
     ) -> None:
         super().__init__(name, in_channels)
-        require_positive_int(name, "num_classes", num_classes)
-        self.depths = tuple(depths)
+        kind, depths = DEPTHS[one_of(name, "depth", depth, DEPTHS)]
+        positive_int(name, "width", width)
+        positive_int(name, "groups", groups)
+        positive_int(name, "num_classes", num_classes)
+        bottleneck = kind == "bottleneck"
+        if not bottleneck and (width != 64 or groups != 1):
+            raise ValueError(
+                f"{name}: width and groups apply to bottleneck blocks (depth 50, 101, 152); "
+                f"ResNet-{depth} has basic blocks, got width={width}, groups={groups}"
+            )
+        if width % groups:
+            valid = ", ".join(map(str, divisors(width)))
+            raise ValueError(
+                f"{name}(groups={groups}): width {width} is not divisible by {groups}; valid groups: {valid}"
+            )
+        self.depths = depths
         self.widths = tuple(width * 2**i for i in range(len(self.depths)))  # bottleneck inner widths
         expansion = BOTTLENECK_EXPANSION if bottleneck else 1
         self.stage_channels = tuple(STEM_CHANNELS * expansion * 2**i for i in range(len(self.depths)))
@@ -286,68 +301,21 @@ def resnet(
     groups: int = 1,
     num_classes: int = 1000,
     in_channels: int = 3,
-    name: str | None = None,
-    block: type[nn.Module] = Bottleneck,
 ) -> ResNet:
-    """ImageNet ResNet-``depth`` (18, 34, 50, 101, 152) of He et al. 2016, Table 1.
+    """ImageNet ResNet of He et al. 2016 (Table 1); stride on the first 1x1 conv unless stride_in_3x3.
 
     ``width`` (bottleneck width of conv2_x, 64 in the paper) and ``groups`` (of the 3x3 convs) apply to
-    the bottleneck depths; Wide ResNet-50-2 is ``width=128``, ResNeXt-50 (32x4d) ``width=128, groups=32``.
-    ``name`` and ``block`` are for the family files that reuse this builder.
+    the bottleneck depths 50, 101 and 152.
     """
-    name = name or f"resnet{depth}"
-    if depth not in DEPTHS:
-        valid = ", ".join(map(str, DEPTHS))
-        raise ValueError(f"{name}: depth must be one of {valid} (Table 1), got {depth!r}")
-    kind, depths = DEPTHS[depth]
-    require_positive_int(name, "width", width)
-    require_positive_int(name, "groups", groups)
-    if kind == "basic" and (width != 64 or groups != 1):
-        raise ValueError(
-            f"{name}: width and groups apply to bottleneck blocks (depth 50, 101, 152); "
-            f"ResNet-{depth} has basic blocks, got width={width}, groups={groups}"
-        )
-    if width % groups:
-        valid = ", ".join(map(str, divisors(width)))
-        raise ValueError(
-            f"{name}(groups={groups}): width {width} is not divisible by {groups}; valid groups: {valid}"
-        )
     return ResNet(
-        name,
-        depths,
-        bottleneck=kind == "bottleneck",
-        width=width,
-        groups=groups,
-        stride_in_3x3=stride_in_3x3,
-        block=block,
-        num_classes=num_classes,
-        in_channels=in_channels,
+        f"resnet{depth}", depth, stride_in_3x3=stride_in_3x3, width=width, groups=groups,
+        num_classes=num_classes, in_channels=in_channels,
     )
 
 
 # --- registered names ----------------------------------------------------------------------------
-# Public builder: only the knobs the book teaches (name/block are internal to the family files).
 
-
-def _resnet(
-    depth: int,
-    *,
-    stride_in_3x3: bool = False,
-    width: int = 64,
-    groups: int = 1,
-    num_classes: int = 1000,
-    in_channels: int = 3,
-) -> ResNet:
-    """ImageNet ResNet of He et al. 2016 (Table 1); stride on the first 1x1 conv unless stride_in_3x3."""
-    return resnet(
-        depth, stride_in_3x3=stride_in_3x3, width=width, groups=groups, num_classes=num_classes,
-        in_channels=in_channels,
-    )
-
-
-_IMAGENET = dict(family="ResNet", paper=HE2016, input_size=(3, 224, 224), dataset="ImageNet")
 _TOP5_10CROP = "ImageNet val top-5 error (10-crop, Table 3)"
-
 _ERRORS = {  # Table 2 (ResNet-18, top-1), Table 3 (top-5, 10-crop); the lecture's 3.57% for ResNet-152
     18: (0.2788, "ImageNet val top-1 error (10-crop, Table 2)"),
     34: (0.0746, _TOP5_10CROP),
@@ -358,9 +326,10 @@ _ERRORS = {  # Table 2 (ResNet-18, top-1), Table 3 (top-5, 10-crop); the lecture
 }
 for _depth, (_kind, _blocks) in DEPTHS.items():
     register(
-        f"resnet{_depth}", **_IMAGENET, reported_error=_ERRORS[_depth][0], error_metric=_ERRORS[_depth][1],
-        description=f"ResNet-{_depth} for ImageNet: {_kind} blocks {_blocks} (Table 1)", depth=_depth,
-    )(_resnet)
+        f"resnet{_depth}", resnet, family="ResNet", paper=HE2016, input_size=(3, 224, 224), dataset="ImageNet",
+        reported_error=_ERRORS[_depth][0], error_metric=_ERRORS[_depth][1],
+        description=f"ResNet-{_depth} for ImageNet: {_kind} blocks {_blocks} (Table 1)", kwargs={"depth": _depth},
+    )
 
 # torchvision's ResNets are "v1.5" (stride in the 3x3 conv); module names are identical.
 for _depth in DEPTHS:

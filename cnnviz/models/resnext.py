@@ -34,18 +34,19 @@ from functools import partial
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
 from cnnviz.models.resnet import (
     Bottleneck,
+    ResNet,
     conv1x1,
     conv3x3,
     divisors,
     init_he,
     make_shortcut,
     make_stage,
-    resnet,
 )
+from cnnviz.validate import one_of, positive_int
 
 XIE2017 = Paper(
     title="Aggregated Residual Transformations for Deep Neural Networks",
@@ -174,8 +175,7 @@ def convert_form(model: nn.Module, form: str) -> nn.Module:
 
     The weights are carried over, so the copy computes the same function (same output in eval mode).
     """
-    if form not in FORMS:
-        raise ValueError(f"convert_form: form must be one of {', '.join(map(repr, FORMS))}, got {form!r}")
+    one_of("convert_form", "form", form, FORMS)
     source, convert = (AggregatedBottleneck, to_grouped) if form == "grouped" else (Bottleneck, to_paths)
     model = copy.deepcopy(model)
     for stage in model.modules():
@@ -192,14 +192,13 @@ def convert_form(model: nn.Module, form: str) -> nn.Module:
 
 def _check(name: str, cardinality: int, bottleneck_width: int | None, width: int | None, form: str) -> int:
     """Validate the ResNeXt knobs; return d (the width of one path in the first stage)."""
-    require_positive_int(name, "cardinality", cardinality)
-    if form not in FORMS:
-        raise ValueError(f"{name}: form must be one of {', '.join(map(repr, FORMS))}, got {form!r}")
+    positive_int(name, "cardinality", cardinality)
+    one_of(name, "form", form, FORMS)
     if (bottleneck_width is None) == (width is None):
         raise ValueError(f"{name}: give exactly one of bottleneck_width (d) and width (C*d)")
     if width is None:
-        return require_positive_int(name, "bottleneck_width", bottleneck_width)
-    require_positive_int(name, "width", width)
+        return positive_int(name, "bottleneck_width", bottleneck_width)
+    positive_int(name, "width", width)
     if width % cardinality:
         valid = ", ".join(map(str, divisors(width)))
         raise ValueError(
@@ -229,9 +228,9 @@ def resnext(
         raise ValueError(f"resnext: depth must be 50, 101 or 152 (bottleneck ResNets), got {depth!r}")
     name = f"resnext{depth}_{cardinality}x{d}d"
     block = Bottleneck if form == "grouped" else AggregatedBottleneck
-    model = resnet(
-        depth, width=cardinality * d, groups=cardinality, stride_in_3x3=True, num_classes=num_classes,
-        in_channels=in_channels, name=name, block=block,
+    model = ResNet(
+        name, depth, width=cardinality * d, groups=cardinality, stride_in_3x3=True, block=block,
+        num_classes=num_classes, in_channels=in_channels,
     )
     model.form = form
     return model
@@ -252,7 +251,7 @@ class CifarResNeXt(ConvNet):
         in_channels: int = 3,
     ) -> None:
         super().__init__(name, in_channels)
-        require_positive_int(name, "num_classes", num_classes)
+        positive_int(name, "num_classes", num_classes)
         self.form = form
         self.cardinality, self.bottleneck_width = cardinality, d
         self.widths = tuple(cardinality * d * 2**i for i in range(len(CIFAR_STAGE_CHANNELS)))
@@ -337,8 +336,8 @@ _IMAGENET = dict(family="ResNeXt", paper=XIE2017, input_size=(3, 224, 224), data
                  error_metric="ImageNet val top-1 error (224x224 single crop, Table 3)")
 _CIFAR = dict(family="ResNeXt", paper=XIE2017, input_size=(3, 32, 32), dataset="CIFAR-10",
               error_metric="CIFAR-10 test error (Table 7)")
-register("resnext50_32x4d", **_IMAGENET, reported_error=0.222)(resnext50_32x4d)
-register("resnext101_32x4d", **_IMAGENET, reported_error=0.212)(resnext101_32x4d)
-register("resnext29_8x64d", **_CIFAR, reported_error=0.0365)(resnext29_8x64d)
-register("resnext29_16x64d", **_CIFAR, reported_error=0.0358)(resnext29_16x64d)
+register("resnext50_32x4d", resnext50_32x4d, **_IMAGENET, reported_error=0.222)
+register("resnext101_32x4d", resnext101_32x4d, **_IMAGENET, reported_error=0.212)
+register("resnext29_8x64d", resnext29_8x64d, **_CIFAR, reported_error=0.0365)
+register("resnext29_16x64d", resnext29_16x64d, **_CIFAR, reported_error=0.0358)
 register_torchvision("resnext50_32x4d", resnext50_32x4d)

@@ -35,8 +35,9 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
+from cnnviz.validate import boolean, one_of, positive_int, probability
 
 PAPER = Paper(
     title="SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size",
@@ -204,13 +205,10 @@ def squeezenet(
 ) -> SqueezeNet:
     """SqueezeNet ``version`` "1_0" (the paper) or "1_1"; ``bypass`` adds the paper's simple bypass."""
     name = f"squeezenet{version}" + ("_bypass" if bypass else "")
-    if version not in CONFIGS:
-        valid = ", ".join(map(repr, CONFIGS))
-        raise ValueError(f"squeezenet: version must be one of {valid}, got {version!r}")
-    if not isinstance(bypass, bool):
-        raise ValueError(f"{name}: bypass must be True or False, got {bypass!r}")
-    require_positive_int(name, "num_classes", num_classes)
-    require_probability(name, "dropout", dropout)
+    one_of("squeezenet", "version", version, CONFIGS)
+    boolean(name, "bypass", bypass)
+    positive_int(name, "num_classes", num_classes)
+    probability(name, "dropout", dropout)
     config = CONFIGS[version]
     layers = [
         replace(layer, bypass=bypass and layer.name in SIMPLE_BYPASS) if isinstance(layer, FireSpec)
@@ -221,15 +219,6 @@ def squeezenet(
     return SqueezeNet(name, conv1, layers, num_classes, in_channels, dropout)
 
 
-_COMMON = dict(family="SqueezeNet", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet")
-
-
-# Stacked decorators register bottom-up: the bottom one comes first in models.names().
-@register("squeezenet1_0_bypass", **_COMMON, reported_error=0.175, error_metric="ILSVRC top-5 error",
-          version="1_0", bypass=True)
-@register("squeezenet1_1", **_COMMON, version="1_1", bypass=False)
-@register("squeezenet1_0", **_COMMON, reported_error=0.197, error_metric="ILSVRC top-5 error",
-          version="1_0", bypass=False)
 def squeezenet_named(
     *, version: str, bypass: bool, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5
 ) -> SqueezeNet:
@@ -239,5 +228,17 @@ def squeezenet_named(
     )
 
 
+# --- registered names -----------------------------------------------------------------------------
+
+_COMMON = dict(family="SqueezeNet", paper=PAPER, input_size=(3, 224, 224), dataset="ImageNet")
+register(
+    "squeezenet1_0", squeezenet_named, **_COMMON, reported_error=0.197, error_metric="ILSVRC top-5 error",
+    kwargs={"version": "1_0", "bypass": False},
+)
+register("squeezenet1_1", squeezenet_named, **_COMMON, kwargs={"version": "1_1", "bypass": False})
+register(
+    "squeezenet1_0_bypass", squeezenet_named, **_COMMON, reported_error=0.175,
+    error_metric="ILSVRC top-5 error", kwargs={"version": "1_0", "bypass": True},
+)
 register_torchvision("squeezenet1_0", lambda: squeezenet(version="1_0"))
 register_torchvision("squeezenet1_1", lambda: squeezenet(version="1_1"))

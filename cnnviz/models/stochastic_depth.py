@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import torch
 
-from cnnviz.models.base import require_probability
 from cnnviz.models.cifar_resnet import BasicBlock, CifarResNet, blocks_per_stage
 from cnnviz.models.registry import Paper, register
 from cnnviz.models.resnet import ZeroPadShortcut
+from cnnviz.validate import probability
 
 HUANG2016 = Paper(
     title="Deep Networks with Stochastic Depth",
@@ -95,13 +95,17 @@ def stochastic_depth_resnet(
 ) -> StochasticDepthResNet:
     """CIFAR ResNet-``depth`` with stochastic depth (linear decay to ``p_last``), Huang et al. 2016."""
     n = blocks_per_stage(depth, model="stochastic_depth")
-    require_probability(f"stochastic_depth{depth}", "p_last", p_last)
+    probability(f"stochastic_depth{depth}", "p_last", p_last)
     return StochasticDepthResNet(f"stochastic_depth{depth}", n, float(p_last), num_classes=num_classes,
                                  in_channels=in_channels)
 
 
+# --- registered names ----------------------------------------------------------------------------------
+
 # Table 1: CIFAR-10 (with augmentation) test error of the 110-layer network, 6.41% with constant depth.
-register("stochastic_depth110", family="Stochastic Depth", paper=HUANG2016, input_size=(3, 32, 32),
-         dataset="CIFAR-10", reported_error=0.0525, error_metric="CIFAR-10 test error (Table 1)",
-         description="ResNet-110 for CIFAR-10 with stochastic depth, survival decaying linearly to 0.5",
-         depth=110)(stochastic_depth_resnet)
+register(
+    "stochastic_depth110", stochastic_depth_resnet, family="Stochastic Depth", paper=HUANG2016,
+    input_size=(3, 32, 32), dataset="CIFAR-10", reported_error=0.0525, error_metric="CIFAR-10 test error (Table 1)",
+    description="ResNet-110 for CIFAR-10 with stochastic depth, survival decaying linearly to 0.5",
+    kwargs={"depth": 110},
+)

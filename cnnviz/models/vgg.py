@@ -31,8 +31,9 @@ import torch
 from torch import nn
 
 from cnnviz.models.alexnet import LRN_PAPER, paper_lrn
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
+from cnnviz.validate import positive_int, probability
 
 SIMONYAN_2014 = Paper(
     title="Very Deep Convolutional Networks for Large-Scale Image Recognition",
@@ -136,8 +137,8 @@ class VGG(ConvNet):
             raise ValueError(f"vgg: config {config!r} is not in Table 1; valid configs: {', '.join(CONFIGS)}")
         name = next(name for name, letter in NAMES.items() if letter == config)
         super().__init__(name, in_channels)
-        require_positive_int(self.model_name, "num_classes", num_classes)
-        p = require_probability(self.model_name, "dropout", dropout)
+        positive_int(self.model_name, "num_classes", num_classes)
+        p = probability(self.model_name, "dropout", dropout)
         self.config = config
         self.features = make_features(config, in_channels)
         self.avgpool = nn.AdaptiveAvgPool2d((7, 7))  # torchvision's addition; the identity at 224×224
@@ -169,18 +170,15 @@ def vgg(*, config: str = "D", num_classes: int = 1000, in_channels: int = 3, dro
     return VGG(config=config, num_classes=num_classes, in_channels=in_channels, dropout=dropout)
 
 
+# --- registered names ----------------------------------------------------------------------------------
+
 for _name, _config in NAMES.items():
     register(
-        _name,
-        family="VGG",
-        paper=SIMONYAN_2014,
-        input_size=(3, 224, 224),
-        dataset="ImageNet",
-        reported_error=0.073,
-        error_metric="ILSVRC-2014 top-5 error (test, 7-net submission)",
+        _name, vgg, family="VGG", paper=SIMONYAN_2014, input_size=(3, 224, 224), dataset="ImageNet",
+        reported_error=0.073, error_metric="ILSVRC-2014 top-5 error (test, 7-net submission)",
         description=f"VGG configuration {_config} of Table 1 ({weight_layers(_config)} weight layers)",
-        config=_config,
-    )(vgg)
+        kwargs={"config": _config},
+    )
     if _name in TORCHVISION_NAMES:
         register_torchvision(_name, lambda config=_config: vgg(config=config))
 del _name, _config

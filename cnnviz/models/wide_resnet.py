@@ -30,9 +30,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from cnnviz.models.base import ConvNet, require_positive_int
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
-from cnnviz.models.resnet import ResNet, conv1x1, conv3x3, init_he, make_stage, resnet
+from cnnviz.models.resnet import ResNet, conv1x1, conv3x3, init_he, make_stage
+from cnnviz.validate import positive_int, probability
 
 ZAGORUYKO2016 = Paper(
     title="Wide Residual Networks",
@@ -76,7 +77,7 @@ class WideResNet(ConvNet):
         self, name: str, n: int, k: int, *, dropout: float = 0.0, num_classes: int = 10, in_channels: int = 3
     ) -> None:
         super().__init__(name, in_channels)
-        require_positive_int(name, "num_classes", num_classes)
+        positive_int(name, "num_classes", num_classes)
         self.n, self.k = n, k
         self.conv1 = conv3x3(in_channels, STEM_CHANNELS)  # no BN-ReLU here: the first block pre-activates
         channels = STEM_CHANNELS
@@ -115,35 +116,35 @@ def wide_resnet(
         raise ValueError(
             f"wide_resnet: depth must be 6n+4 with n >= 1 (10, 16, 22, 28, 34, 40, ...), got {depth!r}"
         )
-    require_positive_int("wide_resnet", "k", k)
-    if isinstance(dropout, bool) or not isinstance(dropout, int | float) or not 0 <= dropout < 1:
-        raise ValueError(f"{name}: dropout must be a number in [0, 1), got {dropout!r}")
+    positive_int("wide_resnet", "k", k)
+    dropout = probability(name, "dropout", dropout, allow_one=False)
     n = (depth - 4) // 6
     return WideResNet(name, n, k, dropout=dropout, num_classes=num_classes, in_channels=in_channels)
 
 
 def wide_resnet50_2(*, stride_in_3x3: bool = True, num_classes: int = 1000, in_channels: int = 3) -> ResNet:
     """WRN-50-2-bottleneck for ImageNet: ResNet-50 with bottlenecks twice as wide (width 128 in conv2_x)."""
-    return resnet(
-        50, width=128, stride_in_3x3=stride_in_3x3, num_classes=num_classes, in_channels=in_channels,
-        name="wide_resnet50_2",
+    return ResNet(
+        "wide_resnet50_2", 50, width=128, stride_in_3x3=stride_in_3x3, num_classes=num_classes,
+        in_channels=in_channels,
     )
 
 
-# CIFAR-10 test errors of Table 5 (the paper's "36.5M" etc. are rounded parameter counts).
-_CIFAR = dict(family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 32, 32), dataset="CIFAR-10",
-              error_metric="CIFAR-10 test error (Table 5)")
-register("wrn16_8", **_CIFAR, reported_error=0.0427, depth=16, k=8,
-         description="WRN-16-8 for CIFAR: 2 pre-activation blocks per group, widths 128/256/512",
-         )(wide_resnet)
-register("wrn28_10", **_CIFAR, reported_error=0.0400, depth=28, k=10,
-         description="WRN-28-10 for CIFAR: 4 pre-activation blocks per group, widths 160/320/640",
-         )(wide_resnet)
-register("wrn40_4", **_CIFAR, reported_error=0.0453, depth=40, k=4,
-         description="WRN-40-4 for CIFAR: 6 pre-activation blocks per group, widths 64/128/256",
-         )(wide_resnet)
+# --- registered names ----------------------------------------------------------------------------------
 
-register("wide_resnet50_2", family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 224, 224),
-         dataset="ImageNet", reported_error=0.219,
-         error_metric="ImageNet val top-1 error (single crop)")(wide_resnet50_2)
+# CIFAR-10 test errors of Table 5 (the paper's "36.5M" etc. are rounded parameter counts).
+_CIFAR_ERRORS = {(16, 8): 0.0427, (28, 10): 0.0400, (40, 4): 0.0453}
+for (_depth, _k), _error in _CIFAR_ERRORS.items():
+    _widths = "/".join(str(w * _k) for w in GROUP_CHANNELS)
+    register(
+        f"wrn{_depth}_{_k}", wide_resnet, family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 32, 32),
+        dataset="CIFAR-10", reported_error=_error, error_metric="CIFAR-10 test error (Table 5)",
+        description=f"WRN-{_depth}-{_k} for CIFAR: {(_depth - 4) // 6} pre-activation blocks per group, "
+        f"widths {_widths}",
+        kwargs={"depth": _depth, "k": _k},
+    )
+register(
+    "wide_resnet50_2", wide_resnet50_2, family="Wide ResNet", paper=ZAGORUYKO2016, input_size=(3, 224, 224),
+    dataset="ImageNet", reported_error=0.219, error_metric="ImageNet val top-1 error (single crop)",
+)
 register_torchvision("wide_resnet50_2", wide_resnet50_2)

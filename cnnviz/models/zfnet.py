@@ -45,8 +45,9 @@ import torch
 from torch import nn
 
 from cnnviz.models.alexnet import LRN_PAPER, paper_lrn
-from cnnviz.models.base import ConvNet, require_positive_int, require_probability
+from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register
+from cnnviz.validate import boolean, positive_int, probability
 
 ZEILER_2013 = Paper(
     title="Visualizing and Understanding Convolutional Networks",
@@ -70,10 +71,9 @@ class ZFNet(ConvNet):
         self, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5
     ) -> None:
         super().__init__("zfnet", in_channels)
-        require_positive_int("zfnet", "num_classes", num_classes)
-        p = require_probability("zfnet", "dropout", dropout)
-        if not isinstance(wide, bool):
-            raise ValueError(f"zfnet: wide must be True or False, got {wide!r}")
+        positive_int("zfnet", "num_classes", num_classes)
+        p = probability("zfnet", "dropout", dropout)
+        boolean("zfnet", "wide", wide)
         c1, c2, c3, c4, c5 = WIDE_WIDTHS if wide else WIDTHS
         self.wide = wide
         self.features = nn.Sequential(
@@ -127,17 +127,16 @@ class ZFNet(ConvNet):
         return self.classifier(x)  # (N, num_classes)
 
 
-@register(
-    "zfnet",
-    family="ZFNet",
-    paper=ZEILER_2013,
-    input_size=(3, 224, 224),
-    dataset="ImageNet",
-    reported_error=0.117,
-    error_metric="ILSVRC-2013 top-5 error (winning entry, as the lecture quotes it)",
-)
 def zfnet(
     *, num_classes: int = 1000, in_channels: int = 3, wide: bool = False, dropout: float = 0.5
 ) -> ZFNet:
     """ZFNet (Zeiler & Fergus 2013, Fig. 3): AlexNet with a 7×7/2 first layer and one dense tower."""
     return ZFNet(num_classes=num_classes, in_channels=in_channels, wide=wide, dropout=dropout)
+
+
+# --- registered names ----------------------------------------------------------------------------------
+
+register(
+    "zfnet", zfnet, family="ZFNet", paper=ZEILER_2013, input_size=(3, 224, 224), dataset="ImageNet",
+    reported_error=0.117, error_metric="ILSVRC-2013 top-5 error (winning entry, as the lecture quotes it)",
+)

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from cnnviz import models
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.resolve import build
+from cnnviz.format import count, percent
 from cnnviz.render.plots import new_figure, style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
@@ -29,7 +30,6 @@ __all__ = [
     "TimelineEntry",
     "Timeline",
     "imagenet_timeline",
-    "percent",
     "plot_timeline",
     "ChapterRow",
     "chapter_map_html",
@@ -103,11 +103,6 @@ def imagenet_timeline(entries: Sequence[tuple[int, str]] = ILSVRC_ENTRIES) -> Ti
             )
         )  # fmt: skip
     return Timeline(tuple(rows), HUMAN_TOP5_ERROR, HUMAN_SOURCE)
-
-
-def percent(fraction: float) -> str:
-    """0.164 -> "16.4%", 0.0357 -> "3.57%": as many decimals as the reported figure has (at most two)."""
-    return f"{100 * fraction:.2f}".rstrip("0").rstrip(".") + "%"
 
 
 def plot_timeline(timeline: Timeline, ax: Axes | None = None) -> Figure:
@@ -187,7 +182,7 @@ def chapter_map(chapters: Sequence[tuple[str, str]] = BOOK_CHAPTERS) -> tuple[Ch
         rows.append(
             ChapterRow(
                 chapter=chapter, model=name,
-                variants=tuple(n for n in models.names() if models.info(n).family == info.family),
+                variants=tuple(models.names(family=info.family)),
                 year=info.paper.year, paper=info.paper.title, authors=info.paper.authors,
                 bibkey=info.paper.bibkey, dataset=info.dataset, depth=weight_layer_depth(net),
                 params=sum(p.numel() for p in net.parameters()), reported_error=info.reported_error,
@@ -231,7 +226,7 @@ def chapter_map_html(rows: Sequence[ChapterRow], written: Collection[str] = ()) 
             f"<small>({html.escape(_first_author(row.authors))})</small></td><td><code>{row.model}</code>"
             + (f"<br><small>also: {', '.join(others)}</small>" if others else "")
             + f"</td><td style='text-align:right'>{row.depth}</td>"
-            f"<td style='text-align:right'>{row.params:,}</td><td>{error}</td></tr>"
+            f"<td style='text-align:right'>{count(row.params)}</td><td>{error}</td></tr>"
         )
     head = "".join(f"<th>{h}</th>" for h in ("Chapter", "Year", "Paper", "Network", "Depth", "Parameters", "Reported error"))
     return f"<table class='cnnviz-map'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -37,7 +37,8 @@ def _assert_clean(problems) -> None:
 
 
 def test_intro_timeline_figure_and_chapter_map(open_page) -> None:
-    from cnnviz.render.timeline import chapter_map, imagenet_timeline, percent
+    from cnnviz.format import percent
+    from cnnviz.render.timeline import chapter_map, imagenet_timeline
 
     page, problems = open_page("book/intro.html")
     _assert_clean(problems)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models import alexnet as alexnet_module
 from tests.models.helpers import n_params, output_shapes
 
@@ -207,7 +208,7 @@ def test_wrong_channel_count(paper_net):
 
 def test_too_small_input_is_diagnosed(owt_net):
     with pytest.raises(ValueError, match=r"alexnet_owt: input of spatial size 32x32 is too small.*63x63"):
-        owt_net(torch.zeros(1, 3, 32, 32))
+        check_input_fits(owt_net, (3, 32, 32))
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models.fractalnet import (
     ConvUnit,
     FractalBlock,
@@ -255,7 +256,7 @@ def test_small_input_is_diagnosed():
         match=r"fractalnet: input of spatial size 2x2 is too small: it shrinks to 1x1 before layer "
         r"'features.pool2' \(MaxPool2d\).* smallest square input that works is 4x4",
     ):
-        tiny().eval()(torch.zeros(1, 3, 2, 2))
+        check_input_fits(tiny(), (3, 2, 2))
 
 
 @settings(max_examples=15, deadline=None)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models import googlenet as googlenet_module
 from cnnviz.models.googlenet import INCEPTION_SPECS, GoogLeNetOutputs, InceptionSpec
 from tests.models.helpers import n_params, output_shapes
@@ -218,7 +219,7 @@ def test_fx_traceable_in_eval(aux, net, with_aux, image):
 
 def test_too_small_input_is_diagnosed(net):
     with pytest.raises(ValueError, match=r"googlenet: input of spatial size 8x8 is too small.*31x31"):
-        net(torch.zeros(1, 3, 8, 8))
+        check_input_fits(net, (3, 8, 8))
 
 
 def test_wrong_channels(net):

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models.nin import CIFAR_BLOCKS, IMAGENET_BLOCKS, Mlpconv, MlpconvSpec, nin_cifar, nin_imagenet
 from tests.models.helpers import feature_shapes, n_params
 
@@ -144,7 +145,7 @@ def test_input_errors():
         match=r"nin_imagenet: input of spatial size 32x32 is too small: it shrinks to 1x1 before layer "
         r"'features.pool3' \(MaxPool2d\).* smallest square input that works is 39x39",
     ):
-        built("nin_imagenet")(torch.zeros(1, 3, 32, 32))
+        check_input_fits(built("nin_imagenet"), (3, 32, 32))
 
 
 @settings(max_examples=15, deadline=None)

@@ -6,6 +6,10 @@ import pytest
 import torch
 
 from cnnviz import models
+from cnnviz.analysis.resolve import resolve_model
+from cnnviz.models import resnet as resnet_module
+from cnnviz.models import vgg as vgg_module
+from cnnviz.models.registry import register
 
 NAMES = models.names()
 REQUIRED = [
@@ -96,7 +100,66 @@ def test_wrong_channel_count_is_explained():
         net(torch.zeros(1, 1, 32, 32))
 
 
-def test_too_small_input_names_the_layer_and_the_smallest_size():
+def test_too_small_input_is_diagnosed_where_the_size_is_resolved():
+    with pytest.raises(ValueError, match=r"vgg11: input of spatial size 16x16 is too small.*before layer "
+                                         r"'features.20' .*The smallest square input that works is 32x32"):
+        resolve_model("vgg11", (3, 16, 16), {})
+
+
+def test_models_are_plain_modules():
+    """No exception translator around forward: torch's own error reaches the caller unchanged."""
     net = models.get("vgg11").eval()
-    with pytest.raises(ValueError, match=r"too small.*before layer .*The smallest square input that works is \d+x\d+"):
+    assert type(net).__call__ is torch.nn.Module.__call__
+    with pytest.raises(RuntimeError):
         net(torch.zeros(1, 3, 16, 16))
+
+
+# --- filtering and registering ---------------------------------------------------------------------
+
+
+def test_names_filter_by_family_and_dataset():
+    assert models.names(family="VGG") == ["vgg11", "vgg11_lrn", "vgg13", "vgg16_c", "vgg16", "vgg19"]
+    assert models.names(family="NiN", dataset="CIFAR-10") == ["nin_cifar"]
+    cifar = models.names(dataset="CIFAR-10")
+    assert cifar == [n for n in NAMES if models.info(n).input_size == (3, 32, 32)]
+    assert len(cifar) + len(models.names(dataset="ImageNet")) == len(NAMES) == 49
+    assert models.families()[:3] == ["AlexNet", "ZFNet", "VGG"] and models.datasets() == ["ImageNet", "CIFAR-10"]
+    assert sum(len(models.names(family=f)) for f in models.families()) == len(NAMES)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"family": "vgg"}, r"models.names: unknown family 'vgg'; valid: 'AlexNet', 'ZFNet', 'VGG', "),
+        ({"dataset": "CIFAR10"}, r"models.names: unknown dataset 'CIFAR10'; valid: 'ImageNet', 'CIFAR-10'$"),
+    ],
+)
+def test_names_rejects_unknown_filters(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        models.names(**kwargs)
+
+
+def test_metadata_and_builder_arguments_are_apart():
+    info = models.info("resnet50")
+    assert info.kwargs == {"depth": 50} and info.builder is resnet_module.resnet
+    assert "depth" not in models.kwargs_of("resnet50") and "width" in models.kwargs_of("resnet50")
+    assert models.info("alexnet").kwargs == {}
+
+
+def test_registered_builders_are_public():
+    assert all(not models.info(n).builder.__name__.startswith("_") for n in NAMES)
+
+
+def test_register_rejects_private_builders_and_unknown_arguments():
+    common = dict(family="X", paper=models.info("vgg16").paper, input_size=(3, 32, 32), dataset="CIFAR-10")
+
+    def _private() -> torch.nn.Module:
+        return torch.nn.Identity()
+
+    with pytest.raises(ValueError, match=r"register\('x'\): the builder _private must be public"):
+        register("x", _private, **common)
+    with pytest.raises(ValueError, match=r"register\('x'\): vgg takes no argument 'depth'; valid: config, "):
+        register("x", vgg_module.vgg, **common, kwargs={"depth": 16})
+    with pytest.raises(ValueError, match=r"model name 'vgg16' is registered twice"):
+        register("vgg16", vgg_module.vgg, **common)
+    assert "x" not in models.names()

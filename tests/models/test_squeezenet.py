@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models.squeezenet import CONFIGS, BypassFire, Fire, FireSpec, squeezenet
 from tests.models.helpers import n_params
 
@@ -215,7 +216,7 @@ def test_input_errors():
         match=r"squeezenet1_0: input of spatial size 16x16 is too small: it shrinks to 1x1 before layer "
         r"'features.11' \(MaxPool2d\).* smallest square input that works is 21x21",
     ):
-        model(torch.zeros(1, 3, 16, 16))
+        check_input_fits(model, (3, 16, 16))
 
 
 # --- properties -----------------------------------------------------------------------------------

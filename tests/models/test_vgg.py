@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from torch import nn
 
 from cnnviz import models
+from cnnviz.analysis.resolve import check_input_fits
 from cnnviz.models import vgg as vgg_module
 from tests.models.helpers import n_params
 
@@ -42,8 +43,8 @@ def built() -> dict[str, nn.Module]:
 
 
 def test_registered_names():
-    assert [n for n in models.names() if models.info(n).family == "VGG"] == list(PARAMS)
-    assert {n: models.info(n).defaults["config"] for n in PARAMS} == {
+    assert models.names(family="VGG") == list(PARAMS)
+    assert {n: models.info(n).kwargs["config"] for n in PARAMS} == {
         "vgg11": "A", "vgg11_lrn": "A-LRN", "vgg13": "B", "vgg16_c": "C", "vgg16": "D", "vgg19": "E",
     }
 
@@ -148,7 +149,7 @@ def test_fx_traceable(built):
 
 def test_too_small_input_is_diagnosed(built):
     with pytest.raises(ValueError, match=r"vgg11: input of spatial size 16x16 is too small.*32x32"):
-        built["vgg11"](torch.zeros(1, 3, 16, 16))
+        check_input_fits(built["vgg11"], (3, 16, 16))
 
 
 def test_wrong_channels(built):

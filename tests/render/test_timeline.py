@@ -20,7 +20,6 @@ from cnnviz.render.timeline import (
     TimelineEntry,
     chapter_map,
     imagenet_timeline,
-    percent,
     plot_timeline,
 )
 
@@ -58,10 +57,9 @@ def test_timeline_depth_and_params_are_computed(timeline: Timeline) -> None:
     assert by_model["vgg16"].params == 138_357_544
 
 
-def test_timeline_entry_label_and_percent() -> None:
+def test_timeline_entry_label() -> None:
     entry = TimelineEntry(2012, "alexnet", "AlexNet", 2012, 0.164, "top-5", 8, 1)
     assert entry.label == "AlexNet\n2012"
-    assert (percent(0.164), percent(0.0357), percent(0.07)) == ("16.4%", "3.57%", "7%")
 
 
 def test_timeline_rejects_a_model_without_a_top5_error() -> None:
