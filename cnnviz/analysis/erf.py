@@ -41,6 +41,7 @@ from torch import nn
 from cnnviz.analysis.receptive_field import layer_geometry
 from cnnviz.analysis.resolve import resolve_model
 from cnnviz.analysis.tracing import eval_mode
+from cnnviz.validate import integer, positive_int
 
 __all__ = ["ERFResult", "effective_receptive_field", "map_moments", "mass_radius"]
 
@@ -133,12 +134,6 @@ def _centre_gradient(
     return grad.abs().sum(dim=1).mean(dim=0)  # (H, W)
 
 
-def _check_count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"effective_receptive_field: {name} must be a positive integer, got {value!r}")
-    return value
-
-
 def effective_receptive_field(
     model: str | nn.Module,
     layer: str,
@@ -156,10 +151,9 @@ def effective_receptive_field(
     ``model_kwargs``) or an ``nn.Module`` (used as it is; ``n_inits > 1`` needs ``init_fn``).
     ``init_fn(module)``, if given, re-initialises each model (a copy, for a passed module).
     """
-    _check_count("n_inputs", n_inputs)
-    _check_count("n_inits", n_inits)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise ValueError(f"effective_receptive_field: seed must be an integer, got {seed!r}")
+    positive_int("effective_receptive_field", "n_inputs", n_inputs)
+    positive_int("effective_receptive_field", "n_inits", n_inits)
+    integer("effective_receptive_field", "seed", seed, minimum=0)
     if isinstance(model, nn.Module) and n_inits > 1 and init_fn is None:
         raise ValueError(
             f"effective_receptive_field: n_inits={n_inits} needs new initialisations; a passed nn.Module "

@@ -40,6 +40,7 @@ from torch import nn
 
 from cnnviz.analysis.resolve import resolve_model
 from cnnviz.analysis.tracing import eval_mode
+from cnnviz.validate import positive_int
 
 __all__ = ["LayerRecord", "Ledger", "ledger"]
 
@@ -88,8 +89,7 @@ class Ledger:
 
     def at_depth(self, depth: int) -> tuple[LayerRecord, ...]:
         """Collapsed view: the rows at ``depth`` plus the leaves shallower than it (torchinfo's ``depth``)."""
-        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
-            raise ValueError(f"Ledger.at_depth: depth must be an integer >= 1, got {depth!r}")
+        positive_int("Ledger.at_depth", "depth", depth)
         return tuple(row for row in self.rows if row.depth == depth or (row.is_leaf and row.depth < depth))
 
     @property

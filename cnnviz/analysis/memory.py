@@ -35,6 +35,7 @@ from torch import nn
 
 from cnnviz.analysis.lecture import CONV_TYPES, NORM_TYPES, POOL_TYPES, lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger
+from cnnviz.validate import positive_int
 
 __all__ = ["MemoryReport", "memory_report", "memory_from_ledger", "DTYPE_BYTES", "OPTIMIZER_STATES"]
 
@@ -130,8 +131,7 @@ def _saved(row: LayerRecord) -> tuple[int, int, int]:
 
 
 def _check(batch_size: object, dtype: object, optimizer: object) -> None:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"memory: batch_size must be a positive integer, got {batch_size!r}")
+    positive_int("memory", "batch_size", batch_size)
     if dtype not in DTYPE_BYTES:
         raise ValueError(f"memory: dtype must be one of {', '.join(DTYPE_BYTES)}, got {dtype!r}")
     if optimizer not in OPTIMIZER_STATES:

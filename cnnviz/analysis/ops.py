@@ -4,7 +4,7 @@ Pure functions returning frozen records. Conventions as in the ledger: MACs are 
 the weights (bias additions not counted), per image; params count weights, plus biases only where a
 function says so. The tests check every function against ``ledger()`` of the real torch modules.
 
-The lecture's GoogLeNet numbers, reproduced (its example is :data:`cnnviz.analysis.lecture.INCEPTION`):
+The lecture's GoogLeNet numbers, reproduced (its example is :data:`cnnviz.models.lecture.INCEPTION`):
 
 * naive module on a 28x28x256 input, branches 1x1 128, 3x3 192, 5x5 96 and a 3x3 max pool: output depth
   128 + 192 + 96 + 256 = 672 and 854,196,224 MACs ("854M ops"), exactly.
@@ -18,6 +18,8 @@ The lecture's GoogLeNet numbers, reproduced (its example is :data:`cnnviz.analys
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from cnnviz.validate import positive_int
 
 __all__ = [
     "ConvCost",
@@ -38,22 +40,16 @@ __all__ = [
 ]
 
 
-def _positive(func: str, name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{func}: {name} must be a positive integer, got {value!r}")
-    return value
-
-
 def _hw(func: str, name: str, value: object) -> tuple[int, int]:
     if isinstance(value, int) and not isinstance(value, bool):
         value = (value, value)
     if not (isinstance(value, tuple | list) and len(value) == 2):
         raise ValueError(f"{func}: {name} must be a positive integer or an (H, W) pair, got {value!r}")
-    return (_positive(func, name, value[0]), _positive(func, name, value[1]))
+    return (positive_int(func, name, value[0]), positive_int(func, name, value[1]))
 
 
 def _groups_ok(func: str, in_channels: int, out_channels: int, groups: int) -> None:
-    _positive(func, "groups", groups)
+    positive_int(func, "groups", groups)
     if in_channels % groups or out_channels % groups:
         raise ValueError(
             f"{func}: groups={groups} must divide in_channels={in_channels} and out_channels={out_channels}"
@@ -69,7 +65,7 @@ def conv_output_hw(
     """``floor((H + 2p - k) / s) + 1`` per axis; ValueError if the kernel does not fit."""
     h, w = _hw("conv_output_hw", "in_hw", in_hw)
     kh, kw = _hw("conv_output_hw", "kernel", kernel)
-    _positive("conv_output_hw", "stride", stride)
+    positive_int("conv_output_hw", "stride", stride)
     if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
         raise ValueError(f"conv_output_hw: padding must be a non-negative integer, got {padding!r}")
     out = ((h + 2 * padding - kh) // stride + 1, (w + 2 * padding - kw) // stride + 1)
@@ -84,8 +80,8 @@ def conv_params(
     in_channels: int, out_channels: int, kernel: int | tuple[int, int], groups: int = 1, bias: bool = False
 ) -> int:
     """``(kH * kW * in_C / groups) * out_C`` weights, plus ``out_C`` biases if ``bias``."""
-    _positive("conv_params", "in_channels", in_channels)
-    _positive("conv_params", "out_channels", out_channels)
+    positive_int("conv_params", "in_channels", in_channels)
+    positive_int("conv_params", "out_channels", out_channels)
     kh, kw = _hw("conv_params", "kernel", kernel)
     _groups_ok("conv_params", in_channels, out_channels, groups)
     return kh * kw * (in_channels // groups) * out_channels + (out_channels if bias else 0)
@@ -225,7 +221,7 @@ def inception_naive_cost(
     side by side on the input, concatenated. The pool keeps all ``in_channels``: that is the problem."""
     hw = _hw("inception_naive_cost", "in_hw", in_hw)
     for name, value in (("in_channels", in_channels), ("c1x1", c1x1), ("c3x3", c3x3), ("c5x5", c5x5)):
-        _positive("inception_naive_cost", name, value)
+        positive_int("inception_naive_cost", name, value)
     return InceptionCost(
         kind="naive",
         in_hw=hw,
@@ -257,7 +253,7 @@ def inception_reduced_cost(
         ("in_channels", in_channels), ("c1x1", c1x1), ("c3x3", c3x3), ("c5x5", c5x5),
         ("reduce3x3", reduce3x3), ("reduce5x5", reduce5x5), ("pool_proj", pool_proj),
     ):
-        _positive(func, name, value)
+        positive_int(func, name, value)
     return InceptionCost(
         kind="reduced",
         in_hw=hw,
@@ -302,9 +298,9 @@ def stack_vs_large(C: int, k_small: int = 3, n: int = 3) -> StackVsLarge:
 
     The lecture's VGG case: three 3x3 (27C^2) against one 7x7 (49C^2), both with receptive field 7.
     """
-    _positive("stack_vs_large", "C", C)
-    _positive("stack_vs_large", "k_small", k_small)
-    _positive("stack_vs_large", "n", n)
+    positive_int("stack_vs_large", "C", C)
+    positive_int("stack_vs_large", "k_small", k_small)
+    positive_int("stack_vs_large", "n", n)
     k_large = n * (k_small - 1) + 1
     stack = n * k_small * k_small * C * C
     large = k_large * k_large * C * C

@@ -41,6 +41,7 @@ from torch import fx, nn
 
 from cnnviz.analysis.resolve import resolve_model
 from cnnviz.analysis.tracing import module_calls, module_path, trace
+from cnnviz.format import pair
 
 __all__ = [
     "Geometry",
@@ -549,7 +550,7 @@ class _Propagator:
         centres = {g.centre(0, 0) for g in geometries}  # type: ignore[union-attr]
         if len(jumps) > 1 or len(centres) > 1:
             detail = ", ".join(
-                f"{n} (stride {_fmt_pair(g.jump)}, centre of unit 0 at {_fmt_pair(g.centre(0, 0))})"
+                f"{n} (stride {pair(g.jump)}, centre of unit 0 at {pair(g.centre(0, 0))})"
                 for n, g in zip(names, geometries, strict=True)  # type: ignore[misc]
             )
             self.warnings.append(f"{label}: misaligned branches: {detail}")
@@ -711,9 +712,6 @@ def _fetch_attr(root: nn.Module, target: str) -> object:
     return value
 
 
-def _fmt_pair(pair: tuple) -> str:
-    a, b = (int(v) if float(v).is_integer() else round(v, 2) for v in pair)
-    return str(a) if a == b else f"{a}x{b}"
 
 
 # --- entry points ----------------------------------------------------------------------------------

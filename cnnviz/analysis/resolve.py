@@ -11,8 +11,7 @@ plain ``nn.Module``s: their ``forward`` checks only the channel count.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from itertools import chain
 
 import torch
@@ -20,8 +19,10 @@ from torch import nn
 from torch.func import functional_call
 from torch.overrides import TorchFunctionMode
 
+from cnnviz.analysis.tracing import eval_mode
+
 __all__ = [
-    "build", "check_input_fits", "check_input_size", "eval_mode", "registered_input_size", "resolve_model",
+    "build", "check_input_fits", "check_input_size", "registered_input_size", "resolve_model",
 ]  # fmt: skip
 
 
@@ -36,19 +37,6 @@ def check_input_size(input_size: object, where: str = "ledger") -> tuple[int, in
             f"got {input_size!r}"
         )
     return tuple(int(v) for v in input_size)  # type: ignore[return-value]
-
-
-@contextmanager
-def eval_mode(module: nn.Module) -> Iterator[nn.Module]:
-    """``module`` in eval mode for the block; afterwards every submodule gets back its own mode (a model
-    whose submodules were in mixed modes stays mixed, unlike ``module.train(was_training)``)."""
-    modes = {m: m.training for m in module.modules()}
-    module.eval()
-    try:
-        yield module
-    finally:
-        for m, training in modes.items():
-            m.training = training
 
 
 # --- input too small: one shape-only pass on the meta device --------------------------------------

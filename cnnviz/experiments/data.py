@@ -50,6 +50,8 @@ from pathlib import Path
 
 import torch
 
+from cnnviz.validate import integer, positive_int
+
 __all__ = [
     "CIFAR10_CLASSES",
     "SYNTHETIC_CLASSES",
@@ -231,10 +233,9 @@ def synthetic_shapes(n_train: int = 50_000, n_test: int = 10_000, seed: int = 0)
 
     The test set comes from its own random stream, so it does not depend on ``n_train``.
     """
-    for param, value in (("n_train", n_train), ("n_test", n_test), ("seed", seed)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if param == "seed" else 1):
-            valid = "a non-negative integer" if param == "seed" else "a positive integer"
-            raise ValueError(f"synthetic_shapes: {param} must be {valid}, got {value!r}")
+    positive_int("synthetic_shapes", "n_train", n_train)
+    positive_int("synthetic_shapes", "n_test", n_test)
+    integer("synthetic_shapes", "seed", seed, minimum=0)
     chunk = 512  # small chunks keep the float intermediates (2 MB each) in cache
     train = _synthetic_split(n_train, torch.Generator().manual_seed(2 * seed), chunk)
     test = _synthetic_split(n_test, torch.Generator().manual_seed(2 * seed + 1), chunk)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.lecture import INCEPTION, RESNEXT_BLOCK, RESNEXT_TABLE2, STACK_VS_LARGE
+from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, RESNEXT_TABLE2, STACK_VS_LARGE
 from cnnviz.render import theme
 
 if TYPE_CHECKING:
@@ -221,7 +221,7 @@ def inception_cost_figure(
     from ``minimum`` to ``maximum`` in steps of ``step`` filters, all live at once: the precomputed table
     (see :func:`inception_rows`) holds every branch at every position of its own knobs, and the browser sums
     the branches of the current position. ``defaults`` set the starting positions (by default the lecture's
-    example, :data:`cnnviz.analysis.lecture.INCEPTION`: naive ops on 28×28×256 854,196,224).
+    example, :data:`cnnviz.models.lecture.INCEPTION`: naive ops on 28×28×256 854,196,224).
     """
     import altair as alt
 

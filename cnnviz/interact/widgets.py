@@ -20,7 +20,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
+from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
+from cnnviz.validate import one_of, positive_int
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -256,12 +257,9 @@ def render_cardinality(
     from cnnviz.models.resnet import Bottleneck
     from cnnviz.models.resnext import FORMS, AggregatedBottleneck
 
-    for name, value in (("cardinality", cardinality), ("bottleneck_width", bottleneck_width)):
-        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise ValueError(f"render_cardinality: {name} must be a positive integer, got {value!r}")
-    if form not in FORMS:
-        valid = ", ".join(map(repr, FORMS))
-        raise ValueError(f"render_cardinality: form must be one of {valid}, got {form!r}")
+    positive_int("render_cardinality", "cardinality", cardinality)
+    positive_int("render_cardinality", "bottleneck_width", bottleneck_width)
+    one_of("render_cardinality", "form", form, FORMS)
     width = cardinality * bottleneck_width
     block_cls = Bottleneck if form == "grouped" else AggregatedBottleneck
     block = block_cls(channels, channels, 1, width=width, groups=cardinality, stride_in_3x3=True)

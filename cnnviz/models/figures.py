@@ -23,15 +23,16 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from cnnviz.models.base import require_positive_int, require_probability
 from cnnviz.models.densenet import DenseBlock, Transition
 from cnnviz.models.fractalnet import FractalBlock
 from cnnviz.models.googlenet import ConvReLU, InceptionModule, InceptionSpec
+from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
 from cnnviz.models.nin import Mlpconv, MlpconvSpec
 from cnnviz.models.resnet import BasicBlock, Bottleneck
 from cnnviz.models.resnext import AggregatedBottleneck
 from cnnviz.models.squeezenet import Fire
 from cnnviz.models.stochastic_depth import StochasticDepthBlock
+from cnnviz.validate import bad_parameter, boolean, integer, positive_int, probability
 
 __all__ = ["FIGURES", "MODULE_KINDS", "ConvStack", "FigurePart", "NaiveInception", "figure_parts"]
 
@@ -85,7 +86,11 @@ _NO_BN_IN_PAPER = "the paper's Table 2 counts the convolution weights only, with
 
 
 def _inception_naive(
-    in_channels: int = 256, hw: int = 28, c1x1: int = 128, c3x3: int = 192, c5x5: int = 96
+    in_channels: int = INCEPTION.in_channels,
+    hw: int = INCEPTION.in_hw,
+    c1x1: int = INCEPTION.c1x1,
+    c3x3: int = INCEPTION.c3x3,
+    c5x5: int = INCEPTION.c5x5,
 ) -> list[FigurePart]:
     """The naive inception module (the lecture's 28×28×256 → 28×28×672 example)."""
     module = NaiveInception(in_channels, c1x1, c3x3, c5x5)
@@ -93,14 +98,14 @@ def _inception_naive(
 
 
 def _inception_reduced(
-    in_channels: int = 256,
-    hw: int = 28,
-    c1x1: int = 128,
-    c3x3_reduce: int = 64,
-    c3x3: int = 192,
-    c5x5_reduce: int = 64,
-    c5x5: int = 96,
-    pool_proj: int = 64,
+    in_channels: int = INCEPTION.in_channels,
+    hw: int = INCEPTION.in_hw,
+    c1x1: int = INCEPTION.c1x1,
+    c3x3_reduce: int = INCEPTION.reduce3x3,
+    c3x3: int = INCEPTION.c3x3,
+    c5x5_reduce: int = INCEPTION.reduce5x5,
+    c5x5: int = INCEPTION.c5x5,
+    pool_proj: int = INCEPTION.pool_proj,
 ) -> list[FigurePart]:
     """GoogLeNet's inception module with 1×1 dimension reductions (the lecture's numbers: → 28×28×480)."""
     spec = InceptionSpec(in_channels, c1x1, c3x3_reduce, c3x3, c5x5_reduce, c5x5, pool_proj)
@@ -125,7 +130,11 @@ def _bottleneck(
 
 
 def _resnext_paths(
-    in_channels: int = 256, cardinality: int = 32, width: int = 4, hw: int = 56, max_paths: int = 4
+    in_channels: int = RESNEXT_BLOCK.channels,
+    cardinality: int = RESNEXT_BLOCK.cardinality,
+    width: int = RESNEXT_BLOCK.bottleneck_width,
+    hw: int = RESNEXT_BLOCK.in_hw,
+    max_paths: int = 4,
 ) -> list[FigurePart]:
     """ResNeXt block as C parallel paths of width d (Fig. 3a), summed; paths beyond ``max_paths`` drawn
     as one node."""
@@ -136,7 +145,10 @@ def _resnext_paths(
 
 
 def _resnext_grouped(
-    in_channels: int = 256, cardinality: int = 32, width: int = 4, hw: int = 56
+    in_channels: int = RESNEXT_BLOCK.channels,
+    cardinality: int = RESNEXT_BLOCK.cardinality,
+    width: int = RESNEXT_BLOCK.bottleneck_width,
+    hw: int = RESNEXT_BLOCK.in_hw,
 ) -> list[FigurePart]:
     """ResNeXt block with a grouped 3×3 convolution (Fig. 3c): the same function and parameters as 3a."""
     module = Bottleneck(in_channels, in_channels, width=cardinality * width, groups=cardinality)
@@ -191,7 +203,7 @@ def _stochastic_depth_block(channels: int = 16, hw: int = 32, survival: float = 
     return [FigurePart(title, module, (channels, hw, hw))]
 
 
-def _stack_vs_large(n: int = 3, channels: int = 64, hw: int = 56) -> list[FigurePart]:
+def _stack_vs_large(n: int = STACK_VS_LARGE.n, channels: int = STACK_VS_LARGE.C, hw: int = 56) -> list[FigurePart]:
     """n stacked 3×3 convs beside one (2n+1)×(2n+1) conv: the same receptive field,
     n·9C² vs (2n+1)²C² parameters."""
     k = 2 * n + 1
@@ -235,24 +247,19 @@ def _check_spec(kind: str, spec: Mapping[str, object], where: str) -> None:
         if key not in params:
             raise ValueError(f"{where}: unknown parameter {key!r}; valid parameters: {', '.join(params)}")
         if key in ("survival", "theta"):
-            require_probability(where, key, value, allow_zero=False)
+            probability(where, key, value, allow_zero=False)
         elif key == "bottleneck":
-            if not isinstance(value, bool):
-                raise ValueError(f"{where}: bottleneck must be True or False, got {value!r}")
+            boolean(where, key, value)
         elif key == "channels" and isinstance(params[key].default, tuple):
             values = value if isinstance(value, tuple | list) else ()
             if not values or any(isinstance(v, bool) or not isinstance(v, int) or v <= 0 for v in values):
-                raise ValueError(
-                    f"{where}: channels must be a non-empty sequence of positive integers, got {value!r}"
-                )
+                raise bad_parameter(where, key, "a non-empty sequence of positive integers", value)
         else:
-            require_positive_int(where, key, value)
+            positive_int(where, key, value)
         if key == "columns" and not 1 <= value <= 6:  # type: ignore[operator]
-            raise ValueError(
-                f"{where}: columns must be an integer from 1 to 6 (2^C - 1 convolutions), got {value!r}"
-            )
-        if key == "max_paths" and value < 2:  # type: ignore[operator]
-            raise ValueError(f"{where}: max_paths must be an integer >= 2, got {value!r}")
+            raise bad_parameter(where, key, "an integer from 1 to 6 (2^C - 1 convolutions)", value)
+        if key == "max_paths":
+            integer(where, key, value, minimum=2)
     merged: dict = {k: p.default for k, p in params.items()} | dict(spec)
     if kind == "transition" and math.floor(merged["theta"] * merged["in_channels"] + 1e-9) < 1:
         raise ValueError(

@@ -16,7 +16,7 @@ the SVG. Graphviz does the layout (we only describe the graph).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ import graphviz
 
 from cnnviz.analysis.diff import network_diff
 from cnnviz.analysis.graph import DEFAULT_MAX_NODES, GraphNode, NetworkGraph, module_graphs, network_graph
+from cnnviz.format import compact_count, hwc
 from cnnviz.models.figures import MODULE_KINDS
 from cnnviz.render import theme
 
@@ -89,23 +90,8 @@ def save_svg(diagram: graphviz.Digraph, path: str | Path) -> Path:
 # --- drawing --------------------------------------------------------------------------------------
 
 
-def _count(n: int) -> str:
-    if n < 10_000:
-        return f"{n:,}"
-    for suffix, div in (("G", 10**9), ("M", 10**6), ("K", 10**3)):
-        if n >= div:
-            return f"{n / div:.3g}{suffix}"
-    return str(n)  # pragma: no cover
 
 
-def _shape(shape: Sequence[int] | None) -> str:
-    """(C, H, W) in the lecture's H×W×C order; a vector as its length."""
-    if not shape:
-        return ""
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}×{w}×{c}"
-    return "×".join(str(s) for s in shape)
 
 
 def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool) -> str:
@@ -116,11 +102,11 @@ def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool)
             if len(node.name) + len(node.detail) <= 34
             else f"{node.name}\\n{node.detail}"
         )
-    numbers = [_shape(node.output_shape)]
+    numbers = [hwc(node.output_shape, "×")]
     if node.params:
-        numbers.append(f"{_count(node.params)} params")
+        numbers.append(f"{compact_count(node.params)} params")
     if show_macs and node.macs:
-        numbers.append(f"{_count(node.macs)} MACs")
+        numbers.append(f"{compact_count(node.macs)} MACs")
     if show_rf and node.rf is not None:
         numbers.append(f"RF {node.rf}")
     tail = " · ".join(x for x in numbers if x)
@@ -233,7 +219,7 @@ def draw_network(
     h, w = g.input_size[1:]
     caption = (
         f"{g.model} · {level} level · input {h}×{w}×{g.input_size[0]} · "
-        f"{_count(g.total_params)} params · {_count(g.total_macs)} MACs"
+        f"{compact_count(g.total_params)} params · {compact_count(g.total_macs)} MACs"
     )
     if g.note:
         caption += f"\\n{g.note}"
@@ -281,7 +267,7 @@ def diff_diagram(
     )
     dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption)
     for prefix, g, marks in (("a/", ga, diff.marks_a), ("b/", gb, diff.marks_b)):
-        title = f"{g.model} · {_count(g.total_params)} params"
+        title = f"{g.model} · {compact_count(g.total_params)} params"
         with dot.subgraph(name=f"cluster_{prefix}") as sub:
             sub.attr(label=title, id=f"cluster_{prefix}", **theme.CLUSTER_ATTR)
             _emit(sub, g, prefix=prefix, highlight={node: _MARK[c] for node, c in marks.items()})
@@ -307,8 +293,8 @@ def module_diagram(kind: str, rankdir: str = "TB", *, show_macs: bool = True, **
         g = f.graph
         out = next((n.output_shape for n in reversed(g.nodes)), None)
         caption = (
-            f"{f.title} · {_shape(g.input_size)} → {_shape(out)} · "
-            f"{_count(g.total_params)} params · {_count(g.total_macs)} MACs"
+            f"{f.title} · {hwc(g.input_size, '×')} → {hwc(out, '×')} · "
+            f"{compact_count(g.total_params)} params · {compact_count(g.total_macs)} MACs"
         )
         if f.paper_count:
             caption += f"\\n{f.paper_count}: {f.conv_weights:,} of the {g.total_params:,}"
@@ -317,7 +303,7 @@ def module_diagram(kind: str, rankdir: str = "TB", *, show_macs: bool = True, **
         return dot
     dot = _new_digraph(kind, rankdir, "")
     for i, f in enumerate(figures):
-        title = f"{f.title} = {f.graph.total_params:,} · {_count(f.graph.total_macs)} MACs"
+        title = f"{f.title} = {f.graph.total_params:,} · {compact_count(f.graph.total_macs)} MACs"
         with dot.subgraph(name=f"cluster_{i}") as sub:
             sub.attr(label=title, id=f"cluster_part{i}", **theme.CLUSTER_ATTR)
             _emit(

@@ -18,6 +18,7 @@ from cnnviz.analysis.lecture import NORM_TYPES as _NORM
 from cnnviz.analysis.lecture import POOL_TYPES as _POOL
 from cnnviz.analysis.lecture import lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger
+from cnnviz.format import chw, hwc, lecture_bytes, lecture_memory, pair, short_count
 
 if TYPE_CHECKING:
     import pandas
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "select_rows",
-    "short_count",
-    "hwc",
     "lecture_table",
     "text_table",
     "markdown_table",
@@ -55,38 +54,12 @@ def select_rows(ledger: Ledger, depth: int | None = None) -> tuple[LayerRecord, 
     return ledger.leaves() if depth is None else ledger.at_depth(depth)
 
 
-def short_count(n: int) -> str:
-    """A count as the lecture writes it: 4096, 25K, 150K, 800K, 3.2M, 24M, 138M, 15G."""
-    if n < 10_000:
-        return str(n)
-    if n < 1_000_000:  # two significant figures: 150,528 -> 150K, 802,816 -> 800K
-        digits = len(str(n))
-        return f"{round(n, 2 - digits) // 1000}K"
-    for unit, scale in (("G", 10**9), ("M", 10**6)):
-        if n >= scale:
-            value = n / scale
-            return f"{value:.1f}{unit}" if value < 10 else f"{round(value)}{unit}"
-    raise AssertionError("unreachable")
 
 
-def hwc(shape: Sequence[int], sep: str = "x") -> str:
-    """(C, H, W) as the lecture writes it, H x W x C: 224x224x64 (``sep="×"``: 224×224×64); a vector as 1x1xN."""
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}{sep}{w}{sep}{c}"
-    if len(shape) == 1:
-        return f"1{sep}1{sep}{shape[0]}"
-    return sep.join(map(str, shape)) or "-"
 
 
-def _chw(shape: Sequence[int]) -> str:
-    return "x".join(map(str, shape)) if shape else "-"
 
 
-def _pair(value: tuple[int, int] | None) -> str:
-    if value is None:
-        return ""
-    return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
 
 
 # --- the lecture's formats ------------------------------------------------------------------------
@@ -94,10 +67,10 @@ def _pair(value: tuple[int, int] | None) -> str:
 
 def _vgg_label(row: LayerRecord) -> str:
     if row.type in _CONV:
-        return f"CONV{_pair(row.kernel)}-{row.output_shape[0]}"
+        return f"CONV{pair(row.kernel)}-{row.output_shape[0]}"
     if row.type in _POOL:
         prefix = "AVGPOOL" if "Avg" in row.type else "POOL"
-        return f"{prefix}{_pair(row.kernel)}" if row.kernel else prefix
+        return f"{prefix}{pair(row.kernel)}" if row.kernel else prefix
     if row.type in _NORM:
         return "NORM"
     return "FC"
@@ -119,11 +92,6 @@ def _vgg_params(row: LayerRecord, previous_shape: tuple[int, ...]) -> str:
     return "0"
 
 
-def _memory(shape: Sequence[int], count: int) -> str:
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}*{w}*{c}={short_count(count)}"
-    return str(count) if count < 10_000 else short_count(count)
 
 
 def _aligned(cells: list[list[str]], gap: str = "  ") -> list[str]:
@@ -163,7 +131,7 @@ def _lecture_vgg(ledger: Ledger) -> str:
     c, h, w = ledger.input_size
     inputs = c * h * w
     cells = [
-        [f"INPUT: [{h}x{w}x{c}]", f"memory: {_memory((c, h, w), inputs)}", "params: 0  (not counting biases)"]
+        [f"INPUT: [{h}x{w}x{c}]", f"memory: {lecture_memory((c, h, w), inputs)}", "params: 0  (not counting biases)"]
     ]
     total = inputs
     bytes_per = 4
@@ -171,8 +139,8 @@ def _lecture_vgg(ledger: Ledger) -> str:
     for row in lecture_rows(ledger):
         cells.append(
             [
-                f"{_vgg_label(row)}: [{hwc(row.output_shape)}]",
-                f"memory: {_memory(row.output_shape, row.activations)}",
+                f"{_vgg_label(row)}: [{hwc(row.output_shape, vector_as_volume=True)}]",
+                f"memory: {lecture_memory(row.output_shape, row.activations)}",
                 f"params: {_vgg_params(row, previous)}",
             ]
         )
@@ -182,16 +150,13 @@ def _lecture_vgg(ledger: Ledger) -> str:
     lines = _aligned(cells)
     lines.append("")
     lines.append(
-        f"TOTAL memory: {short_count(total)} * {bytes_per} bytes ~ {_short_bytes(total * bytes_per)} / image "
+        f"TOTAL memory: {short_count(total)} * {bytes_per} bytes ~ {lecture_bytes(total * bytes_per)} / image "
         f"(only forward! ~*2 for bwd)"
     )
     lines.append(f"TOTAL params: {short_count(ledger.total_params)} parameters")
     return "\n".join(lines) + "\n"
 
 
-def _short_bytes(n: int) -> str:
-    text = short_count(n)  # decimal units, as the lecture's 24M * 4 bytes ~ 96MB
-    return f"{text}B" if text[-1] in "KMG" else f"{text} bytes"
 
 
 def _lecture_alexnet(ledger: Ledger) -> str:
@@ -202,11 +167,11 @@ def _lecture_alexnet(ledger: Ledger) -> str:
     last_fc = max((i for i, r in enumerate(rows) if r.type == "Linear"), default=-1)
     counts = {"conv": 0, "pool": 0, "norm": 0, "fc": 0}
     for i, row in enumerate(rows):
-        shape = f"[{hwc(row.output_shape) if len(row.output_shape) != 1 else row.output_shape[0]}]"
+        shape = f"[{hwc(row.output_shape)}]"
         if row.type in _CONV:
             counts["conv"] += 1
             kh, kw = row.kernel or (1, 1)
-            stride, pad = _pair(row.stride), _pair(row.padding)
+            stride, pad = pair(row.stride), pair(row.padding)
             text = (
                 f"CONV{counts['conv']}: {row.output_shape[0]} {kh}x{kw} filters at stride {stride}, pad {pad}"
             )
@@ -216,12 +181,12 @@ def _lecture_alexnet(ledger: Ledger) -> str:
             counts["pool"] += 1
             kind = "AVG POOL" if "Avg" in row.type else "MAX POOL"
             if row.kernel is None:
-                text = f"{kind}{counts['pool']}: global, to {_pair(row.output_shape[1:3])}"  # adaptive
+                text = f"{kind}{counts['pool']}: global, to {pair(row.output_shape[1:3])}"  # adaptive
             else:
                 kh, kw = row.kernel
-                text = f"{kind}{counts['pool']}: {kh}x{kw} filters at stride {_pair(row.stride)}"
+                text = f"{kind}{counts['pool']}: {kh}x{kw} filters at stride {pair(row.stride)}"
                 if row.padding and any(row.padding):
-                    text += f", pad {_pair(row.padding)}"
+                    text += f", pad {pair(row.padding)}"
         elif row.type in _NORM:
             counts["norm"] += 1
             text = f"NORM{counts['norm']}: Normalization layer"
@@ -243,13 +208,13 @@ def _cells(ledger: Ledger, depth: int | None) -> list[list[str]]:
     out = []
     for row in select_rows(ledger, depth):
         indent = "" if depth is None else "  " * (row.depth - 1)
-        geometry = f"{row.kernel[0]}x{row.kernel[1]}/{_pair(row.stride)}" if row.kernel else ""
+        geometry = f"{row.kernel[0]}x{row.kernel[1]}/{pair(row.stride)}" if row.kernel else ""
         out.append(
             [
                 indent + row.name,
                 row.type,
                 geometry,
-                _chw(row.output_shape),
+                (chw(row.output_shape) or "-"),
                 f"{row.activations:,}",
                 f"{row.params:,}",
                 f"{row.macs:,}",
@@ -263,7 +228,7 @@ def _total_cells(ledger: Ledger) -> list[str]:
         "Total",
         "",
         "",
-        _chw(ledger.input_size) + " in",
+        (chw(ledger.input_size) or "-") + " in",
         f"{ledger.total_activations:,}",
         f"{ledger.total_params:,}",
         f"{ledger.total_macs:,}",
@@ -282,7 +247,7 @@ def text_table(ledger: Ledger, depth: int | None = None) -> str:
         return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in pairs)
 
     rule = "-" * len(line(cells[0]))
-    title = f"{ledger.model}, input {_chw(ledger.input_size)} (C x H x W), per image; MACs exclude bias adds"
+    title = f"{ledger.model}, input {chw(ledger.input_size)} (C x H x W), per image; MACs exclude bias adds"
     lines = [title, line(cells[0]).rstrip(), rule, *(line(r).rstrip() for r in body), rule]
     lines.append(line(cells[-1]).rstrip())
     return "\n".join(lines) + "\n"
@@ -509,11 +474,11 @@ def diff_table(changes: Iterable[Any], a: Ledger, b: Ledger, labels: tuple[str, 
         if c.change == "changed":
             what = "; ".join(f"{f}: {x} → {y}" for f, x, y in c.fields if f != "params")
             ra, rb = rows_a[c.a], rows_b[c.b]
-            lines.append(f"| {name} | {what} | {hwc(ra.output_shape, '×')}, {ra.params:,} params "
-                         f"| {hwc(rb.output_shape, '×')}, {rb.params:,} params |")  # fmt: skip
+            lines.append(f"| {name} | {what} | {hwc(ra.output_shape, '×', vector_as_volume=True)}, {ra.params:,} params "
+                         f"| {hwc(rb.output_shape, '×', vector_as_volume=True)}, {rb.params:,} params |")  # fmt: skip
         else:
             where = labels[0] if c.change == "removed" else labels[1]
-            shape = hwc((rows_a[c.a] if c.a else rows_b[c.b]).output_shape, "×")
+            shape = hwc((rows_a[c.a] if c.a else rows_b[c.b]).output_shape, "×", vector_as_volume=True)
             cells = f"{shape} |  |" if c.a else f" | {shape} |"
             lines.append(f"| {name} ({c.type}) | {c.change}: position in {where} | {cells}")
     return "\n".join(lines) + "\n"

@@ -8,24 +8,25 @@ from torch import nn
 
 from cnnviz.analysis import lecture, ops
 from cnnviz.analysis.ledger import ledger
+from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, RESNEXT_TABLE2, STACK_VS_LARGE, InceptionExample
 
 
 def test_the_worked_examples_are_the_slides_numbers() -> None:
-    assert lecture.INCEPTION == lecture.InceptionExample(28, 256, 128, 192, 96, 64, 64, 64)
-    assert lecture.INCEPTION.naive == {"in_hw": 28, "in_channels": 256, "c1x1": 128, "c3x3": 192, "c5x5": 96}
-    assert lecture.INCEPTION.filters == {
+    assert INCEPTION == InceptionExample(28, 256, 128, 192, 96, 64, 64, 64)
+    assert INCEPTION.naive == {"in_hw": 28, "in_channels": 256, "c1x1": 128, "c3x3": 192, "c5x5": 96}
+    assert INCEPTION.filters == {
         "c1x1": 128, "c3x3": 192, "c5x5": 96, "reduce3x3": 64, "reduce5x5": 64, "pool_proj": 64,
     }  # fmt: skip
-    assert ops.inception_naive_cost(**lecture.INCEPTION.naive).macs == 854_196_224  # "854M ops"
-    assert ops.inception_reduced_cost(**lecture.INCEPTION.reduced).output_depth == 480
-    s = ops.stack_vs_large(lecture.STACK_VS_LARGE.C, lecture.STACK_VS_LARGE.k_small, lecture.STACK_VS_LARGE.n)
+    assert ops.inception_naive_cost(**INCEPTION.naive).macs == 854_196_224  # "854M ops"
+    assert ops.inception_reduced_cost(**INCEPTION.reduced).output_depth == 480
+    s = ops.stack_vs_large(STACK_VS_LARGE.C, STACK_VS_LARGE.k_small, STACK_VS_LARGE.n)
     assert (s.params_stack, s.params_large) == (27 * 64**2, 49 * 64**2)
-    block = lecture.RESNEXT_BLOCK
+    block = RESNEXT_BLOCK
     assert (block.cardinality, block.bottleneck_width, block.channels, block.in_hw) == (32, 4, 256, 56)
-    assert (block.cardinality, block.bottleneck_width) in lecture.RESNEXT_TABLE2
+    assert (block.cardinality, block.bottleneck_width) in RESNEXT_TABLE2
     assert (
-        all(c * d <= 128 for c, d in lecture.RESNEXT_TABLE2)
-        and (1, block.resnet_width) in lecture.RESNEXT_TABLE2
+        all(c * d <= 128 for c, d in RESNEXT_TABLE2)
+        and (1, block.resnet_width) in RESNEXT_TABLE2
     )
 
 

@@ -86,7 +86,7 @@ def test_at_depth_collapses(shared_ledger: Ledger) -> None:
     assert [r.name for r in shared_ledger.at_depth(2)] == [
         "features.0", "features.1", "features.2", "shared", "shared", "head", "tied", "aux.0",
     ]
-    with pytest.raises(ValueError, match="depth must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="depth must be a positive integer, got 0"):
         shared_ledger.at_depth(0)
 
 

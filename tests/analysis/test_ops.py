@@ -8,7 +8,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import (
     basic_block_cost,
@@ -22,6 +21,7 @@ from cnnviz.analysis.ops import (
     inception_reduced_cost,
     stack_vs_large,
 )
+from cnnviz.models.lecture import INCEPTION
 
 
 def _conv_rows(module: nn.Module, input_size: tuple[int, int, int]):

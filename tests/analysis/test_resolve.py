@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from cnnviz import models
-from cnnviz.analysis.resolve import build, check_input_fits, check_input_size, eval_mode, resolve_model
+from cnnviz.analysis.resolve import build, check_input_fits, check_input_size, resolve_model
+from cnnviz.analysis.tracing import eval_mode
 
 
 def test_a_zoo_network_passed_as_a_module_knows_its_input_size():

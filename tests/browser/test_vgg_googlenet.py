@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.lecture import INCEPTION, STACK_VS_LARGE
+from cnnviz.models.lecture import INCEPTION, STACK_VS_LARGE
 from tests.browser.site import SITE
 
 

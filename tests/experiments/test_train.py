@@ -60,17 +60,18 @@ def test_train_errors(shapes):
 
 def test_short_run_lowers_the_loss_and_leaves_global_rng_alone(shapes):
     state = torch.get_rng_state()
+    # 64 images seen 20 times each: the network memorises them, so the loss falls by a wide margin on any CPU
     config = TrainConfig(iterations=40, milestones=(30,), batch_size=32, log_every=10, checkpoint_every=40,
-                         n_train=320, n_test=100, eval_batch_size=100, seed=0)
+                         n_train=64, n_test=100, eval_batch_size=100, seed=0)
     log = train("plain20", shapes, config, progress=False)
     assert torch.equal(torch.get_rng_state(), state)
     assert log.model == "plain20" and log.iterations == (10, 20, 30, 40)
     assert len(log.train_error) == len(log.test_error) == len(log.train_loss) == 4
     assert all(0 <= e <= 1 for e in log.train_error + log.test_error)
-    assert log.train_loss[-1] < log.train_loss[0] - 0.1, log.train_loss
+    assert log.train_loss[-1] < log.train_loss[0] - 0.3, log.train_loss
     assert log.train_loss[0] < 2.6  # starts near ln 10 = 2.30: He init and BN keep the outputs tame
     meta = log.meta
-    assert meta["seed"] == 0 and meta["dataset"] == "synthetic" and meta["n_train"] == 320
+    assert meta["seed"] == 0 and meta["dataset"] == "synthetic" and meta["n_train"] == 64
     assert meta["images_per_second"] > 0 and meta["wall_time_s"] > 0 and meta["device"] == "cpu"
     assert meta["config"]["milestones"] == [30]
 

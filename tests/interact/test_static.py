@@ -12,8 +12,8 @@ import pytest
 from torch import nn
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.interact import static
+from cnnviz.models.lecture import INCEPTION
 from cnnviz.models.resnet import Bottleneck
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,6 +15,7 @@ from cnnviz import models
 from cnnviz.analysis.diff import layer_diff
 from cnnviz.analysis.graph import DEFAULT_MAX_NODES, LEVELS, NetworkGraph, module_graphs, network_graph
 from cnnviz.analysis.ledger import ledger
+from cnnviz.format import compact_count
 from cnnviz.models.densenet import DenseBlock, Transition
 from cnnviz.models.figures import ConvStack, NaiveInception, figure_parts
 from cnnviz.models.fractalnet import FractalBlock
@@ -349,7 +350,7 @@ def test_every_module_diagram_draws_the_zoo_block_and_shows_its_parameter_count(
         assert figure.graph.model == type(block).__name__  # the zoo's class, not a look-alike
         assert figure.graph.total_params == figure.block_params == total
         assert sum(n.params for n in figure.graph.nodes) == total
-        shown = f"{diagrams._count(total)} params" if len(blocks) == 1 else f"= {total:,} ·"
+        shown = f"{compact_count(total)} params" if len(blocks) == 1 else f"= {total:,} ·"
         assert shown in source
 
 

@@ -46,15 +46,6 @@ def vgg16() -> Ledger:
     return ledger("vgg16")
 
 
-@pytest.mark.parametrize(
-    "n, text",
-    [(0, "0"), (4096, "4096"), (25_088, "25K"), (150_528, "150K"), (802_816, "800K"), (3_211_264, "3.2M"),
-     (1_605_632, "1.6M"), (15_237_608, "15M"), (138_357_544, "138M"), (15_470_264_320, "15G")],
-)
-def test_short_count(n: int, text: str) -> None:
-    assert tables.short_count(n) == text
-
-
 def test_small_goldens(small: Ledger, golden) -> None:
     golden(GOLDEN / "small_text.txt", tables.text_table(small))
     golden(GOLDEN / "small_text_depth1.txt", tables.text_table(small, depth=1))
@@ -241,8 +232,8 @@ def test_diff_table_golden(small: Ledger, golden) -> None:
 
 def test_inception_tables_golden(golden) -> None:
     from cnnviz.analysis import ops
-    from cnnviz.analysis.lecture import INCEPTION
     from cnnviz.models.googlenet import INCEPTION_SPECS
+    from cnnviz.models.lecture import INCEPTION
 
     led = ledger("googlenet")
     text = tables.inception_table(led, INCEPTION_SPECS)

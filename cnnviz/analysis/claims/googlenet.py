@@ -7,7 +7,7 @@ from cnnviz.analysis import ops
 from cnnviz.analysis.claims import Claim
 from cnnviz.analysis.claims.make import cached_ledger, computed, paper, ratio, total_params
 from cnnviz.analysis.depth import weight_layer_depth
-from cnnviz.analysis.lecture import INCEPTION
+from cnnviz.models.lecture import INCEPTION
 
 
 def claims() -> list[Claim]:

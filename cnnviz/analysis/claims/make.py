@@ -7,21 +7,15 @@ import functools
 
 from cnnviz.analysis.claims import COMPUTED, PAPER, Claim, parse_figure
 from cnnviz.analysis.ledger import Ledger, ledger
+from cnnviz.format import count, hwc, si_count
 
 
 def _rounds_to(actual: float, stated: float, resolution: float) -> bool:
     return abs(actual - stated) <= resolution / 2 + 1e-9
 
 
-def _fmt(n: float) -> str:
-    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.2f}"
 
 
-def _si(n: float) -> str:
-    for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= scale:
-            return f"{n / scale:.1f}{suffix}"
-    return _fmt(n)
 
 
 def computed(
@@ -32,7 +26,7 @@ def computed(
     value, resolution = parse_figure(stated)
     return Claim(
         id, chapter, statement, stated, value, float(actual),
-        actual_text or f"{_fmt(actual)} ({_si(actual)})" if actual >= 1e4 else actual_text or _fmt(actual),
+        actual_text or f"{count(actual)} ({si_count(actual)})" if actual >= 1e4 else actual_text or count(actual),
         COMPUTED, source, _rounds_to(actual, value, resolution), note,
     )
 
@@ -55,18 +49,12 @@ def paper(id: str, chapter: str, statement: str, stated: str, stated_value: floa
     )
 
 
-def _shape_text(shape: tuple[int, ...]) -> str:
-    """(C, H, W) -> "HxWxC" as the lecture writes volumes; (N,) -> "N"."""
-    if len(shape) == 3:
-        c, h, w = shape
-        return f"{h}x{w}x{c}"
-    return "x".join(map(str, shape))
 
 
 def shape_claim(id: str, chapter: str, label: str, stated: str, led: Ledger, layer: str, note: str = "") -> Claim:
     """The output volume of ``layer`` against the notes' ``stated`` "HxWxC"."""
     row = next(r for r in led.rows if r.name == layer)
-    actual = _shape_text(row.output_shape)
+    actual = hwc(row.output_shape)
     return Claim(
         id, chapter, f"[{stated}] {label}", stated, 0.0, 0.0, actual, COMPUTED,
         f"ledger({led.model!r}), layer {layer!r}", actual == stated, note,

@@ -6,8 +6,8 @@ import torch
 from torch import nn
 
 from cnnviz.analysis import ops
-from cnnviz.analysis.lecture import INCEPTION
 from cnnviz.interact.exercises import Exercise
+from cnnviz.models.lecture import INCEPTION
 
 
 def _meta_googlenet(**kwargs: object) -> nn.Module:
