@@ -165,13 +165,15 @@ def _per_image(size: Sequence) -> tuple[int, ...]:
 
 
 def _collect(module: nn.Module, input_size: tuple[int, int, int]) -> list:
-    """torchinfo's per-call LayerInfo list for one zero image; leaves nothing behind."""
+    """torchinfo's per-call LayerInfo list for one zero image (on the module's device, which may be
+    ``meta``); leaves nothing behind."""
     cache = getattr(_torchinfo_impl, "_cached_forward_pass", None)
     cache_key = type(module).__name__
     previous = cache.get(cache_key, cache) if isinstance(cache, dict) else None
     # A zero tensor, not torchinfo's torch.rand input: shapes do not depend on values, and rand would
     # advance the global random state.
-    x = torch.zeros(1, *input_size)
+    device = next((p.device for p in module.parameters()), torch.device("cpu"))
+    x = torch.zeros(1, *input_size, device=device)
     try:
         with eval_mode(module):  # torchinfo's own mode="eval" restores one flag for every submodule
             stats = torchinfo.summary(
@@ -181,6 +183,7 @@ def _collect(module: nn.Module, input_size: tuple[int, int, int]) -> list:
                 depth=100,
                 col_names=("input_size", "output_size", "num_params"),
                 mode="eval",
+                device=device,
             )
     except RuntimeError as error:
         # torchinfo wraps every failure in "Failed to run torchinfo"; the model's own error (e.g. the
@@ -214,7 +217,9 @@ def ledger(model: str | nn.Module, input_size: tuple[int, int, int] | None = Non
     the registry lists for it; an nn.Module needs ``input_size``. A too-small input raises the model's
     own ValueError.
     """
-    module, label, size = resolve_model(model, input_size, model_kwargs)
+    # A registry name is built on the meta device: shapes, counts and bytes need no weights or values,
+    # and skipping them makes the ledger of ResNet-152 about four times faster.
+    module, label, size = resolve_model(model, input_size, model_kwargs, meta=isinstance(model, str))
     infos = _collect(module, size)
 
     root_is_leaf = not any(True for _ in module.children())

@@ -39,6 +39,8 @@ __all__ = [
     "stack_vs_large_widget",
     "cardinality_widget",
     "filter_count_widget",
+    "render_degradation",
+    "degradation_widget",
     "width_knobs",
 ]
 
@@ -434,3 +436,45 @@ def filter_count_widget(
         controls[name] = _slider(name, default, low, high, knob.step, knob.label)
     return _wire(render_filter_count, controls, {"model_name": model_name, "input_size": input_size})
 
+
+
+# --- ResNet: the degradation curves ---------------------------------------------------------------
+
+
+def render_degradation(curves: Mapping[str, Any], depth: int) -> View:
+    """The plain and residual network of ``depth`` from ``curves`` (name -> run log): their final errors as
+    a table and their curves drawn by :func:`cnnviz.render.curves.plot_degradation`."""
+    from cnnviz.render.curves import curve_label, family_and_depth, plot_degradation
+    from cnnviz.render.plots import svg
+
+    pair = {name: c for name, c in curves.items() if family_and_depth(name)[1] == depth}
+    families = {family_and_depth(name)[0] for name in pair}
+    if families != {"plain", "resnet"}:
+        depths = sorted({family_and_depth(n)[1] for n in curves})
+        raise ValueError(f"render_degradation: depth={depth!r} needs a plain and a residual log; depths: {depths}")
+    rows = tuple(
+        (curve_label(name), f"{100 * c.train_error[-1]:.1f}%", f"{100 * c.test_error[-1]:.1f}%")
+        for name, c in sorted(pair.items())
+    )
+    numbers = {f"{name}_{kind}": getattr(c, f"{kind}_error")[-1] for name, c in pair.items()
+               for kind in ("train", "test")}  # fmt: skip
+    figure = svg(plot_degradation(pair))
+    header = ("network", "final training error", "final test error")
+    return View(f"Plain vs residual, {depth} layers", header, rows, numbers, diagram=figure)
+
+
+def degradation_widget(curves: Mapping[str, Any]) -> ipywidgets.VBox:
+    """One toggle button per depth with a plain and a residual log, wired to :func:`render_degradation`."""
+    import ipywidgets as w
+
+    from cnnviz.render.curves import family_and_depth
+
+    found: dict[int, set[str]] = {}
+    for name in curves:
+        family, depth = family_and_depth(name)
+        found.setdefault(depth, set()).add(family)
+    depths = sorted(d for d, families in found.items() if families == {"plain", "resnet"})
+    if not depths:
+        raise ValueError(f"degradation_widget: no depth has both a plain and a residual log: {sorted(curves)}")
+    toggle = w.ToggleButtons(options=[(f"{d} layers", d) for d in depths], value=depths[-1], description="depth")
+    return _wire(render_degradation, {"depth": toggle}, {"curves": curves})

@@ -29,7 +29,7 @@ from cnnviz.models.registry import register
 from cnnviz.models.resnet import HE2016, BasicBlock, BlockFactory, init_he, make_stage
 from cnnviz.validate import positive_int
 
-__all__ = ["BasicBlock", "CifarResNet", "cifar_resnet", "blocks_per_stage"]
+__all__ = ["BasicBlock", "CifarResNet", "blocks_per_stage", "cifar_resnet", "deepened"]
 
 STAGE_CHANNELS = (16, 32, 64)
 
@@ -101,6 +101,50 @@ def cifar_resnet(
     block = partial(BasicBlock, shortcut="A" if residual else None)
     name = f"resnet{depth}" if residual else f"plain{depth}"
     return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels)
+
+
+def _make_identity(block: BasicBlock) -> None:
+    """Set ``block`` (stride 1, C -> C channels, eval mode) to compute the identity on its non-negative input.
+
+    Residual: zero the last batch norm's scale and shift, so F(x) = 0 and ReLU(0 + x) = x. Plain: each 3x3
+    kernel is a Dirac delta (filter i copies channel i), each batch norm passes its input unchanged, and
+    ReLU(x) = x for x >= 0 (a block's input comes out of a ReLU).
+    """
+    if not block.residual:
+        for conv in (block.conv1, block.conv2):
+            nn.init.dirac_(conv.weight)
+    for bn in (block.bn1, block.bn2):
+        nn.init.zeros_(bn.running_mean)
+        nn.init.ones_(bn.running_var)
+        nn.init.zeros_(bn.bias)
+        # eval mode computes x / sqrt(var + eps) * weight: this weight makes the factor exactly 1
+        bn.weight.copy_(torch.sqrt(bn.running_var + bn.eps))
+    if block.residual:
+        nn.init.zeros_(block.bn2.weight)
+
+
+@torch.no_grad()
+def deepened(shallow: CifarResNet, depth: int) -> CifarResNet:
+    """A ``depth``-layer twin of ``shallow`` (plain or residual, like it) that computes the same function.
+
+    The paper's "solution by construction" (He et al. 2016, section 1): copy the shallower network and add
+    identity layers. Each stage keeps ``shallow``'s blocks and appends blocks set to the identity, so in eval
+    mode the outputs agree (up to float rounding). In a residual network the identity is all-zero weights in
+    the last batch norm; in a plain network it is a precise non-zero pattern (Dirac kernels), which is what
+    makes it hard to find by SGD.
+    """
+    residual = shallow.blocks()[0].residual
+    n = blocks_per_stage(depth, model="deepened")
+    if n < shallow.n:
+        raise ValueError(
+            f"deepened: depth must be at least the shallow network's {6 * shallow.n + 2} layers, got {depth}"
+        )
+    deep = cifar_resnet(depth, residual, num_classes=shallow.fc.out_features, in_channels=shallow.in_channels)
+    deep.load_state_dict(shallow.state_dict(), strict=False)  # stem, fc and the first n blocks of each stage
+    for stage in (deep.layer1, deep.layer2, deep.layer3):
+        for block in list(stage)[shallow.n:]:
+            _make_identity(block)
+    return deep.eval()
 
 
 # --- registered names ----------------------------------------------------------------------------------

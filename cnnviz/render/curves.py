@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from cnnviz.format import percent
 from cnnviz.render.plots import style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
-__all__ = ["Curve", "curve_label", "plot_degradation"]
+__all__ = ["Curve", "curve_label", "family_and_depth", "final_errors_table", "plot_degradation"]
 
 # One colour per depth of the paper's figure, in the order 20, 32, 44, 56 (then 110).
 DEPTH_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["bluish_green"],
@@ -35,11 +36,12 @@ class Curve(Protocol):
     meta: Mapping[str, Any]
 
 
-def _family_depth(model: str) -> tuple[str, int]:
+def family_and_depth(model: str) -> tuple[str, int]:
+    """``plain56`` → ``("plain", 56)``, ``resnet20`` → ``("resnet", 20)``; ValueError for other names."""
     match = re.fullmatch(r"(plain|resnet)(\d+)", model)
     if not match:
         raise ValueError(
-            f"plot_degradation: model {model!r} is not a plain or residual CIFAR network "
+            f"model {model!r} is not a plain or residual CIFAR network "
             "(expected names like plain20 or resnet56)"
         )
     return match[1], int(match[2])
@@ -47,7 +49,7 @@ def _family_depth(model: str) -> tuple[str, int]:
 
 def curve_label(model: str) -> str:
     """``plain56`` → ``plain-56``, ``resnet20`` → ``ResNet-20`` (the paper's names)."""
-    family, depth = _family_depth(model)
+    family, depth = family_and_depth(model)
     return f"{'plain' if family == 'plain' else 'ResNet'}-{depth}"
 
 
@@ -63,7 +65,7 @@ def plot_degradation(curves: Mapping[str, Curve] | Sequence[Curve], *, title: st
         raise ValueError("plot_degradation: no curves to draw")
     by_family: dict[str, list[tuple[int, Curve]]] = {"plain": [], "resnet": []}
     for curve in curves:
-        family, depth = _family_depth(curve.model)
+        family, depth = family_and_depth(curve.model)
         by_family[family].append((depth, curve))
     depths = sorted({depth for pairs in by_family.values() for depth, _ in pairs})
     colour = {depth: DEPTH_COLOURS[i % len(DEPTH_COLOURS)] for i, depth in enumerate(depths)}
@@ -100,3 +102,17 @@ def plot_degradation(curves: Mapping[str, Curve] | Sequence[Curve], *, title: st
     if title:
         fig.suptitle(title, color=MUTED, fontsize=10)
     return fig
+
+
+def final_errors_table(finals: Iterable[Any], reported: Mapping[str, float] | None = None,
+                       reported_title: str = "paper") -> str:
+    """Markdown: each network's last logged training and test error (records with ``model``, ``iterations``,
+    ``train_error`` and ``test_error``, e.g. ``cnnviz.experiments.logs.summarize``), and the error the paper
+    reports for it where ``reported`` has one."""
+    reported = reported or {}
+    lines = [f"| network | iterations | training error | test error | {reported_title} |", "|:---|---:|---:|---:|---:|"]
+    for row in finals:
+        paper = percent(reported[row.model], 2) if row.model in reported else "–"
+        lines.append(f"| {curve_label(row.model)} | {row.iterations:,} | {percent(row.train_error, 1)} "
+                     f"| {percent(row.test_error, 1)} | {paper} |")
+    return "\n".join(lines) + "\n"

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cnnviz.analysis.memory import MemoryReport
 
 __all__ = [
+    "network_summary_table",
     "select_rows",
     "lecture_table",
     "text_table",
@@ -571,4 +572,21 @@ def rf_comparison_table(reports: Mapping[str, Any]) -> str:
         same = [reports[x].row(row.name) for x in labels]
         cells = " | ".join(f"{'×'.join(map(str, r.output_hw))} | {r.rf} / {r.stride}" for r in same)
         lines.append(f"| {row.name.split('.')[-1]} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def network_summary_table(
+    summaries: Sequence[Any], extra: Mapping[str, Mapping[str, str]] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """Markdown, one row per :class:`cnnviz.analysis.summary.NetworkSummary`: weight layers, parameters,
+    multiply-adds and receptive field. ``extra`` adds columns after the name ({title: {network: text}});
+    ``labels`` renames networks (default: the registry name)."""
+    extra, labels = extra or {}, labels or {}
+    head = ["network", *extra, "weight layers", "parameters", "multiply-adds", "receptive field"]
+    lines = ["| " + " | ".join(head) + " |", "|:---|" + ":---|" * len(extra) + "---:|---:|---:|---:|"]
+    for s in summaries:
+        cells = [labels.get(s.name, s.name), *(column.get(s.name, "") for column in extra.values()),
+                 str(s.weight_layers), f"{s.params:,}", short_count(s.macs), f"{s.receptive_field}"]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

@@ -158,3 +158,28 @@ def test_any_6n_plus_2_depth(n: int, residual: bool, num_classes: int) -> None:
     assert weighted_layers(model) == depth
     with torch.no_grad():
         assert model(torch.randn(1, 3, 16, 16)).shape == (1, num_classes)
+
+
+@pytest.mark.parametrize("residual", [True, False])
+def test_deepened_twin_computes_the_shallow_networks_function(residual: bool) -> None:
+    torch.manual_seed(0)
+    shallow = C.cifar_resnet(20, residual).eval()
+    for bn in (m for m in shallow.modules() if isinstance(m, nn.BatchNorm2d)):  # as after training
+        bn.running_mean.uniform_(-0.2, 0.2)
+        bn.running_var.uniform_(0.5, 1.5)
+        bn.weight.data.uniform_(0.5, 1.5)
+        bn.bias.data.uniform_(-0.2, 0.2)
+    deep = C.deepened(shallow, 56)
+    assert deep.n == 9 and not deep.training and deep.model_name == ("resnet56" if residual else "plain56")
+    x = torch.randn(2, 3, 32, 32)
+    with torch.no_grad():
+        assert torch.equal(deep(x), shallow(x))
+    extra = deep.layer2[5]
+    if residual:
+        assert not extra.bn2.weight.any()  # the identity is zero weights
+    else:
+        assert extra.conv1.weight.count_nonzero() == 32  # one 1 per filter: a Dirac kernel
+    with pytest.raises(ValueError, match="at least the shallow network's 20 layers, got 14"):
+        C.deepened(shallow, 14)
+    with pytest.raises(ValueError, match="deepened: depth must be 6n\\+2"):
+        C.deepened(shallow, 30)

@@ -6,7 +6,7 @@ import matplotlib
 import pytest
 
 from cnnviz.experiments.logs import RunLog
-from cnnviz.render.curves import curve_label, plot_degradation
+from cnnviz.render.curves import curve_label, final_errors_table, plot_degradation
 
 
 def _log(model: str, train: float, test: float) -> RunLog:
@@ -36,7 +36,20 @@ def test_two_panels_with_dashed_training_and_solid_test_curves() -> None:
 
 def test_names_and_bad_input() -> None:
     assert curve_label("plain56") == "plain-56" and curve_label("resnet110") == "ResNet-110"
-    with pytest.raises(ValueError, match="'vgg16' is not a plain or residual CIFAR network"):
+    with pytest.raises(ValueError, match="model 'vgg16' is not a plain or residual CIFAR network"):
         plot_degradation([_log("vgg16", 0.1, 0.1)])
     with pytest.raises(ValueError, match="no curves"):
         plot_degradation([])
+
+
+def test_final_errors_table() -> None:
+    from cnnviz.experiments.logs import summarize
+
+    logs = {log.model: log for log in (_log("plain56", 0.4, 0.45), _log("resnet56", 0.1, 0.12))}
+    table = final_errors_table(summarize(logs), {"resnet56": 0.0697}, "paper, CIFAR-10 test (Table 6)")
+    assert table.splitlines() == [
+        "| network | iterations | training error | test error | paper, CIFAR-10 test (Table 6) |",
+        "|:---|---:|---:|---:|---:|",
+        "| plain-56 | 4 | 40.0% | 45.0% | – |",
+        "| ResNet-56 | 4 | 10.0% | 12.0% | 6.97% |",
+    ]

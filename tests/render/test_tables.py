@@ -277,3 +277,25 @@ def test_rf_tables_golden(vgg16: Ledger, golden) -> None:
     golden(GOLDEN / "alexnet_zfnet_rf.md", both)
     assert both.splitlines()[0] == "| layer | A output | A RF / jump | Z output | Z RF / jump |"
     assert both.splitlines()[2] == "| conv1 | 55×55 | 11 / 4 | 110×110 | 7 / 2 |"
+
+
+def test_network_summary_table() -> None:
+    from cnnviz.analysis.summary import NetworkSummary
+
+    rows = [NetworkSummary("resnet18", (3, 224, 224), 11_689_512, 1_814_073_344, 18, 435),
+            NetworkSummary("resnet50", (3, 224, 224), 25_557_032, 3_857_973_248, 50, 483)]
+    text = tables.network_summary_table(rows, {"block": {"resnet18": "basic"}}, {"resnet50": "ResNet-50"})
+    assert text.splitlines() == [
+        "| network | block | weight layers | parameters | multiply-adds | receptive field |",
+        "|:---|:---|---:|---:|---:|---:|",
+        "| resnet18 | basic | 18 | 11,689,512 | 1.8G | 435 |",
+        "| ResNet-50 |  | 50 | 25,557,032 | 3.9G | 483 |",
+    ]
+
+
+def test_network_summary_of_a_registry_model() -> None:
+    from cnnviz.analysis.summary import network_summary
+
+    s = network_summary("resnet20")
+    assert (s.params, s.weight_layers, s.receptive_field, s.input_size) == (269_722, 20, 81, (3, 32, 32))
+    assert s.macs == ledger("resnet20").total_macs
