@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cnnviz.experiments.logs import RunLog
-from cnnviz.interact.static import degradation_figure, degradation_rows
+from cnnviz.interact.static.resnet import degradation_figure, degradation_rows
 from cnnviz.interact.widgets import degradation_widget, render_degradation
 
 

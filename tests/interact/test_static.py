@@ -12,7 +12,10 @@ import pytest
 from torch import nn
 
 from cnnviz.analysis import ops
-from cnnviz.interact import static
+from cnnviz.interact.static.base import GREY, StaticFigure
+from cnnviz.interact.static.googlenet import inception_cost_figure
+from cnnviz.interact.static.resnext import cardinality_figure
+from cnnviz.interact.static.vgg import stack_vs_large_figure
 from cnnviz.models.lecture import INCEPTION
 from cnnviz.models.resnet import Bottleneck
 
@@ -20,18 +23,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def inception() -> static.StaticFigure:
-    return static.inception_cost_figure()
+def inception() -> StaticFigure:
+    return inception_cost_figure()
 
 
 @pytest.fixture(scope="module")
-def stack() -> static.StaticFigure:
-    return static.stack_vs_large_figure()
+def stack() -> StaticFigure:
+    return stack_vs_large_figure()
 
 
 @pytest.fixture(scope="module")
-def cardinality() -> static.StaticFigure:
-    return static.cardinality_figure()
+def cardinality() -> StaticFigure:
+    return cardinality_figure()
 
 
 class _Div(HTMLParser):
@@ -55,7 +58,7 @@ def _parse(html: str) -> _Div:
     return div
 
 
-def _rows(figure: static.StaticFigure, name: str) -> list[dict]:
+def _rows(figure: StaticFigure, name: str) -> list[dict]:
     return figure.datasets()[name]
 
 
@@ -64,7 +67,7 @@ def _selected(rows: list[dict], **position: int) -> list[dict]:
     return [r for r in rows if all(r.get(k, v) == v for k, v in position.items())]
 
 
-def _inception_totals(figure: static.StaticFigure, **position: int) -> dict[str, dict[str, int]]:
+def _inception_totals(figure: StaticFigure, **position: int) -> dict[str, dict[str, int]]:
     values = INCEPTION.filters | position
     rows = _selected(_rows(figure, "inception"), **values)
     totals: dict[str, dict[str, int]] = {}
@@ -80,7 +83,7 @@ def _inception_totals(figure: static.StaticFigure, **position: int) -> dict[str,
 
 @pytest.mark.parametrize("name", ["inception", "stack", "cardinality"])
 def test_mimebundle_is_a_cnnviz_vega_div_and_the_spec(name: str, request: pytest.FixtureRequest) -> None:
-    figure: static.StaticFigure = request.getfixturevalue(name)
+    figure: StaticFigure = request.getfixturevalue(name)
     bundle = figure._repr_mimebundle_()
     assert set(bundle) == {"text/html", "application/vnd.vegalite.v6+json"}
     html = bundle["text/html"]
@@ -92,21 +95,21 @@ def test_mimebundle_is_a_cnnviz_vega_div_and_the_spec(name: str, request: pytest
     assert div.text == figure.fallback
     assert figure.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
     assert figure.spec["config"]["background"] == "transparent"
-    assert figure.spec["config"]["axis"]["labelColor"] == static.GREY
+    assert figure.spec["config"]["axis"]["labelColor"] == GREY
 
 
 @pytest.mark.parametrize("name", ["inception", "stack", "cardinality"])
 def test_html_is_small_and_the_same_on_every_build(name: str, request: pytest.FixtureRequest) -> None:
-    figure: static.StaticFigure = request.getfixturevalue(name)
+    figure: StaticFigure = request.getfixturevalue(name)
     size = len(figure.html().encode())
     assert 10_000 < size < 300_000, size
-    again = {"inception": static.inception_cost_figure, "stack": static.stack_vs_large_figure,
-             "cardinality": static.cardinality_figure}[name]()  # fmt: skip
+    again = {"inception": inception_cost_figure, "stack": stack_vs_large_figure,
+             "cardinality": cardinality_figure}[name]()  # fmt: skip
     assert again.html() == figure.html()
 
 
 def test_html_escapes_what_would_end_the_attribute() -> None:
-    figure = static.StaticFigure({"title": "it's <b> & \"q\""}, alt='a "b" <c>', fallback="x < y & z")
+    figure = StaticFigure({"title": "it's <b> & \"q\""}, alt='a "b" <c>', fallback="x < y & z")
     html = figure.html()
     assert "data-spec='{&quot;" not in html  # single-quoted attribute: the JSON's quotes stay as they are
     assert "it&#39;s &lt;b&gt; &amp; \\\"q\\\"" in html
@@ -114,7 +117,7 @@ def test_html_escapes_what_would_end_the_attribute() -> None:
     assert json.loads(_parse(html).attrs["data-spec"]) == {"title": "it's <b> & \"q\""}
 
 
-def _param(figure: static.StaticFigure, name: str) -> dict:
+def _param(figure: StaticFigure, name: str) -> dict:
     (param,) = [p for p in figure.spec["params"] if p["name"] == name]
     return param
 
@@ -130,7 +133,7 @@ def _param(figure: static.StaticFigure, name: str) -> dict:
 def test_every_slider_is_a_named_range_param(
     name: str, sliders: tuple, request: pytest.FixtureRequest
 ) -> None:
-    figure: static.StaticFigure = request.getfixturevalue(name)
+    figure: StaticFigure = request.getfixturevalue(name)
     assert figure.sliders == sliders
     assert [p["name"] for p in figure.spec["params"]] == list(sliders)
     for slider in sliders:
@@ -141,7 +144,7 @@ def test_every_slider_is_a_named_range_param(
 # --- a. Inception -------------------------------------------------------------------------------
 
 
-def test_inception_sliders_cover_the_lecture_example(inception: static.StaticFigure) -> None:
+def test_inception_sliders_cover_the_lecture_example(inception: StaticFigure) -> None:
     assert _param(inception, "c3x3") == {
         "name": "c3x3", "value": 192,
         "bind": {"input": "range", "min": 16, "max": 384, "step": 16, "name": "3×3 filters "},
@@ -149,7 +152,7 @@ def test_inception_sliders_cover_the_lecture_example(inception: static.StaticFig
     assert {p["name"]: p["value"] for p in inception.spec["params"]} == INCEPTION.filters
 
 
-def test_inception_defaults_are_the_lecture_numbers(inception: static.StaticFigure) -> None:
+def test_inception_defaults_are_the_lecture_numbers(inception: StaticFigure) -> None:
     totals = _inception_totals(inception)
     # The lecture: naive 854M ops, output 28x28x672; with reductions 28x28x480 and "358M" ops, an
     # arithmetic slip on the slide (see cnnviz.analysis.ops): its six convolutions sum to 271,351,808.
@@ -169,7 +172,7 @@ def test_inception_defaults_are_the_lecture_numbers(inception: static.StaticFigu
     ],
 )
 def test_inception_rows_sum_to_ops_at_any_slider_position(
-    inception: static.StaticFigure, position: dict
+    inception: StaticFigure, position: dict
 ) -> None:
     v = INCEPTION.filters | position
     naive = ops.inception_naive_cost(28, 256, v["c1x1"], v["c3x3"], v["c5x5"])
@@ -182,13 +185,13 @@ def test_inception_rows_sum_to_ops_at_any_slider_position(
     }  # fmt: skip
 
 
-def test_inception_values_seen_in_the_browser(inception: static.StaticFigure) -> None:
+def test_inception_values_seen_in_the_browser(inception: StaticFigure) -> None:
     # moving c5x5 to 32 and the 5x5 reduce to 16 reads 533,069,824 and 151,330,816 in Chromium
     totals = _inception_totals(inception, c5x5=32, reduce5x5=16)
     assert (totals["naive"]["macs"], totals["reduced"]["macs"]) == (533_069_824, 151_330_816)
 
 
-def test_inception_table_is_separable_and_small(inception: static.StaticFigure) -> None:
+def test_inception_table_is_separable_and_small(inception: StaticFigure) -> None:
     rows = _rows(inception, "inception")
     # 24 positions per knob: naive 3 x 24 + 1 pool; reduced 1x1 and pool 24 each, 3x3 and 5x5 24 x 24 each
     assert len(rows) == 3 * 24 + 1 + 2 * 24 + 2 * 24 * 24 == 1273
@@ -198,7 +201,7 @@ def test_inception_table_is_separable_and_small(inception: static.StaticFigure) 
 
 
 def test_inception_input_size_and_grid_are_arguments() -> None:
-    figure = static.inception_cost_figure(14, 512, minimum=32, maximum=256, step=32, c5x5=128)
+    figure = inception_cost_figure(14, 512, minimum=32, maximum=256, step=32, c5x5=128)
     totals = _inception_totals(figure, c5x5=128)
     assert totals["naive"]["macs"] == ops.inception_naive_cost(14, 512, 128, 192, 128).macs
     assert _param(figure, "c1x1")["bind"] == {"input": "range", "min": 32, "max": 256, "step": 32,
@@ -209,21 +212,21 @@ def test_inception_input_size_and_grid_are_arguments() -> None:
 def test_inception_rejects_positions_off_the_grid() -> None:
     message = r"c3x3=200 is not a slider position; valid: 16 to 384 in steps of 16$"
     with pytest.raises(ValueError, match=message):
-        static.inception_cost_figure(c3x3=200)
+        inception_cost_figure(c3x3=200)
     with pytest.raises(ValueError, match=r"unknown slider 'c7x7'; valid sliders: c1x1, c3x3"):
-        static.inception_cost_figure(c7x7=16)
+        inception_cost_figure(c7x7=16)
     with pytest.raises(ValueError, match=r"in_channels must be a positive integer, got 0"):
-        static.inception_cost_figure(in_channels=0)
+        inception_cost_figure(in_channels=0)
 
 
 # --- b. stack vs large --------------------------------------------------------------------------
 
 
-def _stack_rows(figure: static.StaticFigure, C: int, n: int) -> dict[str, dict]:
+def _stack_rows(figure: StaticFigure, C: int, n: int) -> dict[str, dict]:
     return {r["design"]: r for r in _rows(figure, "stack_vs_large") if r["C"] == C and r["n"] == n}
 
 
-def test_stack_defaults_are_vgg_three_3x3_vs_one_7x7(stack: static.StaticFigure) -> None:
+def test_stack_defaults_are_vgg_three_3x3_vs_one_7x7(stack: StaticFigure) -> None:
     assert {p["name"]: p["value"] for p in stack.spec["params"]} == {"C": 64, "n": 3}
     rows = _stack_rows(stack, 64, 3)
     assert rows["stack"]["params"] == 27 * 64**2 == 110_592 and rows["stack"]["coef"] == 27
@@ -236,7 +239,7 @@ def test_stack_defaults_are_vgg_three_3x3_vs_one_7x7(stack: static.StaticFigure)
 @pytest.mark.parametrize(("C", "n", "stack_params", "large_params", "rf"),
                          [(16, 1, 2304, 2304, 3), (128, 2, 294_912, 409_600, 5),
                           (512, 5, 11_796_480, 31_719_424, 11)])
-def test_stack_rows_at_other_positions(stack: static.StaticFigure, C: int, n: int, stack_params: int,
+def test_stack_rows_at_other_positions(stack: StaticFigure, C: int, n: int, stack_params: int,
                                        large_params: int, rf: int) -> None:  # fmt: skip
     rows = _stack_rows(stack, C, n)
     assert (rows["stack"]["params"], rows["large"]["params"]) == (stack_params, large_params)
@@ -248,20 +251,20 @@ def test_stack_rows_at_other_positions(stack: static.StaticFigure, C: int, n: in
 
 def test_stack_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match=r"n=6 is not a slider position; valid: 1 to 5"):
-        static.stack_vs_large_figure(n=6)
+        stack_vs_large_figure(n=6)
     with pytest.raises(ValueError, match="channels must be evenly spaced"):
-        static.stack_vs_large_figure(C=16, channels=[16, 32, 64])
+        stack_vs_large_figure(C=16, channels=[16, 32, 64])
 
 
 # --- c. ResNeXt cardinality ---------------------------------------------------------------------
 
 
-def _block_row(figure: static.StaticFigure, C: int, d: int) -> dict:
+def _block_row(figure: StaticFigure, C: int, d: int) -> dict:
     (row,) = [r for r in _rows(figure, "resnext_block") if r["C"] == C and r["d"] == d]
     return row
 
 
-def test_cardinality_table2_keeps_the_budget(cardinality: static.StaticFigure) -> None:
+def test_cardinality_table2_keeps_the_budget(cardinality: StaticFigure) -> None:
     expected = {(1, 64): 69_632, (2, 40): 69_760, (4, 24): 69_888, (8, 14): 71_456, (32, 4): 70_144}
     marked = {(r["C"], r["d"]): r for r in _rows(cardinality, "resnext_block") if "table2" in r}
     assert {k: r["params"] for k, r in marked.items()} == expected
@@ -272,13 +275,13 @@ def test_cardinality_table2_keeps_the_budget(cardinality: static.StaticFigure) -
 
 
 @pytest.mark.parametrize(("C", "d"), [(32, 4), (8, 14), (3, 7)])
-def test_cardinality_rows_match_the_built_block(cardinality: static.StaticFigure, C: int, d: int) -> None:
+def test_cardinality_rows_match_the_built_block(cardinality: StaticFigure, C: int, d: int) -> None:
     block = Bottleneck(256, 256, width=C * d, groups=C, stride_in_3x3=True)
     conv_weights = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
     assert _block_row(cardinality, C, d)["params"] == conv_weights
 
 
-def test_cardinality_sliders_and_readout(cardinality: static.StaticFigure) -> None:
+def test_cardinality_sliders_and_readout(cardinality: StaticFigure) -> None:
     assert _param(cardinality, "cardinality") == {
         "name": "cardinality", "value": 32,
         "bind": {"input": "range", "min": 1, "max": 32, "step": 1, "name": "cardinality C "},
@@ -293,7 +296,7 @@ def test_cardinality_sliders_and_readout(cardinality: static.StaticFigure) -> No
 
 def test_cardinality_rejects_positions_off_the_grid() -> None:
     with pytest.raises(ValueError, match=r"cardinality=64 is not a slider position; valid: 1 to 32"):
-        static.cardinality_figure(cardinality=64)
+        cardinality_figure(cardinality=64)
 
 
 # --- no eager imports -----------------------------------------------------------------------------

@@ -154,14 +154,23 @@ def test_stack_vs_large_widget_updates_on_slider_change() -> None:
 
 
 def test_names_say_what_they_return() -> None:
-    """``*_figure`` is kernel-free (static), ``*_widget`` live (widgets); no public name is in both."""
+    """``*_figure`` is kernel-free (a chapter module of ``static``), ``*_widget`` live (``widgets``); no public
+    name is in both."""
+    import importlib
+    import pkgutil
+
     from cnnviz.interact import static
 
-    assert not set(static.__all__) & set(widgets.__all__)
-    public = {n for n in dir(static) if not n.startswith("_")} & {n for n in dir(widgets) if not n.startswith("_")}
-    assert {n for n in public if callable(getattr(static, n)) and getattr(static, n) is not getattr(widgets, n)} == set()
-    assert {n for n in static.__all__ if n.endswith("_figure")} == {
-        "inception_cost_figure", "stack_vs_large_figure", "cardinality_figure"}  # fmt: skip
+    figures: set[str] = set()
+    for module in pkgutil.iter_modules(static.__path__):
+        public = set(importlib.import_module(f"cnnviz.interact.static.{module.name}").__all__)
+        assert not public & figures, f"{module.name} repeats a name of another figure module"
+        figures |= public
+    assert not figures & set(widgets.__all__)
+    assert {n for n in figures if n.endswith("_figure")} == {
+        "inception_cost_figure", "stack_vs_large_figure", "cardinality_figure", "degradation_figure",
+        "static_figure"}  # fmt: skip
     assert {n for n in widgets.__all__ if n.endswith("_widget")} == {
-        "inception_widget", "stack_vs_large_widget", "cardinality_widget", "filter_count_widget"}  # fmt: skip
-    assert not [n for n in (*static.__all__, *widgets.__all__) if n.endswith("_explorer")]
+        "inception_widget", "stack_vs_large_widget", "cardinality_widget", "filter_count_widget",
+        "degradation_widget"}  # fmt: skip
+    assert not [n for n in (*figures, *widgets.__all__) if n.endswith("_explorer")]

@@ -1,0 +1,140 @@
+"""Kernel-free interactive figures: sliders that respond on the published page, with no kernel.
+
+Each explorer precomputes its numbers with :mod:`cnnviz.analysis.ops` for every slider position and
+ships them inside a Vega-Lite spec (written with altair). In the browser, a slider only *filters* the
+precomputed rows (and Vega sums the rows of one module's branches); no formula is re-derived in
+JavaScript. The book's script ``book/_assets/cnnviz-figures.js`` embeds every
+``<div class="cnnviz-vega" data-spec=...>`` with the vendored Vega bundles; JupyterLab renders the
+``application/vnd.vegalite.v6+json`` output natively.
+
+Every slider is a Vega-Lite parameter with a stable name; Vega renders it as
+``<input type="range" name="{param}">``, which is how a browser test finds it. Each figure also shows its
+current numbers as text marks (the "readout"), so a test can read them back.
+
+altair is imported inside the functions, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cnnviz.render import theme
+
+if TYPE_CHECKING:
+    import altair
+
+__all__ = [
+    "FONT", "GREY", "VEGALITE_MIME", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid", "slider_param",
+    "static_figure", "style_chart",
+]
+
+VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+GREY = "#888888"  # text, axes and legends: legible on the book's light and dark pages
+FONT = "Helvetica, Arial, sans-serif"
+
+@dataclass(frozen=True)
+class StaticFigure:
+    """A Vega-Lite spec with a text fallback, displayed as HTML the book's script turns into a chart.
+
+    ``alt`` is the figure's accessible name (``aria-label``); ``fallback`` is the text shown until the
+    chart renders (or without JavaScript), by default ``alt``.
+    """
+
+    spec: Mapping[str, Any]
+    alt: str
+    fallback: str = ""
+    sliders: tuple[str, ...] = field(default=())  # names of the bound params, in display order
+
+    def spec_json(self) -> str:
+        """The spec as compact JSON with sorted keys: the same bytes on every build."""
+        return json.dumps(self.spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    def html(self) -> str:
+        """``<div class="cnnviz-vega" role="figure" aria-label=... data-spec=...>fallback</div>``.
+
+        The attribute is single-quoted, so the JSON's many double quotes need no escaping (that halves
+        the page weight); ``&``, ``<``, ``>`` and ``'`` are escaped.
+        """
+        spec = self.spec_json()
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("'", "&#39;")):
+            spec = spec.replace(char, entity)
+        text = html.escape(self.fallback or self.alt)
+        return (
+            f'<div class="cnnviz-vega" role="figure" aria-label="{html.escape(self.alt)}" '
+            f"data-spec='{spec}'>{text}</div>"
+        )
+
+    def datasets(self) -> dict[str, list[dict[str, Any]]]:
+        """The precomputed rows the spec carries, by dataset name."""
+        return {name: list(rows) for name, rows in self.spec.get("datasets", {}).items()}
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        return {"text/html": self.html(), VEGALITE_MIME: json.loads(self.spec_json())}
+
+
+# --- helpers shared by the chapters' figures -------------------------------------------------------------------------------------
+
+
+def slider_grid(func: str, name: str, minimum: int, maximum: int, step: int) -> list[int]:
+    for key, value in (("minimum", minimum), ("maximum", maximum), ("step", step)):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise ValueError(f"{func}: {name} slider {key} must be a positive integer, got {value!r}")
+    if maximum < minimum:
+        raise ValueError(f"{func}: {name} slider maximum {maximum} is below its minimum {minimum}")
+    return list(range(minimum, maximum + 1, step))
+
+
+def on_slider_grid(func: str, name: str, value: object, grid: Sequence[int]) -> int:
+    if value not in grid or isinstance(value, bool):
+        raise ValueError(
+            f"{func}: {name}={value!r} is not a slider position; valid: {grid[0]} to {grid[-1]} in steps of "
+            f"{grid[1] - grid[0] if len(grid) > 1 else 1}"
+        )
+    return value  # type: ignore[return-value]
+
+
+def slider_param(alt: Any, name: str, value: int, grid: Sequence[int], label: str) -> altair.Parameter:
+    step = grid[1] - grid[0] if len(grid) > 1 else 1
+    bind = alt.binding_range(min=grid[0], max=grid[-1], step=step, name=f"{label} ")
+    return alt.param(name=name, value=value, bind=bind)
+
+
+def style_chart(chart: altair.TopLevelMixin) -> altair.TopLevelMixin:
+    """Transparent background, mid-grey text and axes, Okabe–Ito categories."""
+    return (
+        chart.configure(background="transparent", font=FONT)
+        .configure_view(stroke=None)
+        .configure_title(color=GREY, subtitleColor=GREY, anchor="start", fontSize=14, subtitleFontSize=12)
+        .configure_axis(
+            labelColor=GREY, titleColor=GREY, domainColor=GREY, tickColor=GREY, gridColor=GREY,
+            gridOpacity=0.25,
+        )
+        .configure_legend(labelColor=GREY, titleColor=GREY)
+        .configure_header(labelColor=GREY, titleColor=GREY)
+        .configure_text(color=GREY, fontSize=12)
+        .configure_range(category=list(theme.OKABE_ITO.values())[:7])
+    )
+
+
+def readout_lines(alt: Any, base: altair.Chart, lines: int, width: int, name: str) -> altair.Chart:
+    """Text lines (field ``text``, ordered by ``line``): the figure's current numbers, as text."""
+    return (
+        base.mark_text(align="left", baseline="middle", fontSize=13)
+        .encode(
+            x=alt.value(0),
+            y=alt.Y("line:O", axis=None, scale=alt.Scale(domain=list(range(lines)))),
+            text="text:N",
+        )
+        .properties(width=width, height=20 * lines, name=name)
+    )
+
+
+def static_figure(
+    chart: altair.TopLevelMixin, alt_text: str, fallback: str, sliders: Sequence[str]
+) -> StaticFigure:
+    spec = style_chart(chart).to_dict()  # altair validates against the Vega-Lite v6 schema here
+    return StaticFigure(spec=spec, alt=alt_text, fallback=fallback, sliders=tuple(sliders))
