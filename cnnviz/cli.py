@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import cnnviz
+from cnnviz.experiments.__main__ import add_degradation_arguments, run_degradation
 from cnnviz.format import chw
 from cnnviz.render.diagrams import GraphvizNotFoundError
 
@@ -191,6 +192,11 @@ def _cmd_claims(args: argparse.Namespace) -> str:
 # --- the parser -----------------------------------------------------------------------------------
 
 
+def _cmd_degradation(args: argparse.Namespace) -> int:
+    """The experiment writes its logs and progress itself; its exit status is the command's."""
+    return run_degradation(args, args.argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cnnviz", description="The classic CNN architectures, measured and drawn.")
     parser.add_argument("--version", action="version", version=f"cnnviz {cnnviz.__version__}")
@@ -229,6 +235,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default=None, metavar="FILE.svg", help="SVG, or DOT source for .dot/.gv")
     p.set_defaults(run=_cmd_diagram)
 
+    degradation_help = "train plain and residual CIFAR networks (He et al. 2016, Fig. 6) and write their logs"
+    p = sub.add_parser("degradation", help=degradation_help, description=degradation_help)
+    add_degradation_arguments(p)
+    p.set_defaults(run=_cmd_degradation)
+
     claims_help = "check the lecture's numbers"
     p = sub.add_parser("claims", help=claims_help, description=claims_help)
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -238,14 +249,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)  # exits 2 on a bad argument, 0 on --help/--version
+    args.argv = argv
     try:
         if getattr(args, "input", None) is not None:
             args.input = parse_input(args.input)
         if hasattr(args, "param"):
             args.params = parse_params(args.param)
         text = args.run(args)
-    except (UsageError, KeyError, ValueError) as error:
+    except (UsageError, KeyError, ValueError, FileNotFoundError) as error:
         print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     except NotImplementedError as error:  # e.g. a model the receptive-field tracer cannot follow
@@ -254,6 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GraphvizNotFoundError as error:  # `dot` is missing: say how to install it
         print(f"cnnviz {args.command}: error: {_one_line(error)}", file=sys.stderr)
         return 1
+    if isinstance(text, int):  # a command that printed as it went: its exit status
+        return text
     sys.stdout.write(text)
     return 0
 

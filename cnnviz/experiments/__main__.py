@@ -13,7 +13,8 @@ small CIFAR network cannot fill). The book's logs: on a GPU machine,
 
     python -m cnnviz.experiments degradation --preset paper --device cuda --jobs 8 --compile
 
-``add_degradation_arguments`` and ``run_degradation`` let the ``cnnviz`` command mount the same subcommand.
+The book's CPU-scale logs: ``cnnviz degradation --preset cpu --jobs 2 --threads 1`` (the ``cnnviz`` command
+mounts the same subcommand through ``add_degradation_arguments`` and ``run_degradation``).
 """
 
 from __future__ import annotations

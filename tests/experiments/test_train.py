@@ -5,9 +5,10 @@ import json
 import pytest
 import torch
 
+from cnnviz.cli import main as cli_main
 from cnnviz.experiments.__main__ import build_parser, config_for, main
 from cnnviz.experiments.data import synthetic_shapes
-from cnnviz.experiments.train import CHECKPOINT, PRESETS, TrainConfig, train
+from cnnviz.experiments.train import CHECKPOINT, PRESETS, TrainConfig, differences_from_paper, train
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -97,10 +98,14 @@ def test_resume_from_checkpoint_gives_the_uninterrupted_run(shapes, tmp_path):
               progress=False)
 
 
-def test_quick_preset_command(tmp_path, capsys):
+ENTRY_POINTS = {"python -m cnnviz.experiments": main, "cnnviz": cli_main}
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_quick_preset_command(entry, tmp_path, capsys):
     argv = ["degradation", "--preset", "quick", "--models", "plain20", "--iterations", "4",
             "--out", str(tmp_path / "out"), "--runs", str(tmp_path / "runs"), "--no-progress"]
-    assert main(argv) == 0
+    assert ENTRY_POINTS[entry](argv) == 0
     data = json.loads((tmp_path / "out" / "plain20.json").read_text())
     assert data["iterations"] == [4] and data["model"] == "plain20"
     meta = data["meta"]
@@ -112,9 +117,20 @@ def test_quick_preset_command(tmp_path, capsys):
     assert "plain20: train error" in capsys.readouterr().out
 
 
-def test_command_errors(capsys):
-    assert main(["degradation", "--dataset", "cifar10"]) == 2
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_command_errors(entry, capsys):
+    assert ENTRY_POINTS[entry](["degradation", "--dataset", "cifar10"]) == 2
     assert "--dataset cifar10 needs --cifar-dir DIR" in capsys.readouterr().err
     args = build_parser().parse_args(["degradation", "--preset", "paper", "--iterations", "640"])
     config = config_for(args)
     assert (config.iterations, config.milestones, config.batch_size) == (640, (320, 480), 128)
+
+
+def test_cpu_preset_and_what_it_changes():
+    cpu = PRESETS["cpu"]
+    assert cpu.milestones == (cpu.iterations // 2, cpu.iterations * 3 // 4)  # the paper's 1/2 and 3/4
+    assert cpu.lr <= 0.1 * cpu.batch_size / 128  # the paper's rate scaled to the batch, not above it
+    changed = differences_from_paper(cpu)
+    assert set(changed) == {"iterations", "milestones", "lr", "batch_size", "n_train", "n_test"}
+    assert changed["lr"] == {"paper": 0.1, "run": cpu.lr}
+    assert differences_from_paper(PRESETS["paper"]) == {}
