@@ -20,7 +20,7 @@ from cnnviz.analysis.erf import ERFResult, map_moments
 from cnnviz.analysis.ledger import LayerRecord
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
-__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "plot_memory_and_params", "plot_counts", "style_axes", "svg"]
+__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "plot_erf_side_by_side", "plot_memory_and_params", "plot_counts", "style_axes", "svg"]
 
 RF_COLOUR = OKABE_ITO["orange"]  # the theoretical receptive field
 SD_COLOUR = OKABE_ITO["vermillion"]  # the 1-sd circle of the Gaussian fit
@@ -104,6 +104,17 @@ def plot_erf(result: ERFResult, ax: Axes | None = None) -> Figure:
     colorbar.ax.tick_params(colors=MUTED, labelcolor=MUTED)
     colorbar.outline.set_edgecolor(MUTED)  # type: ignore[operator]
     style_axes(ax)
+    return fig
+
+
+def plot_erf_side_by_side(results: Sequence[ERFResult]) -> Figure:
+    """One :func:`plot_erf` panel per result, in a row (e.g. a plain and a residual network)."""
+    if not results:
+        raise ValueError("plot_erf_side_by_side: no results to draw")
+    fig = Figure(figsize=(5.0 * len(results), 4.3), layout="constrained")
+    fig.patch.set_alpha(0.0)
+    for result, ax in zip(results, fig.subplots(1, len(results), squeeze=False)[0], strict=True):
+        plot_erf(result, ax)
     return fig
 
 

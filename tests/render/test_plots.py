@@ -126,3 +126,13 @@ def test_plot_counts() -> None:
     assert fig.axes[0].get_ylabel() == "parameters (millions)"
     with pytest.raises(ValueError, match="plot_counts: x and counts must be non-empty and of one length"):
         plot_counts([1, 2], [3], xlabel="x", ylabel="y")
+
+
+def test_erf_side_by_side_draws_one_panel_per_result() -> None:
+    from cnnviz.render.plots import plot_erf_side_by_side
+
+    fig = plot_erf_side_by_side([gaussian_result("layer1", 2.0), gaussian_result("layer2", 4.0)])
+    heat_maps = [ax for ax in fig.axes if any(isinstance(a, AxesImage) for a in ax.get_children())]
+    assert [ax.get_title().split("\n")[0] for ax in heat_maps] == ["toy · layer1", "toy · layer2"]
+    with pytest.raises(ValueError, match="no results"):
+        plot_erf_side_by_side([])
