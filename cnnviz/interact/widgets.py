@@ -20,6 +20,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
+from cnnviz.interact.static.nin import MLPCONV_EXAMPLE, mlpconv_cost
 from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
 from cnnviz.validate import one_of, positive_int
 
@@ -42,6 +43,8 @@ __all__ = [
     "render_degradation",
     "degradation_widget",
     "width_knobs",
+    "render_mlpconv",
+    "mlpconv_widget",
 ]
 
 
@@ -478,3 +481,62 @@ def degradation_widget(curves: Mapping[str, Any]) -> ipywidgets.VBox:
         raise ValueError(f"degradation_widget: no depth has both a plain and a residual log: {sorted(curves)}")
     toggle = w.ToggleButtons(options=[(f"{d} layers", d) for d in depths], value=depths[-1], description="depth")
     return _wire(render_degradation, {"depth": toggle}, {"curves": curves})
+
+
+# --- Network in Network: the mlpconv block's micro-network ----------------------------------------
+
+
+def render_mlpconv(
+    cccp_layers: int = MLPCONV_EXAMPLE.cccp_layers,
+    cccp_width: int = MLPCONV_EXAMPLE.cccp_width,
+    *,
+    in_channels: int = MLPCONV_EXAMPLE.in_channels,
+    hw: int = MLPCONV_EXAMPLE.hw,
+    kernel: int = MLPCONV_EXAMPLE.kernel,
+    conv_filters: int = MLPCONV_EXAMPLE.conv_filters,
+    diagram: bool = True,
+) -> View:
+    """Build the zoo's :class:`cnnviz.models.nin.Mlpconv` (a ``kernel``×``kernel`` conv with ``conv_filters``
+    filters, then ``cccp_layers`` 1×1 convs of ``cccp_width``), measure it with the ledger, and set it beside
+    the k×k convolution alone (``cccp_layers = 0``)."""
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.models.nin import Mlpconv, MlpconvSpec
+
+    cost = mlpconv_cost(cccp_layers, cccp_width, in_channels=in_channels, hw=hw, kernel=kernel,
+                        conv_filters=conv_filters)  # validates the arguments in the reader's terms
+    channels = (conv_filters,) + (cccp_width,) * cccp_layers
+    block = Mlpconv(in_channels, MlpconvSpec(channels, kernel, padding=kernel // 2))
+    counted = ledger(block, (in_channels, hw, hw))
+    alone = mlpconv_cost(0, 1, in_channels=in_channels, hw=hw, kernel=kernel, conv_filters=conv_filters)
+    header = ("block", "weight layers per filter", "output depth", "params", "MACs")
+    rows = (
+        (f"mlpconv: {kernel}×{kernel} conv + {cccp_layers} × 1×1", cccp_layers + 1, cost.out_channels,
+         counted.total_params, counted.total_macs),
+        (f"{kernel}×{kernel} conv alone", 1, conv_filters, alone.params, alone.macs),
+    )  # fmt: skip
+    note = (
+        f"The 1×1 layers do {cost.cccp_macs / cost.macs:.1%} of the block's multiply-adds; the block costs "
+        f"{cost.macs / alone.macs:.2f}× the {kernel}×{kernel} convolution alone, and its receptive field is "
+        f"still {kernel}×{kernel}."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import module_diagram
+
+        picture = module_diagram("mlpconv", in_channels=in_channels, hw=hw, kernel=kernel, channels=channels)
+    numbers = {
+        "params": counted.total_params, "macs": counted.total_macs, "depth": cccp_layers + 1,
+        "out_channels": cost.out_channels, "conv_params": alone.params, "conv_macs": alone.macs,
+    }  # fmt: skip
+    title = f"mlpconv block, {cccp_layers} 1×1 layers of width {cccp_width} ({in_channels} in, {hw}×{hw})"
+    return View(title, header, rows, numbers, note, picture)
+
+
+def mlpconv_widget(*, diagram: bool = True) -> ipywidgets.VBox:
+    """Sliders for the number of 1×1 layers (0 to 4) and their width (16 to 384), the CIFAR NiN's second
+    block at start, wired to :func:`render_mlpconv`."""
+    controls = {
+        "cccp_layers": _slider("cccp_layers", MLPCONV_EXAMPLE.cccp_layers, 0, 4, 1, "1×1 layers"),
+        "cccp_width": _slider("cccp_width", MLPCONV_EXAMPLE.cccp_width, 16, 384, 16, "1×1 width"),
+    }
+    return _wire(render_mlpconv, controls, {"diagram": diagram})
