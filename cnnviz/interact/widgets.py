@@ -45,6 +45,8 @@ __all__ = [
     "width_knobs",
     "render_mlpconv",
     "mlpconv_widget",
+    "render_wide_resnet",
+    "wide_resnet_widget",
 ]
 
 
@@ -540,3 +542,60 @@ def mlpconv_widget(*, diagram: bool = True) -> ipywidgets.VBox:
         "cccp_width": _slider("cccp_width", MLPCONV_EXAMPLE.cccp_width, 16, 384, 16, "1×1 width"),
     }
     return _wire(render_mlpconv, controls, {"diagram": diagram})
+
+
+# --- Wide ResNet: depth d and width factor k ------------------------------------------------------
+
+
+def render_wide_resnet(depth: int = 28, k: int = 10, *, diagram: bool = False) -> View:
+    """Build the zoo's WRN-``depth``-``k`` (on the meta device: shapes only) and count it with the ledger and
+    :func:`cnnviz.analysis.depth.weight_layer_depth`; beside it, the thin WRN-d'-1 with the same parameter
+    budget (:func:`cnnviz.interact.static.wide_resnet.thin_twin`). ``diagram`` adds the block-level diagram.
+    An invalid depth gives a View whose ``error`` is the builder's message."""
+    import torch
+
+    from cnnviz.analysis.depth import weight_layer_depth
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.interact.static.wide_resnet import thin_twin
+    from cnnviz.models.wide_resnet import wide_resnet
+
+    title = f"WRN-{depth}-{k} on CIFAR (32×32)"
+    try:
+        with torch.device("meta"):
+            net = wide_resnet(depth, k)
+    except ValueError as error:
+        return View(title, (), (), {}, error=f"Not a valid setting: {error}")
+    counted = ledger(net, (3, 32, 32))
+    layers = weight_layer_depth(net)
+    twin = thin_twin(counted.total_params)
+    header = ("network", "parameters", "multiply-adds", "layers in sequence", "multiply-adds per layer")
+    rows = (
+        (f"WRN-{depth}-{k}", counted.total_params, counted.total_macs, layers, round(counted.total_macs / layers)),
+        (f"WRN-{twin.depth}-1 (same budget, thin)", twin.params, twin.macs, twin.weight_layers,
+         round(twin.macs_per_layer)),
+    )  # fmt: skip
+    note = (
+        f"The thin network needs {twin.weight_layers / layers:.0f}× the layers in sequence for the same parameters; "
+        f"each of its layers has {counted.total_macs / layers / twin.macs_per_layer:.0f}× less work to spread "
+        "over a parallel processor."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import network_diagram
+
+        picture = network_diagram(net, level="block", input_size=(3, 32, 32))
+    numbers = {
+        "params": counted.total_params, "macs": counted.total_macs, "layers": layers,
+        "twin_depth": twin.depth, "twin_params": twin.params, "twin_layers": twin.weight_layers,
+    }  # fmt: skip
+    return View(title, header, rows, numbers, note, picture)
+
+
+def wide_resnet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
+    """Sliders for the depth d (10 to 100, d = 6n + 4) and the width factor k (1 to 16), WRN-28-10 at start,
+    wired to :func:`render_wide_resnet`."""
+    controls = {
+        "depth": _slider("depth", 28, 10, 100, 6, "depth d"),
+        "k": _slider("k", 10, 1, 16, 1, "width factor k"),
+    }
+    return _wire(render_wide_resnet, controls, {"diagram": diagram})

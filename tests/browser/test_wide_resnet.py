@@ -1,0 +1,52 @@
+"""The Wide ResNet chapter on the built site: the block and network diagrams, the claims, and the d/k sliders.
+
+Expected numbers are computed here with cnnviz, never typed: each slider setting must show what the ledger
+and the traced depth of the zoo's WRN-d-k give.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from cnnviz.analysis.depth import weight_layer_depth
+from cnnviz.analysis.ledger import ledger
+from cnnviz.interact.static.wide_resnet import readout_text, thin_twin
+from cnnviz.models.wide_resnet import wide_resnet
+from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _wait_for_text
+
+
+def _expected(depth: int, k: int) -> tuple[str, str, str]:
+    with torch.device("meta"):
+        net = wide_resnet(depth, k)
+    counted = ledger(net, (3, 32, 32))
+    layers = weight_layer_depth(net)
+    twin = thin_twin(counted.total_params)
+    row = {"d": depth, "k": k, "params": counted.total_params, "macs": counted.total_macs, "layers": layers,
+           "per_layer": round(counted.total_macs / layers), "twin_d": twin.depth, "twin_params": twin.params,
+           "twin_layers": twin.weight_layers, "twin_per_layer": round(twin.macs_per_layer)}
+    return readout_text(row)
+
+
+def test_wide_resnet_page_shows_blocks_network_and_claims(open_page):
+    page, _problems = open_page(_page("wide_resnet"))
+    titles = _svg_titles(page)
+    assert any("WideBasicBlock_layer" in t for t in titles), titles
+    assert any("bottleneck" in t for t in titles) and any("wrn28_10_block" in t for t in titles)
+    body = page.inner_text("main")
+    assert "class WideBasicBlock" in body  # the code being taught
+    assert "bn1 → relu1 → conv1 → bn2 → relu2 → dropout → conv2" in body
+    assert f"{ledger('wrn28_10').total_params:,}" in body
+    assert "50 layer wide ResNet outperforms 152 layers original ResNet" in body
+
+
+def test_wide_resnet_sliders_respond_without_a_kernel(open_page):
+    page, _problems = open_page(_page("wide_resnet"))
+    figure = "div.cnnviz-vega"
+    page.wait_for_selector(f'{figure} input[type="range"][name="depth"]', timeout=15_000)
+    for line in _expected(28, 10):
+        _wait_for_text(page, figure, line)
+    for depth, k in ((16, 8), (40, 4), (100, 1), (10, 16)):
+        _move(page, "depth", depth)
+        _move(page, "k", k)
+        for line in _expected(depth, k):
+            _wait_for_text(page, figure, line)
