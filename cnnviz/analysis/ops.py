@@ -382,3 +382,24 @@ def bottleneck_block_cost(
     expand = conv_cost(middle.out_hw, width, cout, 1)
     shortcut = _shortcut(hw, in_channels, cout, stride)
     return BlockCost("bottleneck", hw, in_channels, cout, (reduce, middle, expand), shortcut)
+
+
+def matched_cardinality_width(cardinality: int, channels: int = 256, resnet_width: int = 64) -> int:
+    """The path width d that keeps a ResNeXt block of C = ``cardinality`` paths at the budget of the ResNet
+    bottleneck of width ``resnet_width`` (both ``channels`` in and out): the d whose convolution weights,
+    C·(2·channels·d + 9·d²), are nearest to the bottleneck's (the smaller d on a tie). At stride 1 the
+    multiply-adds are the weights times H·W, so they match too. The ResNeXt paper's Table 2 (256-d block,
+    1×64d): C = 1, 2, 4, 8, 32 give d = 64, 40, 24, 14, 4.
+    """
+    func = "matched_cardinality_width"
+    positive_int(func, "cardinality", cardinality)
+    budget = bottleneck_block_cost(1, channels, positive_int(func, "resnet_width", resnet_width),
+                                   out_channels=positive_int(func, "channels", channels)).params
+
+    def weights(d: int) -> int:
+        return bottleneck_block_cost(1, channels, cardinality * d, groups=cardinality, out_channels=channels).params
+
+    d = 1
+    while weights(d) < budget:
+        d += 1
+    return d - 1 if d > 1 and budget - weights(d - 1) <= weights(d) - budget else d

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from cnnviz.analysis import ops
 from cnnviz.interact.static.nin import MLPCONV_EXAMPLE, mlpconv_cost
 from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
-from cnnviz.validate import one_of, positive_int
+from cnnviz.validate import boolean, one_of, positive_int
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -251,12 +251,15 @@ def render_cardinality(
     in_hw: int = RESNEXT_BLOCK.in_hw,
     form: str = "grouped",
     diagram: bool = True,
+    matched: bool = False,
 ) -> View:
     """Build one ResNeXt block (``channels`` in and out, C = ``cardinality`` paths of width d =
     ``bottleneck_width``; ``form`` "grouped" (Fig. 3c) or "paths" (Fig. 3a)) and count it.
 
     ``params`` counts every parameter of the built block (batch norm included); ``conv_params`` the
     convolution weights only, the paper's "~70k" convention, compared with the ResNet-50 bottleneck (1×64d).
+    ``matched=True`` ("matched complexity") ignores ``bottleneck_width``: d follows C, the width of
+    :func:`cnnviz.analysis.ops.matched_cardinality_width` that keeps the bottleneck's budget.
     """
     from torch import nn
 
@@ -267,6 +270,9 @@ def render_cardinality(
     positive_int("render_cardinality", "cardinality", cardinality)
     positive_int("render_cardinality", "bottleneck_width", bottleneck_width)
     one_of("render_cardinality", "form", form, FORMS)
+    boolean("render_cardinality", "matched", matched)
+    if matched:
+        bottleneck_width = ops.matched_cardinality_width(cardinality, channels, RESNEXT_BLOCK.resnet_width)
     width = cardinality * bottleneck_width
     block_cls = Bottleneck if form == "grouped" else AggregatedBottleneck
     block = block_cls(channels, channels, 1, width=width, groups=cardinality, stride_in_3x3=True)
@@ -297,6 +303,8 @@ def render_cardinality(
         "resnet_params": resnet.params, "resnet_macs": resnet.macs,
     }  # fmt: skip
     title = f"ResNeXt block, {cardinality} paths of width {bottleneck_width} ({channels}-d, {in_hw}×{in_hw})"
+    if matched:
+        title += ", matched complexity (d follows C)"
     return View(title, header, rows, numbers, note, picture)
 
 
@@ -306,13 +314,30 @@ def cardinality_widget(
     *,
     form: str = "grouped",
     diagram: bool = True,
+    matched: bool = False,
 ) -> ipywidgets.VBox:
-    """Sliders for C (1 to 64) and d (1 to 128), ResNeXt-50's 32×4d at start, wired to
-    :func:`render_cardinality`."""
+    """Sliders for C (1 to 64) and d (1 to 128), ResNeXt-50's 32×4d at start, and a "matched complexity"
+    checkbox (``matched`` sets it at start): when ticked, d follows C (the d slider is set to the matched
+    width and disabled). Wired to :func:`render_cardinality`."""
+    import ipywidgets as w
+
+    boolean("cardinality_widget", "matched", matched)
     controls = {
         "cardinality": _slider("cardinality", RESNEXT_BLOCK.cardinality, 1, 64, 1, "cardinality C"),
         "bottleneck_width": _slider("bottleneck_width", RESNEXT_BLOCK.bottleneck_width, 1, 128, 1, "path width d"),
+        "matched": w.Checkbox(value=matched, description="matched complexity (d follows C)", indent=False),
     }
+
+    def follow(_change: object = None) -> None:  # the d slider shows the width the block is built with
+        d_slider = controls["bottleneck_width"]
+        d_slider.disabled = controls["matched"].value
+        if controls["matched"].value:
+            d_slider.value = ops.matched_cardinality_width(controls["cardinality"].value, channels,
+                                                           RESNEXT_BLOCK.resnet_width)
+
+    follow()
+    controls["matched"].observe(follow, names="value")
+    controls["cardinality"].observe(follow, names="value")
     fixed = {"channels": channels, "in_hw": in_hw, "form": form, "diagram": diagram}
     return _wire(render_cardinality, controls, fixed)
 
