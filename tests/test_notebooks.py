@@ -46,7 +46,9 @@ def test_the_chapters_show_the_code_they_measure():
     from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
 
     expected = {"alexnet": {"AlexNet"}, "zfnet": {"ZFNet"}, "vgg": {"VGG", "make_features"},
-                "googlenet": {"InceptionModule"}}  # fmt: skip
+                "googlenet": {"InceptionModule"}, "nin": {"Mlpconv", "MlpconvSpec"},
+                "resnet": {"BasicBlock", "Bottleneck"}, "wide_resnet": {"WideBasicBlock"},
+                "resnext": {"AggregatedBottleneck"}}  # fmt: skip
     config = Config()
     config.source_encoding = "utf-8"
     for chapter, objects in expected.items():

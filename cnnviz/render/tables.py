@@ -18,7 +18,7 @@ from cnnviz.analysis.lecture import NORM_TYPES as _NORM
 from cnnviz.analysis.lecture import POOL_TYPES as _POOL
 from cnnviz.analysis.lecture import lecture_rows
 from cnnviz.analysis.ledger import LayerRecord, Ledger
-from cnnviz.format import chw, hwc, lecture_bytes, lecture_memory, pair, short_count
+from cnnviz.format import chw, count, hwc, lecture_bytes, lecture_memory, pair, short_count
 
 if TYPE_CHECKING:
     import pandas
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cnnviz.analysis.memory import MemoryReport
 
 __all__ = [
+    "markdown_rows",
     "network_summary_table",
     "select_rows",
     "lecture_table",
@@ -589,4 +590,19 @@ def network_summary_table(
         cells = [labels.get(s.name, s.name), *(column.get(s.name, "") for column in extra.values()),
                  str(s.weight_layers), f"{s.params:,}", short_count(s.macs), f"{s.receptive_field}"]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def markdown_rows(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table of plain rows: integers with thousands separators and right-aligned, text as given
+    (left-aligned when the whole column is text)."""
+    rows = [tuple(row) for row in rows]
+    if any(len(row) != len(header) for row in rows):
+        raise ValueError(f"markdown_rows: every row needs {len(header)} cells (one per header)")
+    numeric = [all(isinstance(row[i], int | float) and not isinstance(row[i], bool) for row in rows) for i in
+               range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(count(c) if isinstance(c, int) and not isinstance(c, bool) else str(c)
+                                       for c in row) + " |")
     return "\n".join(lines) + "\n"

@@ -199,9 +199,13 @@ def _first_author(authors: str) -> str:
     return surname + (" et al." if len(names) > 1 else "")
 
 
+_SHORT_PAGES = {"Network in Network": "nin"}  # chapters whose page is named by the usual abbreviation
+
+
 def chapter_page(chapter: str) -> str:
-    """The page name of a chapter: "GoogLeNet" -> "googlenet", "Wide ResNet" -> "wide_resnet"."""
-    return chapter.lower().replace(" ", "_")
+    """The page name of a chapter: "GoogLeNet" -> "googlenet", "Wide ResNet" -> "wide_resnet",
+    "Network in Network" -> "nin"."""
+    return _SHORT_PAGES.get(chapter, chapter.lower().replace(" ", "_"))
 
 
 def chapter_map_html(rows: Sequence[ChapterRow], written: Collection[str] = ()) -> str:

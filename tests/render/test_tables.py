@@ -299,3 +299,11 @@ def test_network_summary_of_a_registry_model() -> None:
     s = network_summary("resnet20")
     assert (s.params, s.weight_layers, s.receptive_field, s.input_size) == (269_722, 20, 81, (3, 32, 32))
     assert s.macs == ledger("resnet20").total_macs
+
+
+def test_markdown_rows() -> None:
+    text = tables.markdown_rows(("C", "name", "weights"), [(1, "1×64d", 69_632), (32, "32×4d", 70_144)])
+    assert text.splitlines() == ["| C | name | weights |", "|---:|:---|---:|", "| 1 | 1×64d | 69,632 |",
+                                 "| 32 | 32×4d | 70,144 |"]
+    with pytest.raises(ValueError, match="every row needs 3 cells"):
+        tables.markdown_rows(("a", "b", "c"), [(1, 2)])

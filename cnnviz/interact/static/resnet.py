@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cnnviz.interact.static.base import StaticFigure, readout_lines, static_figure
+from cnnviz.format import percent
 from cnnviz.render import theme
 from cnnviz.render.curves import curve_label, family_and_depth
 
@@ -28,7 +29,7 @@ def degradation_rows(curves: Mapping[str, Any]) -> list[dict[str, Any]]:
         for kind, errors in (("training", curve.train_error), ("test", curve.test_error)):
             for iteration, error in zip(curve.iterations, errors, strict=True):
                 rows.append({"network": curve_label(name), "family": family, "depth": depth, "kind": kind,
-                             "iteration": iteration, "error": round(100 * error, 2),
+                             "iteration": iteration, "error": round(100 * error, 2), "label": percent(error, 1),
                              "final": iteration == curve.iterations[-1]})
     return rows
 
@@ -79,11 +80,10 @@ def degradation_figure(curves: Mapping[str, Any], depth: int | None = None) -> S
         lines_text.append(readout_lines(
             alt,
             final.transform_filter(f"datum.family == '{family}'")
-            .transform_pivot("kind", value="error", groupby=["network"])
+            .transform_pivot("kind", value="label", groupby=["network"])  # texts formatted by cnnviz.format
             .transform_calculate(
                 line=str(line),
-                text="datum.network + ' ends at ' + format(datum.training, '.1f') + '% training and '"
-                     " + format(datum.test, '.1f') + '% test error'",
+                text="datum.network + ' ends at ' + datum.training + ' training and ' + datum.test + ' test error'",
             ),
             2, 460, f"readout_{family}",
         ))
