@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cnnviz.interact.static.base import StaticFigure, readout_lines, static_figure
 from cnnviz.format import percent
+from cnnviz.interact.static.base import StaticFigure, readout_lines, static_figure
 from cnnviz.render import theme
 from cnnviz.render.curves import curve_label, family_and_depth
 
