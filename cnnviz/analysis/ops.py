@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnnviz.validate import positive_int
+from cnnviz.models.lecture import MLPCONV_EXAMPLE
+from cnnviz.validate import integer, positive_int
 
 __all__ = [
     "ConvCost",
@@ -37,6 +38,12 @@ __all__ = [
     "stack_vs_large",
     "basic_block_cost",
     "bottleneck_block_cost",
+    "matched_cardinality_width",
+    "MlpconvCost",
+    "mlpconv_cost",
+    "WideCost",
+    "wide_resnet_cost",
+    "thin_twin",
 ]
 
 
@@ -403,3 +410,114 @@ def matched_cardinality_width(cardinality: int, channels: int = 256, resnet_widt
     while weights(d) < budget:
         d += 1
     return d - 1 if d > 1 and budget - weights(d - 1) <= weights(d) - budget else d
+
+
+# --- Network in Network: an mlpconv block --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MlpconvCost:
+    layers: tuple[ConvCost, ...]  # the k×k convolution, then the 1×1 convolutions
+
+    @property
+    def params(self) -> int:
+        return sum(layer.params for layer in self.layers)
+
+    @property
+    def macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    @property
+    def cccp_macs(self) -> int:
+        """Multiply-adds of the 1×1 convolutions (the micro-network's hidden and output layers)."""
+        return sum(layer.macs for layer in self.layers[1:])
+
+    @property
+    def out_channels(self) -> int:
+        return self.layers[-1].out_channels
+
+
+def mlpconv_cost(
+    cccp_layers: int = MLPCONV_EXAMPLE.cccp_layers,
+    cccp_width: int = MLPCONV_EXAMPLE.cccp_width,
+    *,
+    in_channels: int = MLPCONV_EXAMPLE.in_channels,
+    hw: int = MLPCONV_EXAMPLE.hw,
+    kernel: int = MLPCONV_EXAMPLE.kernel,
+    conv_filters: int = MLPCONV_EXAMPLE.conv_filters,
+) -> MlpconvCost:
+    """Parameters (weights and biases, as the zoo's block has them) and multiply-adds of an mlpconv block,
+    layer by layer, from :func:`cnnviz.analysis.ops.conv_cost` ("same" padding, stride 1)."""
+    integer("mlpconv_cost", "cccp_layers", cccp_layers, minimum=0)
+    positive_int("mlpconv_cost", "cccp_width", cccp_width)
+    layers = [conv_cost(hw, in_channels, conv_filters, kernel, bias=True)]
+    for _ in range(cccp_layers):
+        layers.append(conv_cost(hw, layers[-1].out_channels, cccp_width, 1, bias=True))
+    return MlpconvCost(tuple(layers))
+
+
+# --- Wide ResNet: WRN-d-k without building it ------------------------------------------------------
+
+
+_GROUPS = ((16, 32, 1), (32, 16, 2), (64, 8, 2))  # (F, output size at 32×32 input, stride of the first block)
+_STEM = 16
+
+
+@dataclass(frozen=True)
+class WideCost:
+    """WRN-d-k for CIFAR at 32×32, counted as the ledger counts the zoo's network."""
+
+    depth: int
+    k: int
+    params: int  # every parameter: convolutions, batch norms, the classifier
+    macs: int  # multiply-adds of the convolutions and the classifier, per image
+    weight_layers: int  # conv/linear layers on the longest input-to-output path
+
+    @property
+    def macs_per_layer(self) -> float:
+        """Multiply-adds per sequential layer: the work one step of the longest path can spread out."""
+        return self.macs / self.weight_layers
+
+
+def wide_resnet_cost(depth: int, k: int, num_classes: int = 10) -> WideCost:
+    """Parameters, multiply-adds and sequential depth of WRN-``depth``-``k`` without building it.
+
+    Sums :func:`conv_cost` and :func:`basic_block_cost` over the
+    stem and the 3n pre-activation blocks (two 3×3 convolutions, a 1×1 projection where the shape changes),
+    adds the batch norms (2 parameters per channel: two per block and the last) and the classifier. The
+    longest path runs through the stem, both convolutions of every block and the classifier. The tests check
+    all three numbers against the ledger and :func:`cnnviz.analysis.depth.weight_layer_depth` of the zoo's
+    :func:`cnnviz.models.wide_resnet.wide_resnet`.
+    """
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
+        raise ValueError(f"wide_resnet_cost: depth must be 6n+4 with n >= 1 (10, 16, 22, ...), got {depth!r}")
+    positive_int("wide_resnet_cost", "k", k)
+    positive_int("wide_resnet_cost", "num_classes", num_classes)
+    n = (depth - 4) // 6
+    stem = conv_cost(32, 3, _STEM, 3)
+    params, macs = stem.params, stem.macs
+    channels, hw = _STEM, 32
+    for width, _out, stride in _GROUPS:
+        first = basic_block_cost(hw, channels, width * k, stride)  # may change the shape
+        params += first.params + 2 * (channels + width * k)  # convolutions, bn1 and bn2
+        macs += first.macs
+        channels, hw = width * k, first.layers[-1].out_hw[0]
+        rest = basic_block_cost(hw, channels, channels)  # the n - 1 identical blocks after it
+        params += (n - 1) * (rest.params + 4 * channels)
+        macs += (n - 1) * rest.macs
+    params += 2 * channels + channels * num_classes + num_classes  # last batch norm, classifier
+    macs += channels * num_classes
+    return WideCost(depth, k, params, macs, 1 + 2 * 3 * n + 1)
+
+
+def thin_twin(params: int, num_classes: int = 10) -> WideCost:
+    """The shallowest thin network WRN-d'-1 with at least ``params`` parameters: the same budget, spent on depth."""
+    positive_int("thin_twin", "params", params)
+    one, two = wide_resnet_cost(10, 1, num_classes), wide_resnet_cost(16, 1, num_classes)
+    per_n = two.params - one.params  # one more block in each group: the count is linear in n for k = 1
+    n = max(1, -(-(params - one.params) // per_n) + 1)
+    twin = wide_resnet_cost(6 * n + 4, 1, num_classes)
+    while twin.params < params:  # guard the arithmetic above
+        n += 1
+        twin = wide_resnet_cost(6 * n + 4, 1, num_classes)
+    return twin

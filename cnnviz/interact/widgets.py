@@ -20,8 +20,8 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.analysis import ops
-from cnnviz.interact.static.nin import MLPCONV_EXAMPLE, mlpconv_cost
-from cnnviz.models.lecture import INCEPTION, RESNEXT_BLOCK, STACK_VS_LARGE
+from cnnviz.analysis.ops import mlpconv_cost
+from cnnviz.models.lecture import INCEPTION, MLPCONV_EXAMPLE, RESNEXT_BLOCK, STACK_VS_LARGE
 from cnnviz.validate import boolean, one_of, positive_int
 
 if TYPE_CHECKING:
@@ -575,13 +575,13 @@ def mlpconv_widget(*, diagram: bool = True) -> ipywidgets.VBox:
 def render_wide_resnet(depth: int = 28, k: int = 10, *, diagram: bool = False) -> View:
     """Build the zoo's WRN-``depth``-``k`` (on the meta device: shapes only) and count it with the ledger and
     :func:`cnnviz.analysis.depth.weight_layer_depth`; beside it, the thin WRN-d'-1 with the same parameter
-    budget (:func:`cnnviz.interact.static.wide_resnet.thin_twin`). ``diagram`` adds the block-level diagram.
+    budget (:func:`cnnviz.analysis.ops.thin_twin`). ``diagram`` adds the block-level diagram.
     An invalid depth gives a View whose ``error`` is the builder's message."""
     import torch
 
     from cnnviz.analysis.depth import weight_layer_depth
     from cnnviz.analysis.ledger import ledger
-    from cnnviz.interact.static.wide_resnet import thin_twin
+    from cnnviz.analysis.ops import thin_twin
     from cnnviz.models.wide_resnet import wide_resnet
 
     title = f"WRN-{depth}-{k} on CIFAR (32×32)"

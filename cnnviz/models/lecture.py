@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from cnnviz.models.nin import CIFAR_BLOCKS
+
 __all__ = [
     "INCEPTION",
+    "MLPCONV_EXAMPLE",
+    "MlpconvExample",
     "RESNEXT_BLOCK",
     "RESNEXT_TABLE2",
     "STACK_VS_LARGE",
@@ -87,3 +91,21 @@ RESNEXT_BLOCK = ResNeXtExample(channels=256, in_hw=56, cardinality=32, bottlenec
 # ResNeXt paper, Table 2: (cardinality C, bottleneck width d) with about the same complexity as the
 # ResNet-50 conv2 bottleneck (~70k parameters).
 RESNEXT_TABLE2 = ((1, 64), (2, 40), (4, 24), (8, 14), (32, 4))
+
+
+@dataclass(frozen=True)
+class MlpconvExample:
+    """The block the explorers start from: where it sits in the CIFAR NiN, and its micro-network."""
+
+    in_channels: int  # the previous block's output depth
+    hw: int  # the input's side (32 halved by the 3×3/2 max pool, Caffe's ceil rounding)
+    kernel: int
+    conv_filters: int  # the k×k convolution's filters
+    cccp_layers: int  # 1×1 convolutions after it
+    cccp_width: int  # their filters
+
+
+MLPCONV_EXAMPLE = MlpconvExample(
+    in_channels=CIFAR_BLOCKS[0].channels[-1], hw=16, kernel=CIFAR_BLOCKS[1].kernel, conv_filters=CIFAR_BLOCKS[1].channels[0],
+    cccp_layers=len(CIFAR_BLOCKS[1].channels) - 1, cccp_width=CIFAR_BLOCKS[1].channels[1],
+)  # fmt: skip

@@ -4,13 +4,14 @@ sliders.
 (Console errors, 4xx and external requests of every page are checked by test_site.py.)
 
 Expected numbers are computed here with cnnviz, never typed: a slider moved on the static page must show
-what ``cnnviz.interact.static.nin.mlpconv_cost`` (checked against the zoo's built block) computes.
+what ``cnnviz.analysis.ops.mlpconv_cost`` (checked against the zoo's built block) computes.
 """
 
 from __future__ import annotations
 
 from cnnviz.analysis.ledger import ledger
-from cnnviz.interact.static.nin import MLPCONV_EXAMPLE, mlpconv_cost
+from cnnviz.analysis.ops import mlpconv_cost
+from cnnviz.models.lecture import MLPCONV_EXAMPLE
 from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _vega_texts, _wait_for_text
 
 

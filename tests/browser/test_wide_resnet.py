@@ -10,7 +10,8 @@ import torch
 
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.ledger import ledger
-from cnnviz.interact.static.wide_resnet import readout_text, thin_twin
+from cnnviz.analysis.ops import thin_twin
+from cnnviz.interact.static.wide_resnet import readout_text
 from cnnviz.models.wide_resnet import wide_resnet
 from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _wait_for_text
 

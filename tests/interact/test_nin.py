@@ -9,8 +9,10 @@ import pytest
 import torch
 
 from cnnviz.analysis.ledger import ledger
+from cnnviz.analysis.ops import mlpconv_cost
 from cnnviz.interact.static.base import StaticFigure
-from cnnviz.interact.static.nin import MLPCONV_EXAMPLE, mlpconv_cost, mlpconv_figure, mlpconv_rows
+from cnnviz.interact.static.nin import mlpconv_figure, mlpconv_rows
+from cnnviz.models.lecture import MLPCONV_EXAMPLE
 from cnnviz.models.nin import Mlpconv, MlpconvSpec
 
 

@@ -7,12 +7,11 @@ import torch
 
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.ledger import ledger
+from cnnviz.analysis.ops import thin_twin, wide_resnet_cost
 from cnnviz.interact.static.wide_resnet import (
     DEPTHS,
     WIDTHS,
     readout_text,
-    thin_twin,
-    wide_resnet_cost,
     wide_resnet_figure,
     wide_resnet_rows,
 )

@@ -33,7 +33,7 @@ def _rf_cifar_mlpconv2() -> int:
 
 
 def _one_more_cccp_macs() -> int:
-    from cnnviz.interact.static.nin import mlpconv_cost
+    from cnnviz.analysis.ops import mlpconv_cost
 
     return mlpconv_cost(3, 192).macs - mlpconv_cost(2, 192).macs
 

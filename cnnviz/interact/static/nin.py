@@ -9,10 +9,9 @@ The block is a k×k convolution followed by ``cccp_layers`` 1×1 convolutions of
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from cnnviz.analysis import ops
+from cnnviz.analysis.ops import mlpconv_cost
 from cnnviz.interact.static.base import (
     GREY,
     StaticFigure,
@@ -22,72 +21,10 @@ from cnnviz.interact.static.base import (
     slider_param,
     static_figure,
 )
-from cnnviz.models.nin import CIFAR_BLOCKS
+from cnnviz.models.lecture import MLPCONV_EXAMPLE, MlpconvExample
 from cnnviz.render import theme
-from cnnviz.validate import positive_int
 
-__all__ = ["MLPCONV_EXAMPLE", "MlpconvCost", "MlpconvExample", "mlpconv_cost", "mlpconv_figure", "mlpconv_rows"]
-
-
-@dataclass(frozen=True)
-class MlpconvExample:
-    """The block the explorers start from: where it sits in the CIFAR NiN, and its micro-network."""
-
-    in_channels: int  # the previous block's output depth
-    hw: int  # the input's side (32 halved by the 3×3/2 max pool, Caffe's ceil rounding)
-    kernel: int
-    conv_filters: int  # the k×k convolution's filters
-    cccp_layers: int  # 1×1 convolutions after it
-    cccp_width: int  # their filters
-
-
-_BLOCK = CIFAR_BLOCKS[1]
-MLPCONV_EXAMPLE = MlpconvExample(
-    in_channels=CIFAR_BLOCKS[0].channels[-1], hw=16, kernel=_BLOCK.kernel, conv_filters=_BLOCK.channels[0],
-    cccp_layers=len(_BLOCK.channels) - 1, cccp_width=_BLOCK.channels[1],
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class MlpconvCost:
-    layers: tuple[ops.ConvCost, ...]  # the k×k convolution, then the 1×1 convolutions
-
-    @property
-    def params(self) -> int:
-        return sum(layer.params for layer in self.layers)
-
-    @property
-    def macs(self) -> int:
-        return sum(layer.macs for layer in self.layers)
-
-    @property
-    def cccp_macs(self) -> int:
-        """Multiply-adds of the 1×1 convolutions (the micro-network's hidden and output layers)."""
-        return sum(layer.macs for layer in self.layers[1:])
-
-    @property
-    def out_channels(self) -> int:
-        return self.layers[-1].out_channels
-
-
-def mlpconv_cost(
-    cccp_layers: int = MLPCONV_EXAMPLE.cccp_layers,
-    cccp_width: int = MLPCONV_EXAMPLE.cccp_width,
-    *,
-    in_channels: int = MLPCONV_EXAMPLE.in_channels,
-    hw: int = MLPCONV_EXAMPLE.hw,
-    kernel: int = MLPCONV_EXAMPLE.kernel,
-    conv_filters: int = MLPCONV_EXAMPLE.conv_filters,
-) -> MlpconvCost:
-    """Parameters (weights and biases, as the zoo's block has them) and multiply-adds of an mlpconv block,
-    layer by layer, from :func:`cnnviz.analysis.ops.conv_cost` ("same" padding, stride 1)."""
-    if isinstance(cccp_layers, bool) or not isinstance(cccp_layers, int) or cccp_layers < 0:
-        raise ValueError(f"mlpconv_cost: cccp_layers must be a non-negative integer, got {cccp_layers!r}")
-    positive_int("mlpconv_cost", "cccp_width", cccp_width)
-    layers = [ops.conv_cost(hw, in_channels, conv_filters, kernel, bias=True)]
-    for _ in range(cccp_layers):
-        layers.append(ops.conv_cost(hw, layers[-1].out_channels, cccp_width, 1, bias=True))
-    return MlpconvCost(tuple(layers))
+__all__ = ["mlpconv_figure", "mlpconv_rows"]
 
 
 def mlpconv_rows(

@@ -4,10 +4,9 @@ against the depth d and the width factor k, with the thin (k = 1) network of the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from cnnviz.analysis import ops
+from cnnviz.analysis.ops import thin_twin, wide_resnet_cost
 from cnnviz.interact.static.base import (
     GREY,
     StaticFigure,
@@ -17,76 +16,11 @@ from cnnviz.interact.static.base import (
     static_figure,
 )
 from cnnviz.render import theme
-from cnnviz.validate import positive_int
 
-__all__ = ["WideCost", "wide_resnet_cost", "thin_twin", "wide_resnet_rows", "wide_resnet_figure", "DEPTHS", "WIDTHS"]
+__all__ = ["DEPTHS", "WIDTHS", "wide_resnet_figure", "wide_resnet_rows"]
 
 DEPTHS = tuple(range(10, 101, 6))  # d = 6n + 4: 10, 16, ..., 100
 WIDTHS = tuple(range(1, 17))  # k = 1 ... 16
-_GROUPS = ((16, 32, 1), (32, 16, 2), (64, 8, 2))  # (F, output size at 32×32 input, stride of the first block)
-_STEM = 16
-
-
-@dataclass(frozen=True)
-class WideCost:
-    """WRN-d-k for CIFAR at 32×32, counted as the ledger counts the zoo's network."""
-
-    depth: int
-    k: int
-    params: int  # every parameter: convolutions, batch norms, the classifier
-    macs: int  # multiply-adds of the convolutions and the classifier, per image
-    weight_layers: int  # conv/linear layers on the longest input-to-output path
-
-    @property
-    def macs_per_layer(self) -> float:
-        """Multiply-adds per sequential layer: the work one step of the longest path can spread out."""
-        return self.macs / self.weight_layers
-
-
-def wide_resnet_cost(depth: int, k: int, num_classes: int = 10) -> WideCost:
-    """Parameters, multiply-adds and sequential depth of WRN-``depth``-``k`` without building it.
-
-    Sums :func:`cnnviz.analysis.ops.conv_cost` and :func:`~cnnviz.analysis.ops.basic_block_cost` over the
-    stem and the 3n pre-activation blocks (two 3×3 convolutions, a 1×1 projection where the shape changes),
-    adds the batch norms (2 parameters per channel: two per block and the last) and the classifier. The
-    longest path runs through the stem, both convolutions of every block and the classifier. The tests check
-    all three numbers against the ledger and :func:`cnnviz.analysis.depth.weight_layer_depth` of the zoo's
-    :func:`cnnviz.models.wide_resnet.wide_resnet`.
-    """
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 10 or (depth - 4) % 6:
-        raise ValueError(f"wide_resnet_cost: depth must be 6n+4 with n >= 1 (10, 16, 22, ...), got {depth!r}")
-    positive_int("wide_resnet_cost", "k", k)
-    positive_int("wide_resnet_cost", "num_classes", num_classes)
-    n = (depth - 4) // 6
-    stem = ops.conv_cost(32, 3, _STEM, 3)
-    params, macs = stem.params, stem.macs
-    channels, hw = _STEM, 32
-    for width, _out, stride in _GROUPS:
-        first = ops.basic_block_cost(hw, channels, width * k, stride)  # may change the shape
-        params += first.params + 2 * (channels + width * k)  # convolutions, bn1 and bn2
-        macs += first.macs
-        channels, hw = width * k, first.layers[-1].out_hw[0]
-        rest = ops.basic_block_cost(hw, channels, channels)  # the n - 1 identical blocks after it
-        params += (n - 1) * (rest.params + 4 * channels)
-        macs += (n - 1) * rest.macs
-    params += 2 * channels + channels * num_classes + num_classes  # last batch norm, classifier
-    macs += channels * num_classes
-    return WideCost(depth, k, params, macs, 1 + 2 * 3 * n + 1)
-
-
-def thin_twin(params: int, num_classes: int = 10) -> WideCost:
-    """The shallowest thin network WRN-d'-1 with at least ``params`` parameters: the same budget, spent on depth."""
-    positive_int("thin_twin", "params", params)
-    one, two = wide_resnet_cost(10, 1, num_classes), wide_resnet_cost(16, 1, num_classes)
-    per_n = two.params - one.params  # one more block in each group: the count is linear in n for k = 1
-    n = max(1, -(-(params - one.params) // per_n) + 1)
-    twin = wide_resnet_cost(6 * n + 4, 1, num_classes)
-    while twin.params < params:  # guard the arithmetic above
-        n += 1
-        twin = wide_resnet_cost(6 * n + 4, 1, num_classes)
-    return twin
-
-
 def wide_resnet_rows(depths: Sequence[int] = DEPTHS, widths: Sequence[int] = WIDTHS) -> list[dict[str, Any]]:
     """One row per (d, k): the network's counts and those of its thin twin (:func:`thin_twin`)."""
     rows = []
