@@ -20,8 +20,9 @@ def _logs() -> dict[str, RunLog]:
 def test_rows_are_percentages_with_the_final_point_marked() -> None:
     rows = degradation_rows({"plain56": _logs()["plain56"]})
     assert len(rows) == 4  # two log points x training and test
-    final = [r for r in rows if r["final"]]
-    assert {(r["kind"], r["error"], r["label"]) for r in final} == {("training", 60.0, "60.0%"), ("test", 55.0, "55.0%")}
+    (final,) = [r for r in rows if "readout" in r]  # the last training-error point carries the readout
+    assert (final["kind"], final["iteration"], final["error"]) == ("training", 20, 60.0)
+    assert final["readout"] == "plain-56 ends at 60.0% training and 55.0% test error"
     assert {r["network"] for r in rows} == {"plain-56"} and rows[0]["family"] == "plain" and rows[0]["depth"] == 56
 
 

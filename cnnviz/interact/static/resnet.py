@@ -20,17 +20,23 @@ def degradation_rows(curves: Mapping[str, Any]) -> list[dict[str, Any]]:
 
     ``curves`` maps a name (``plain20`` ... ``resnet56``) to a record with ``iterations``, ``train_error``
     and ``test_error`` (a :class:`cnnviz.experiments.logs.RunLog`).
+
+    The readout's text is written here (``readout`` on the last training-error row of each network), so the
+    page shows the percentages exactly as :func:`cnnviz.format.percent` writes them.
     """
-
-
     rows = []
     for name, curve in curves.items():
         family, depth = family_and_depth(name)
+        label = curve_label(name)
+        ends = (f"{label} ends at {percent(curve.train_error[-1], 1)} training and "
+                f"{percent(curve.test_error[-1], 1)} test error")
         for kind, errors in (("training", curve.train_error), ("test", curve.test_error)):
             for iteration, error in zip(curve.iterations, errors, strict=True):
-                rows.append({"network": curve_label(name), "family": family, "depth": depth, "kind": kind,
-                             "iteration": iteration, "error": round(100 * error, 2), "label": percent(error, 1),
-                             "final": iteration == curve.iterations[-1]})
+                row = {"network": label, "family": family, "depth": depth, "kind": kind, "iteration": iteration,
+                       "error": round(100 * error, 2)}
+                if kind == "training" and iteration == curve.iterations[-1]:
+                    row["readout"] = ends
+                rows.append(row)
     return rows
 
 
@@ -74,19 +80,17 @@ def degradation_figure(curves: Mapping[str, Any], depth: int | None = None) -> S
         color=colour, strokeDash=dash, detail="network:N",
         tooltip=["network:N", "kind:N", "iteration:Q", alt.Tooltip("error:Q", format=".1f")],
     ).properties(width=460, height=260)
-    final = base.transform_filter("datum.final")
-    lines_text = []
-    for line, family in enumerate(("plain", "resnet")):
-        lines_text.append(readout_lines(
+    final = base.transform_filter("isValid(datum.readout)")
+    lines_text = [
+        readout_lines(
             alt,
-            final.transform_filter(f"datum.family == '{family}'")
-            .transform_pivot("kind", value="label", groupby=["network"])  # texts formatted by cnnviz.format
-            .transform_calculate(
-                line=str(line),
-                text="datum.network + ' ends at ' + datum.training + ' training and ' + datum.test + ' test error'",
+            final.transform_filter(f"datum.family == '{family}'").transform_calculate(
+                line=str(line), text="datum.readout"
             ),
             2, 460, f"readout_{family}",
-        ))
+        )
+        for line, family in enumerate(("plain", "resnet"))
+    ]
     chart = alt.vconcat(alt.layer(*lines_text), lines, spacing=10).add_params(pick).properties(
         title=alt.Title("Plain vs residual network of one depth",
                         subtitle="Dashed: training error, solid: test error; pick a depth."),

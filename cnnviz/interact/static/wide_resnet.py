@@ -81,8 +81,9 @@ def wide_resnet_figure(depth: int = 28, k: int = 10) -> StaticFigure:
         " + ' multiply-adds per layer'",
     ]
     readouts = [
-        readout_lines(alt, current.transform_calculate(line=str(i), text=text), 3, 480, f"readout_{i}")
-        for i, text in enumerate(texts)
+        # names like "readout_0" clash with the names Vega-Lite gives the layers' own data sets
+        readout_lines(alt, current.transform_calculate(line=str(i), text=text), 3, 480, name)
+        for i, (text, name) in enumerate(zip(texts, ("readout_network", "readout_work", "readout_twin"), strict=True))
     ]
     chart = alt.vconcat(
         alt.layer(*readouts),
