@@ -36,8 +36,6 @@ _INCEPTION_LABELS = {
 }
 
 
-# --- a. Inception: naive module vs 1x1 dimension reductions ----------------------------------------
-
 
 def _branch_rows(cost: ops.InceptionCost, knobs: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]:
     return [

@@ -12,8 +12,6 @@ from cnnviz.render.curves import curve_label, family_and_depth
 
 __all__ = ["degradation_figure", "degradation_rows"]
 
-# --- d. ResNet: the degradation curves, one depth at a time -----------------------------------------
-
 
 def degradation_rows(curves: Mapping[str, Any]) -> list[dict[str, Any]]:
     """One row per (network, log point, kind): the curves of plain and residual nets as percentages.
@@ -47,8 +45,6 @@ def degradation_figure(curves: Mapping[str, Any], depth: int | None = None) -> S
     deepest); the readout gives both networks' final errors. ``curves`` as in :func:`degradation_rows`.
     """
     import altair as alt
-
-
 
     func = "degradation_figure"
     by_family: dict[str, set[int]] = {"plain": set(), "resnet": set()}

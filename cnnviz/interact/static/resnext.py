@@ -21,8 +21,6 @@ from cnnviz.validate import boolean
 
 __all__ = ["cardinality_figure", "cardinality_rows", "matched_rows"]
 
-# --- c. ResNeXt: cardinality at a fixed budget ----------------------------------------------------
-
 
 def _row(c: int, d: int, in_hw: int, channels: int, budget: int) -> dict[str, Any]:
     cost = ops.bottleneck_block_cost(in_hw, channels, c * d, groups=c, out_channels=channels)

@@ -20,8 +20,6 @@ from cnnviz.render import theme
 
 __all__ = ["stack_vs_large_figure", "stack_vs_large_rows"]
 
-# --- b. a stack of 3x3 convolutions vs one large one ----------------------------------------------
-
 
 def stack_vs_large_rows(channels: Sequence[int], depths: Sequence[int]) -> list[dict[str, Any]]:
     """Two rows per (C, n): the stack of n 3×3 convs and the single (2n+1)×(2n+1) conv."""
