@@ -47,6 +47,8 @@ __all__ = [
     "mlpconv_widget",
     "render_wide_resnet",
     "wide_resnet_widget",
+    "render_fractal",
+    "fractal_widget",
 ]
 
 
@@ -624,3 +626,53 @@ def wide_resnet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
         "k": _slider("k", 10, 1, 16, 1, "width factor k"),
     }
     return _wire(render_wide_resnet, controls, {"diagram": diagram})
+
+
+# --- FractalNet: columns C and drop-path samples --------------------------------------------------
+
+
+def render_fractal(columns: int = 3, drop_sample: int = 1, *, diagram: bool = True) -> View:
+    """Count the zoo's C-column fractal block (:func:`cnnviz.analysis.ops.fractal_block_count`) and draw
+    drop-path sample ``drop_sample`` (:func:`cnnviz.analysis.ops.drop_path_sample`, seed = sample number);
+    ``diagram`` adds the block's diagram with the dropped part dashed."""
+    from cnnviz.analysis import ops
+    from cnnviz.interact.static.fractalnet import drop_path_diagram, sample_text
+
+    positive_int("render_fractal", "columns", columns)
+    positive_int("render_fractal", "drop_sample", drop_sample)
+    total = ops.fractal_block_count(columns)
+    sample = ops.drop_path_sample(columns, drop_sample)
+    header = ("", "convolutions", "joins", "paths", "longest path", "shortest path")
+    kept_joins = sum(f"join{step}" in sample.live for step, _, _ in sample.kept)
+    rows = (
+        (f"block, C = {columns}", total.convs, total.joins, total.paths, total.longest, total.shortest),
+        (f"sample {drop_sample} ({sample.kind})", sample.convs, kept_joins, sample.paths, sample.longest,
+         sample.shortest),
+    )  # fmt: skip
+    numbers = {"convs": total.convs, "joins": total.joins, "paths": total.paths, "longest": total.longest,
+               "shortest": total.shortest, "sample_convs": sample.convs, "sample_paths": sample.paths}  # fmt: skip
+    picture = drop_path_diagram(columns, drop_sample) if diagram else None
+    return View(f"Fractal block with C = {columns} columns", header, rows, numbers,
+                "Drop-path " + sample_text(sample, total) + ".", picture)  # fmt: skip
+
+
+def fractal_widget(*, diagram: bool = True) -> ipywidgets.VBox:
+    """A slider for C (1 to 6), one for the drop-path sample, and a "sample a drop-path" button that moves
+    to the next sample, wired to :func:`render_fractal`."""
+    import ipywidgets as w
+
+    controls = {
+        "columns": _slider("columns", 3, 1, 6, 1, "columns C"),
+        "drop_sample": _slider("drop_sample", 1, 1, 1000, 1, "drop-path sample"),
+    }
+    box = _wire(render_fractal, controls, {"diagram": diagram})
+    button = w.Button(description="sample a drop-path")
+
+    def next_sample(_: object) -> None:
+        slider = controls["drop_sample"]
+        slider.value = slider.value % slider.max + 1
+
+    button.on_click(next_sample)
+    box.children = (box.children[0], button, *box.children[1:])
+    box.sample_button = button  # not a control: interactive_output reads every control's value
+    return box

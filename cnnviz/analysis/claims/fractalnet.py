@@ -1,0 +1,125 @@
+"""The FractalNet chapter's claims: shallow and deep paths without residuals, drop-path, the full network at
+test time, and the paper's parameter count.
+
+The notes say four things about FractalNet. Each is checked on the zoo's ``fractalnet20`` and its
+:class:`cnnviz.models.fractalnet.FractalBlock`: the paths through a block and the identity shortcuts it has
+(none), what drop-path drops in training, and what runs in evaluation mode. The "key is the transition from
+shallow to deep" is the paper's hypothesis, which the book can only show the structure for. The paper's
+Table 1 parameter count (:data:`PAPER_PARAMS`) is checked against the architecture the paper describes.
+"""
+
+from __future__ import annotations
+
+from cnnviz.analysis.claims import COMPUTED, Claim
+from cnnviz.analysis.claims.make import total_params
+
+__all__ = ["PAPER_PARAMS", "PAPER_PARAMS_SOURCE", "claims", "drop_path_rates"]
+
+PAPER_PARAMS = 38.6e6  # Larsson et al. 2017, Table 1: the 20-layer FractalNet on CIFAR
+PAPER_PARAMS_SOURCE = "larsson2017fractalnet, Table 1 (FractalNet, 20 layers, CIFAR)"
+SAMPLES = 1000
+
+
+def drop_path_rates(columns: int = 3, samples: int = SAMPLES) -> dict[str, float]:
+    """Over seeds 0 .. ``samples``-1 of :func:`cnnviz.analysis.ops.drop_path_sample` (the zoo's rates):
+    the share of global samples, of local samples that drop at least one join input, and of samples
+    in which the whole block survives."""
+    from cnnviz.analysis import ops
+
+    total = ops.fractal_block_count(columns)
+    draws = [ops.drop_path_sample(columns, seed) for seed in range(samples)]
+    return {
+        "global": sum(s.kind == "global" for s in draws) / samples,
+        "local_dropping": sum(s.kind == "local" and s.convs < total.convs for s in draws) / samples,
+        "whole": sum(s.convs == total.convs for s in draws) / samples,
+    }
+
+
+def _claim(id: str, statement: str, stated: str, stated_value: float, actual_value: float, actual: str,
+           source: str, holds: bool, note: str, basis: str = COMPUTED) -> Claim:  # fmt: skip
+    return Claim(id, "fractalnet", statement, stated, float(stated_value), float(actual_value), actual, basis,
+                 source, holds, note)  # fmt: skip
+
+
+def _test_time(columns: int = 3) -> tuple[int, int, bool]:
+    """A one-block FractalNet in eval mode: conv units that run, of all, and whether two seeds agree."""
+    import torch
+
+    from cnnviz.models.fractalnet import ConvUnit, fractalnet
+
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        net = fractalnet(columns=columns, blocks=1, channels=[4], num_classes=2).eval()
+        ran = []
+        hooks = [m.register_forward_hook(lambda *_: ran.append(1)) for m in net.modules() if isinstance(m, ConvUnit)]
+        x = torch.randn(2, 3, 8, 8)
+        outs = []
+        with torch.no_grad():
+            for seed in (1, 2):
+                ran.clear()
+                torch.manual_seed(seed)
+                outs.append(net(x))
+        for hook in hooks:
+            hook.remove()
+    units = sum(isinstance(m, ConvUnit) for m in net.modules())
+    return len(ran), units, bool(torch.equal(outs[0], outs[1]))
+
+
+def claims() -> list[Claim]:
+    import torch
+
+    from cnnviz import models
+    from cnnviz.analysis import ops
+
+    with torch.device("meta"):  # structure only: no weights drawn
+        net = models.get("fractalnet20")
+    C, B = net.num_columns, net.num_blocks
+    block = ops.fractal_block_count(C)
+    identity = sum(1 for length, _ in block.path_lengths if length == 0)  # paths with no convolution
+    rates = drop_path_rates(C)
+    ran, units, same = _test_time(C)
+    params = total_params("fractalnet20")
+    return [
+        _claim("fractalnet.no_residuals", "Key is transitioning from shallow to deep networks and NOT residual "
+               "representations (identity paths in a fractal block of FractalNet-20)", "0", 0, identity,
+               f"{identity} identity paths; every one of the {block.paths} paths has at least "
+               f"{block.shortest} convolution", "ops.fractal_block_count(3).path_lengths", identity == 0,
+               "No residuals: the zoo's block has no identity shortcut, every path passes a convolution "
+               "before a join (the shortest path is one convolution). That the shallow-to-deep transition is "
+               "the key is the paper's hypothesis (its Section 4.3, the deep column alone trains worse), which "
+               "the book shows the structure for but does not train."),
+        _claim("fractalnet.shallow_and_deep", "Both shallow and deep pathways to output (convolutions on the "
+               "shortest and the longest path of FractalNet-20)", "shallow and deep", 1, block.longest / block.shortest,
+               f"shortest {B * block.shortest}, longest {B * block.longest} convolutions ({block.paths} paths "
+               f"per block, {count_paths(block.paths, B)} through the network)",
+               "ops.fractal_block_count(net.num_columns) × net.num_blocks", block.longest > block.shortest,
+               f"Per block the paths have 1 to {block.longest} convolutions; the five blocks are in sequence, so "
+               "the network's paths range over B·1 to B·2^(C-1)."),
+        _claim("fractalnet.drop_path", "Trained with dropping out sub-paths (share of 1,000 seeded training "
+               "samples of a block that drop part of it)", "dropped", 0, 1 - rates["whole"],
+               f"{1 - rates['whole']:.1%} drop part of the block ({rates['global']:.1%} global: one column; "
+               f"{rates['local_dropping']:.1%} local)", "drop_path_rates(3): ops.drop_path_sample on the zoo's "
+               "Join, local 0.15, global 0.5", 0 < rates["whole"] < 1,
+               "Half the mini-batches train a single column (global); in the others each join drops each input "
+               "with probability 0.15, keeping at least one (local); some local samples keep the whole block."),
+        _claim("fractalnet.full_at_test", "Full network at test time (conv units that run in eval mode, a "
+               "one-block FractalNet with C = 3)", str(units), units, ran,
+               f"{ran} of {units} units; two seeds give {'identical' if same else 'different'} outputs",
+               "forward hooks on ConvUnit in eval mode; torch.equal over two seeds", ran == units and same,
+               "In eval mode every join averages all its inputs and no column is chosen: the output does not "
+               "depend on the random state."),
+        _claim("fractalnet.paper_params", "(paper) FractalNet, 20 layers on CIFAR: 38.6M parameters", "38.6M",
+               PAPER_PARAMS, params, f"{params / 1e6:.1f}M", "total_params('fractalnet20'), the architecture "
+               f"of the paper's Section 4; stated: {PAPER_PARAMS_SOURCE}", round(params / 1e5) == round(PAPER_PARAMS / 1e5),
+               "The architecture the paper describes (5 blocks of 64, 128, 256, 512, 512 channels, C = 3, "
+               "Conv3×3-BN-ReLU units, one classifier) has 33.7M parameters; so does the authors' Caffe "
+               "generator (33.7M with its biased convolutions). No channel layout the zoo's authors tried "
+               "gives 38.6M, and reimplementations report the same gap.", basis=COMPUTED),
+    ]
+
+
+def count_paths(per_block: int, blocks: int) -> str:
+    """Paths through ``blocks`` blocks in sequence, formatted."""
+    from cnnviz.format import count
+
+    return count(per_block**blocks)

@@ -1,0 +1,47 @@
+"""The FractalNet chapter on the built site: the block diagrams, the drop-path samples and the sliders.
+
+Expected numbers are computed here with cnnviz, never typed: a slider moved on the static page must show
+what ``cnnviz.analysis.ops.fractal_block_count`` and ``ops.drop_path_sample`` compute for that setting.
+"""
+
+from __future__ import annotations
+
+from cnnviz.analysis import ops
+from cnnviz.interact.static.fractalnet import count_text, sample_text
+from tests.browser.test_resnext import _figure, _move
+from tests.browser.test_vgg_googlenet import _page, _svg_titles, _wait_for_text
+
+
+def _readout(columns: int, sample: int) -> tuple[str, str]:
+    total = ops.fractal_block_count(columns)
+    return count_text(total), sample_text(ops.drop_path_sample(columns, sample), total)
+
+
+def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
+    page, _problems = open_page(_page("fractalnet"))
+    titles = _svg_titles(page)
+    for C in (2, 3, 4):
+        assert any(f"column{C}.0.conv" in ts and f"column{C + 1}.0.conv" not in ts for ts in titles), C
+    body = page.inner_text("main")
+    assert "class FractalBlock" in body and "class Join" in body  # the code being taught
+    for C in range(1, 5):
+        assert f"| {C} | {2**C - 1} |" in body or str(ops.fractal_block_count(C).paths) in body
+    assert "38.6M" in body and "33.7M" in body
+
+
+def test_fractalnet_sliders_respond_without_a_kernel(open_page):
+    page, _problems = open_page(_page("fractalnet"))
+    figure = _figure(page, 0)
+    for line in _readout(3, 1):
+        _wait_for_text(page, figure, line)
+    for columns in (1, 2, 4, 3):
+        _move(page, figure, "columns", columns)
+        for line in _readout(columns, 1):
+            _wait_for_text(page, figure, line)
+    for sample in range(1, 13):  # every precomputed sample: the kernel-free "sample a drop-path"
+        _move(page, figure, "drop_sample", sample)
+        for line in _readout(3, sample):
+            _wait_for_text(page, figure, line)
+    _move(page, figure, "columns", 4)
+    for line in _readout(4, 12):
+        _wait_for_text(page, figure, line)
