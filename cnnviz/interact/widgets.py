@@ -47,6 +47,8 @@ __all__ = [
     "mlpconv_widget",
     "render_wide_resnet",
     "wide_resnet_widget",
+    "render_densenet",
+    "densenet_widget",
 ]
 
 
@@ -624,3 +626,79 @@ def wide_resnet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
         "k": _slider("k", 10, 1, 16, 1, "width factor k"),
     }
     return _wire(render_wide_resnet, controls, {"diagram": diagram})
+
+
+# --- DenseNet: growth rate, layers per block, bottleneck, compression ------------------------------
+
+
+def render_densenet(
+    k: int = 12, layers: int = 16, bottleneck: bool = True, compression: float = 0.5, *, diagram: bool = False
+) -> View:
+    """Build the zoo's CIFAR DenseNet with three dense blocks of ``layers`` layers, growth rate ``k``, 2k
+    channels into the first block and compression θ (on the meta device: shapes only), count it with the
+    ledger, and put each block's activation memory (:func:`cnnviz.analysis.ops.dense_block_cost`) beside it.
+    ``diagram`` adds the block-level diagram. An invalid setting gives a View whose ``error`` says why."""
+    import torch
+
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.format import megabytes
+    from cnnviz.models.densenet import DenseNet, _check_transitions, _validate
+
+    title = f"DenseNet body, k = {k}, {layers} {'bottleneck' if bottleneck else 'basic'} layers per block, θ = {compression:g}"
+    try:
+        positive_int("render_densenet", "layers", layers)
+        _validate("render_densenet", (layers,) * 3, k, bottleneck, compression)
+        _check_transitions("render_densenet", 2 * k, (layers,) * 3, k, compression)
+        with torch.device("meta"):
+            net = DenseNet("densenet", (layers,) * 3, k, bottleneck, compression, 2 * k, "cifar", 10, 3)
+    except ValueError as error:
+        return View(title, (), (), {}, error=f"Not a valid setting: {error}")
+    counted = ledger(net, (3, 32, 32))
+    by_name = {r.name: r for r in counted.rows}
+    header = ("block", "input channels of its layers", "channels out", "parameters", "multiply-adds",
+              "every concatenation kept", "the ledger's layers", "features stored once")  # fmt: skip
+    rows = []
+    hw = 32
+    for i, channels in enumerate(net.channels, start=1):
+        cost = ops.dense_block_cost(channels.in_channels, k, layers, hw, bottleneck=bottleneck)
+        record = by_name[f"features.denseblock{i}"]
+        out = channels.out_channels if channels.transition_out is None else (
+            f"{channels.out_channels} → θ: {channels.transition_out}")  # fmt: skip
+        rows.append((f"dense block {i} ({hw}×{hw})", f"{cost.layer_inputs[0]} … {cost.layer_inputs[-1]}", out,
+                     record.params, record.macs, megabytes(4 * cost.materialised_elements),
+                     megabytes(4 * cost.leaf_elements), megabytes(4 * cost.shared_elements)))  # fmt: skip
+        hw //= 2
+    body = ops.densenet_blocks_cost(2 * k, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression)
+    numbers = {
+        "params": counted.total_params, "macs": counted.total_macs, "body_params": body.params,
+        "body_macs": body.macs, "materialised": body.materialised_elements, "leaf": body.leaf_elements,
+        "shared": body.shared_elements, "out_channels": net.channels[-1].out_channels,
+    }  # fmt: skip
+    note = (
+        f"Whole network (with the stem conv and the classifier): {counted.total_params:,} parameters, "
+        f"{counted.total_macs:,} multiply-adds per 32×32 image. Memory in float32 per image."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import network_diagram
+
+        picture = network_diagram(net, level="block", input_size=(3, 32, 32))
+    return View(title, header, tuple(rows), numbers, note, picture)
+
+
+def densenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
+    """Sliders for the growth rate k (4 to 48), the layers per block (1 to 48), the bottleneck (0/1) and
+    the compression θ in percent (10 to 100), DenseNet-BC-100's body at start, wired to :func:`render_densenet`."""
+    controls = {
+        "k": _slider("k", 12, 4, 48, 4, "growth rate k"),
+        "layers": _slider("layers", 16, 1, 48, 1, "layers per block"),
+        "bottleneck": _slider("bottleneck", 1, 0, 1, 1, "bottleneck (1 = on)"),
+        "compression": _slider("compression", 50, 10, 100, 10, "compression θ (%)"),
+    }
+
+    def render(k: int, layers: int, bottleneck: int, compression: int, diagram: bool) -> View:
+        return render_densenet(k, layers, bool(bottleneck), compression / 100, diagram=diagram)
+
+    box = _wire(render, controls, {"diagram": diagram})
+    box.explorer.render = render_densenet
+    return box
