@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from cnnviz.analysis import ops
+from cnnviz.analysis import dense_blocks, fractal_paths, ops
 from cnnviz.analysis.ops import mlpconv_cost
 from cnnviz.models.lecture import INCEPTION, MLPCONV_EXAMPLE, RESNEXT_BLOCK, STACK_VS_LARGE
 from cnnviz.validate import boolean, one_of, positive_int
@@ -49,6 +49,8 @@ __all__ = [
     "wide_resnet_widget",
     "render_fractal",
     "fractal_widget",
+    "render_densenet",
+    "densenet_widget",
 ]
 
 
@@ -632,16 +634,15 @@ def wide_resnet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
 
 
 def render_fractal(columns: int = 3, drop_sample: int = 1, *, diagram: bool = True) -> View:
-    """Count the zoo's C-column fractal block (:func:`cnnviz.analysis.ops.fractal_block_count`) and draw
-    drop-path sample ``drop_sample`` (:func:`cnnviz.analysis.ops.drop_path_sample`, seed = sample number);
+    """Count the zoo's C-column fractal block (:func:`cnnviz.analysis.fractal_paths.fractal_block_count`) and draw
+    drop-path sample ``drop_sample`` (:func:`cnnviz.analysis.fractal_paths.drop_path_sample`, seed = sample number);
     ``diagram`` adds the block's diagram with the dropped part dashed."""
-    from cnnviz.analysis import ops
     from cnnviz.interact.static.fractalnet import drop_path_diagram, sample_text
 
     positive_int("render_fractal", "columns", columns)
     positive_int("render_fractal", "drop_sample", drop_sample)
-    total = ops.fractal_block_count(columns)
-    sample = ops.drop_path_sample(columns, drop_sample)
+    total = fractal_paths.fractal_block_count(columns)
+    sample = fractal_paths.drop_path_sample(columns, drop_sample)
     header = ("", "convolutions", "joins", "paths", "longest path", "shortest path")
     kept_joins = sum(f"join{step}" in sample.live for step, _, _ in sample.kept)
     rows = (
@@ -675,4 +676,77 @@ def fractal_widget(*, diagram: bool = True) -> ipywidgets.VBox:
     button.on_click(next_sample)
     box.children = (box.children[0], button, *box.children[1:])
     box.sample_button = button  # not a control: interactive_output reads every control's value
+# --- DenseNet: growth rate, layers per block, bottleneck, compression ------------------------------
+
+
+def render_densenet(
+    k: int = 12, layers: int = 16, bottleneck: bool = True, compression: float = 0.5, *, diagram: bool = False
+) -> View:
+    """Build the zoo's CIFAR DenseNet with three dense blocks of ``layers`` layers, growth rate ``k``, 2k
+    channels into the first block and compression θ (on the meta device: shapes only), count it with the
+    ledger, and put each block's activation memory (:func:`cnnviz.analysis.dense_blocks.dense_block_cost`) beside it.
+    ``diagram`` adds the block-level diagram. An invalid setting gives a View whose ``error`` says why."""
+    import torch
+
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.format import megabytes
+    from cnnviz.models.densenet import DenseNet, _check_transitions, _validate
+
+    title = f"DenseNet body, k = {k}, {layers} {'bottleneck' if bottleneck else 'basic'} layers per block, θ = {compression:g}"
+    try:
+        positive_int("render_densenet", "layers", layers)
+        _validate("render_densenet", (layers,) * 3, k, bottleneck, compression)
+        _check_transitions("render_densenet", 2 * k, (layers,) * 3, k, compression)
+        with torch.device("meta"):
+            net = DenseNet("densenet", (layers,) * 3, k, bottleneck, compression, 2 * k, "cifar", 10, 3)
+    except ValueError as error:
+        return View(title, (), (), {}, error=f"Not a valid setting: {error}")
+    counted = ledger(net, (3, 32, 32))
+    by_name = {r.name: r for r in counted.rows}
+    header = ("block", "input channels of its layers", "channels out", "parameters", "multiply-adds",
+              "every concatenation kept", "the ledger's layers", "features stored once")  # fmt: skip
+    rows = []
+    hw = 32
+    for i, channels in enumerate(net.channels, start=1):
+        cost = dense_blocks.dense_block_cost(channels.in_channels, k, layers, hw, bottleneck=bottleneck)
+        record = by_name[f"features.denseblock{i}"]
+        out = channels.out_channels if channels.transition_out is None else (
+            f"{channels.out_channels} → θ: {channels.transition_out}")  # fmt: skip
+        rows.append((f"dense block {i} ({hw}×{hw})", f"{cost.layer_inputs[0]} … {cost.layer_inputs[-1]}", out,
+                     record.params, record.macs, megabytes(4 * cost.materialised_elements),
+                     megabytes(4 * cost.leaf_elements), megabytes(4 * cost.shared_elements)))  # fmt: skip
+        hw //= 2
+    body = dense_blocks.densenet_blocks_cost(2 * k, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression)
+    numbers = {
+        "params": counted.total_params, "macs": counted.total_macs, "body_params": body.params,
+        "body_macs": body.macs, "materialised": body.materialised_elements, "leaf": body.leaf_elements,
+        "shared": body.shared_elements, "out_channels": net.channels[-1].out_channels,
+    }  # fmt: skip
+    note = (
+        f"Whole network (with the stem conv and the classifier): {counted.total_params:,} parameters, "
+        f"{counted.total_macs:,} multiply-adds per 32×32 image. Memory in float32 per image."
+    )
+    picture = None
+    if diagram:
+        from cnnviz.render.diagrams import network_diagram
+
+        picture = network_diagram(net, level="block", input_size=(3, 32, 32))
+    return View(title, header, tuple(rows), numbers, note, picture)
+
+
+def densenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
+    """Sliders for the growth rate k (4 to 48), the layers per block (1 to 48), the bottleneck (0/1) and
+    the compression θ in percent (10 to 100), DenseNet-BC-100's body at start, wired to :func:`render_densenet`."""
+    controls = {
+        "k": _slider("k", 12, 4, 48, 4, "growth rate k"),
+        "layers": _slider("layers", 16, 1, 48, 1, "layers per block"),
+        "bottleneck": _slider("bottleneck", 1, 0, 1, 1, "bottleneck (1 = on)"),
+        "compression": _slider("compression", 50, 10, 100, 10, "compression θ (%)"),
+    }
+
+    def render(k: int, layers: int, bottleneck: int, compression: int, diagram: bool) -> View:
+        return render_densenet(k, layers, bool(bottleneck), compression / 100, diagram=diagram)
+
+    box = _wire(render, controls, {"diagram": diagram})
+    box.explorer.render = render_densenet
     return box

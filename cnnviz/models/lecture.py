@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from cnnviz.models.nin import CIFAR_BLOCKS
 
 __all__ = [
+    "DENSENET_EXAMPLE",
+    "DenseNetExample",
     "INCEPTION",
     "MLPCONV_EXAMPLE",
     "MlpconvExample",
@@ -109,3 +111,22 @@ MLPCONV_EXAMPLE = MlpconvExample(
     in_channels=CIFAR_BLOCKS[0].channels[-1], hw=16, kernel=CIFAR_BLOCKS[1].kernel, conv_filters=CIFAR_BLOCKS[1].channels[0],
     cccp_layers=len(CIFAR_BLOCKS[1].channels) - 1, cccp_width=CIFAR_BLOCKS[1].channels[1],
 )  # fmt: skip
+
+
+# --- DenseNet: the explorer's starting point ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DenseNetExample:
+    """A CIFAR DenseNet-BC body: three dense blocks of ``layers`` layers on 32×32, 16×16 and 8×8 maps,
+    ``2k`` channels into the first block, transitions with compression θ (DenseNet-BC-100: k = 12, 16, 0.5)."""
+
+    growth_rate: int = 12
+    layers: int = 16
+    bottleneck: bool = True
+    compression: float = 0.5
+    blocks: int = 3
+    hw: int = 32
+
+
+DENSENET_EXAMPLE = DenseNetExample()

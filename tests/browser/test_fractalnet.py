@@ -1,20 +1,20 @@
 """The FractalNet chapter on the built site: the block diagrams, the drop-path samples and the sliders.
 
 Expected numbers are computed here with cnnviz, never typed: a slider moved on the static page must show
-what ``cnnviz.analysis.ops.fractal_block_count`` and ``ops.drop_path_sample`` compute for that setting.
+what ``cnnviz.analysis.fractal_paths.fractal_block_count`` and ``fractal_paths.drop_path_sample`` compute for that setting.
 """
 
 from __future__ import annotations
 
-from cnnviz.analysis import ops
+from cnnviz.analysis import fractal_paths
 from cnnviz.interact.static.fractalnet import count_text, sample_text
 from tests.browser.test_resnext import _figure, _move
 from tests.browser.test_vgg_googlenet import _page, _svg_titles, _wait_for_text
 
 
 def _readout(columns: int, sample: int) -> tuple[str, str]:
-    total = ops.fractal_block_count(columns)
-    return count_text(total), sample_text(ops.drop_path_sample(columns, sample), total)
+    total = fractal_paths.fractal_block_count(columns)
+    return count_text(total), sample_text(fractal_paths.drop_path_sample(columns, sample), total)
 
 
 def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
@@ -25,7 +25,7 @@ def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
     body = page.inner_text("main")
     assert "class FractalBlock" in body and "class Join" in body  # the code being taught
     for C in range(1, 5):
-        assert f"| {C} | {2**C - 1} |" in body or str(ops.fractal_block_count(C).paths) in body
+        assert f"| {C} | {2**C - 1} |" in body or str(fractal_paths.fractal_block_count(C).paths) in body
     assert "38.6M" in body and "33.7M" in body
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from cnnviz.analysis import ops
+from cnnviz.analysis import fractal_paths
 from cnnviz.analysis.claims import for_chapter
 from cnnviz.interact import widgets
 from cnnviz.interact.exercises import for_chapter as exercises_for
@@ -16,9 +16,9 @@ from cnnviz.models.fractalnet import ConvUnit, FractalBlock, Join, fractal_joins
 
 @pytest.mark.parametrize("C", [1, 2, 3, 4, 5])
 def test_block_count_follows_the_expansion_rule_and_the_built_block(C: int) -> None:
-    c = ops.fractal_block_count(C)
+    c = fractal_paths.fractal_block_count(C)
     if C > 1:
-        assert c.paths == ops.fractal_block_count(C - 1).paths ** 2 + 1
+        assert c.paths == fractal_paths.fractal_block_count(C - 1).paths ** 2 + 1
     block = FractalBlock(2, 2, C, local_drop=0.0, dropout=0.0)
     assert c.convs == sum(isinstance(m, ConvUnit) for m in block.modules())
     assert c.joins == sum(isinstance(m, Join) for m in block.modules()) == len(fractal_joins(C))
@@ -27,7 +27,7 @@ def test_block_count_follows_the_expansion_rule_and_the_built_block(C: int) -> N
 
 
 def test_path_counts_for_c_1_to_4() -> None:
-    assert [ops.fractal_block_count(C).paths for C in range(1, 5)] == [1, 2, 5, 26]
+    assert [fractal_paths.fractal_block_count(C).paths for C in range(1, 5)] == [1, 2, 5, 26]
 
 
 def _record_forward(columns: int, seed: int) -> tuple[set[str], list[tuple[int, tuple[int, ...]]]]:
@@ -67,7 +67,7 @@ def _record_forward(columns: int, seed: int) -> tuple[set[str], list[tuple[int, 
 
 @pytest.mark.parametrize("seed", range(10))
 def test_drop_path_sample_is_what_the_zoo_draws(seed: int) -> None:
-    s = ops.drop_path_sample(3, seed)
+    s = fractal_paths.drop_path_sample(3, seed)
     ran, joins = _record_forward(3, seed)
     if s.kind == "global":
         assert ran == {f"column{s.column}.{k}" for k in range(2 ** (s.column - 1))} and joins == []
@@ -79,13 +79,13 @@ def test_drop_path_sample_restores_the_random_state_and_validates() -> None:
     torch.manual_seed(7)
     expected = torch.rand(3)
     torch.manual_seed(7)
-    ops.drop_path_sample(4, 3)
+    fractal_paths.drop_path_sample(4, 3)
     assert torch.equal(torch.rand(3), expected)
     with pytest.raises(ValueError, match="seed"):
-        ops.drop_path_sample(3, -1)
+        fractal_paths.drop_path_sample(3, -1)
     with pytest.raises(ValueError, match="local_drop"):
-        ops.drop_path_sample(3, 0, local_drop=2)
-    whole = ops.drop_path_sample(3, 0, global_drop_ratio=0.0, local_drop=0.0)
+        fractal_paths.drop_path_sample(3, 0, local_drop=2)
+    whole = fractal_paths.drop_path_sample(3, 0, global_drop_ratio=0.0, local_drop=0.0)
     assert whole.kind == "local" and whole.convs == 7 and whole.paths == 5
 
 
@@ -115,11 +115,11 @@ def test_figure_rows_and_readout() -> None:
     texts = {(r["C"], r["sample"], r["line"]): r["text"] for r in data["fractal_text"]}
     assert len(texts) == 4 * 12 * 2
     for C in range(1, 5):
-        total = ops.fractal_block_count(C)
+        total = fractal_paths.fractal_block_count(C)
         units = [r for r in data["fractal_units"] if r["C"] == C and r["sample"] == 1]
         assert len(units) == total.convs
         for n in range(1, 13):
-            s = ops.drop_path_sample(C, n)
+            s = fractal_paths.drop_path_sample(C, n)
             assert texts[(C, n, 0)] == count_text(total)
             assert texts[(C, n, 1)] == sample_text(s, total)
             alive = sum(r["alive"] for r in data["fractal_units"] if r["C"] == C and r["sample"] == n)
@@ -130,18 +130,18 @@ def test_figure_rows_and_readout() -> None:
 
 
 def test_drop_path_diagram_dashes_what_the_sample_drops() -> None:
-    s = ops.drop_path_sample(3, 5)
+    s = fractal_paths.drop_path_sample(3, 5)
     dot = drop_path_diagram(3, 5)
     source = dot.source
     dead = [f"column{j}.{k}.conv" for j in (1, 2, 3) for k in range(2 ** (j - 1)) if f"column{j}.{k}.conv" not in s.live]
     assert dead and all(f'"{name}" [color="#888888"' in source for name in dead)
-    assert "dashed" in source and sample_text(s, ops.fractal_block_count(3)) in source
+    assert "dashed" in source and sample_text(s, fractal_paths.fractal_block_count(3)) in source
 
 
 def test_render_fractal_and_widget() -> None:
     view = widgets.render_fractal(4, 3, diagram=False)
     assert view.numbers["paths"] == 26 and view.numbers["convs"] == 15
-    assert view.numbers["sample_convs"] == ops.drop_path_sample(4, 3).convs
+    assert view.numbers["sample_convs"] == fractal_paths.drop_path_sample(4, 3).convs
     box = widgets.fractal_widget(diagram=False)
     controls = box.explorer.controls
     controls["columns"].value = 2
@@ -149,4 +149,4 @@ def test_render_fractal_and_widget() -> None:
     before = controls["drop_sample"].value
     box.sample_button.click()
     assert controls["drop_sample"].value == before + 1
-    assert box.explorer.view.numbers["sample_convs"] == ops.drop_path_sample(2, before + 1).convs
+    assert box.explorer.view.numbers["sample_convs"] == fractal_paths.drop_path_sample(2, before + 1).convs

@@ -29,7 +29,8 @@ PAPER = "paper"
 
 # The chapters with claims, in the book's order: each is a module of this package.
 CHAPTERS = (
-    "alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "fractalnet", "squeezenet",
+    "alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "fractalnet", "densenet",
+    "squeezenet",
 )
 
 @dataclass(frozen=True)

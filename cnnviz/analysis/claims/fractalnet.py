@@ -10,6 +10,7 @@ Table 1 parameter count (:data:`PAPER_PARAMS`) is checked against the architectu
 
 from __future__ import annotations
 
+from cnnviz.analysis import fractal_paths
 from cnnviz.analysis.claims import COMPUTED, Claim
 from cnnviz.analysis.claims.make import total_params
 
@@ -21,13 +22,11 @@ SAMPLES = 1000
 
 
 def drop_path_rates(columns: int = 3, samples: int = SAMPLES) -> dict[str, float]:
-    """Over seeds 0 .. ``samples``-1 of :func:`cnnviz.analysis.ops.drop_path_sample` (the zoo's rates):
+    """Over seeds 0 .. ``samples``-1 of :func:`cnnviz.analysis.fractal_paths.drop_path_sample` (the zoo's rates):
     the share of global samples, of local samples that drop at least one join input, and of samples
     in which the whole block survives."""
-    from cnnviz.analysis import ops
-
-    total = ops.fractal_block_count(columns)
-    draws = [ops.drop_path_sample(columns, seed) for seed in range(samples)]
+    total = fractal_paths.fractal_block_count(columns)
+    draws = [fractal_paths.drop_path_sample(columns, seed) for seed in range(samples)]
     return {
         "global": sum(s.kind == "global" for s in draws) / samples,
         "local_dropping": sum(s.kind == "local" and s.convs < total.convs for s in draws) / samples,
@@ -69,12 +68,11 @@ def claims() -> list[Claim]:
     import torch
 
     from cnnviz import models
-    from cnnviz.analysis import ops
 
     with torch.device("meta"):  # structure only: no weights drawn
         net = models.get("fractalnet20")
     C, B = net.num_columns, net.num_blocks
-    block = ops.fractal_block_count(C)
+    block = fractal_paths.fractal_block_count(C)
     identity = sum(1 for length, _ in block.path_lengths if length == 0)  # paths with no convolution
     rates = drop_path_rates(C)
     ran, units, same = _test_time(C)
@@ -83,7 +81,7 @@ def claims() -> list[Claim]:
         _claim("fractalnet.no_residuals", "Key is transitioning from shallow to deep networks and NOT residual "
                "representations (identity paths in a fractal block of FractalNet-20)", "0", 0, identity,
                f"{identity} identity paths; every one of the {block.paths} paths has at least "
-               f"{block.shortest} convolution", "ops.fractal_block_count(3).path_lengths", identity == 0,
+               f"{block.shortest} convolution", "fractal_paths.fractal_block_count(3).path_lengths", identity == 0,
                "No residuals: the zoo's block has no identity shortcut, every path passes a convolution "
                "before a join (the shortest path is one convolution). That the shallow-to-deep transition is "
                "the key is the paper's hypothesis (its Section 4.3, the deep column alone trains worse), which "
@@ -92,13 +90,13 @@ def claims() -> list[Claim]:
                "shortest and the longest path of FractalNet-20)", "shallow and deep", 1, block.longest / block.shortest,
                f"shortest {B * block.shortest}, longest {B * block.longest} convolutions ({block.paths} paths "
                f"per block, {count_paths(block.paths, B)} through the network)",
-               "ops.fractal_block_count(net.num_columns) × net.num_blocks", block.longest > block.shortest,
+               "fractal_paths.fractal_block_count(net.num_columns) × net.num_blocks", block.longest > block.shortest,
                f"Per block the paths have 1 to {block.longest} convolutions; the five blocks are in sequence, so "
                "the network's paths range over B·1 to B·2^(C-1)."),
         _claim("fractalnet.drop_path", "Trained with dropping out sub-paths (share of 1,000 seeded training "
                "samples of a block that drop part of it)", "dropped", 0, 1 - rates["whole"],
                f"{1 - rates['whole']:.1%} drop part of the block ({rates['global']:.1%} global: one column; "
-               f"{rates['local_dropping']:.1%} local)", "drop_path_rates(3): ops.drop_path_sample on the zoo's "
+               f"{rates['local_dropping']:.1%} local)", "drop_path_rates(3): fractal_paths.drop_path_sample on the zoo's "
                "Join, local 0.15, global 0.5", 0 < rates["whole"] < 1,
                "Half the mini-batches train a single column (global); in the others each join drops each input "
                "with probability 0.15, keeping at least one (local); some local samples keep the whole block."),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cnnviz.analysis import ops
+from cnnviz.analysis import fractal_paths
 from cnnviz.interact.exercises import Exercise
 
 
 def _paths_c5() -> int:
-    return ops.fractal_block_count(5).paths
+    return fractal_paths.fractal_block_count(5).paths
 
 
 def _convs_40_layers() -> int:

@@ -3,7 +3,7 @@
 :func:`fractal_figure` is kernel-free (Vega-Lite with precomputed rows): one slider for the number of columns
 C, one over precomputed seeded drop-path samples. :func:`drop_path_diagram` draws the zoo's block
 (:func:`cnnviz.render.diagrams.module_diagram`) with what one sample drops drawn dashed and grey. The numbers
-come from :func:`cnnviz.analysis.ops.fractal_block_count` and :func:`cnnviz.analysis.ops.drop_path_sample`.
+come from :func:`cnnviz.analysis.fractal_paths.fractal_block_count` and :func:`cnnviz.analysis.fractal_paths.drop_path_sample`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cnnviz.analysis import ops
+from cnnviz.analysis import fractal_paths
 from cnnviz.format import count
 from cnnviz.interact.static.base import (
     GREY,
@@ -29,7 +29,7 @@ __all__ = ["count_text", "drop_path_diagram", "fractal_figure", "fractal_rows", 
 _EDGE = re.compile(r'^\t"?([^"\s]+)"? -> "?([^"\s]+)"?(.*)$')
 
 
-def count_text(c: ops.FractalCount) -> str:
+def count_text(c: fractal_paths.FractalCount) -> str:
     """One line for a block's counts (the figure's first readout line)."""
     joins = "1 join" if c.joins == 1 else f"{c.joins} joins"
     paths = "1 path" if c.paths == 1 else f"{count(c.paths)} paths"
@@ -38,7 +38,7 @@ def count_text(c: ops.FractalCount) -> str:
     return f"C = {c.columns}: {convs}, {joins}, {paths}; longest path {longest}, shortest {c.shortest}"
 
 
-def sample_text(s: ops.DropPathSample, total: ops.FractalCount, label: int | None = None) -> str:
+def sample_text(s: fractal_paths.DropPathSample, total: fractal_paths.FractalCount, label: int | None = None) -> str:
     """One line for what a drop-path sample keeps (the figure's second readout line)."""
     name = f"sample {s.seed if label is None else label}"
     if s.kind == "global":
@@ -55,11 +55,11 @@ def sample_text(s: ops.DropPathSample, total: ops.FractalCount, label: int | Non
 def drop_path_diagram(columns: int = 3, seed: int = 1, *, local_drop: float = 0.15,
                       global_drop_ratio: float = 0.5) -> Any:  # fmt: skip
     """The zoo's C-column block (``module_diagram("fractal", columns=C)``) with drop-path sample ``seed``
-    (:func:`cnnviz.analysis.ops.drop_path_sample`) drawn on it: what the sample drops is dashed and grey,
+    (:func:`cnnviz.analysis.fractal_paths.drop_path_sample`) drawn on it: what the sample drops is dashed and grey,
     what survives keeps its colours."""
     from cnnviz.render.diagrams import module_diagram
 
-    sample = ops.drop_path_sample(columns, seed, local_drop, global_drop_ratio)
+    sample = fractal_paths.drop_path_sample(columns, seed, local_drop, global_drop_ratio)
     dot = module_diagram("fractal", columns=columns)
     body = []
     dead_nodes = set()
@@ -77,7 +77,7 @@ def drop_path_diagram(columns: int = 3, seed: int = 1, *, local_drop: float = 0.
     dot.body = body
     for name in sorted(dead_nodes):
         dot.node(name, fillcolor="transparent", color=GREY, fontcolor=GREY, style="dashed,rounded")
-    total = ops.fractal_block_count(columns)
+    total = fractal_paths.fractal_block_count(columns)
     dot.attr(label=f"Fractal block, C = {columns}, drop-path {sample_text(sample, total)}; dashed: dropped",
              labelloc="b")  # fmt: skip
     return dot
@@ -91,9 +91,9 @@ def fractal_rows(max_columns: int = 4, samples: int = 12) -> dict[str, list[dict
 
     units, joins, text = [], [], []
     for C in range(1, max_columns + 1):
-        total = ops.fractal_block_count(C)
+        total = fractal_paths.fractal_block_count(C)
         for n in range(1, samples + 1):
-            s = ops.drop_path_sample(C, n)
+            s = fractal_paths.drop_path_sample(C, n)
             for j in range(1, C + 1):
                 for k in range(column_depth(j)):
                     units.append({"C": C, "sample": n, "column": j, "y0": k / column_depth(j),
@@ -115,8 +115,8 @@ def fractal_figure(columns: int = 3, drop_sample: int = 1, *, max_columns: int =
     """A fractal block against its number of columns C, and seeded drop-path samples of it.
 
     Sliders: ``columns`` (C, 1 to ``max_columns``) and ``drop_sample`` (1 to ``samples``; sample n is
-    :func:`cnnviz.analysis.ops.drop_path_sample` with seed n, the zoo's drop rates 0.15 local and 0.5 global).
-    The readout gives the block's counts (:func:`cnnviz.analysis.ops.fractal_block_count`) and what the sample
+    :func:`cnnviz.analysis.fractal_paths.drop_path_sample` with seed n, the zoo's drop rates 0.15 local and 0.5 global).
+    The readout gives the block's counts (:func:`cnnviz.analysis.fractal_paths.fractal_block_count`) and what the sample
     keeps. The sketch: column j (1 = left, shallowest) is a chain of 2^(j-1) convolutions (boxes) over the
     block's depth (top to bottom); joins are horizontal bars, their inputs dots (filled: kept). Blue boxes
     survive the sample; hollow ones are dropped.
@@ -172,7 +172,7 @@ def fractal_figure(columns: int = 3, drop_sample: int = 1, *, max_columns: int =
         ),
         datasets=rows,
     )  # fmt: skip
-    total = ops.fractal_block_count(columns)
-    fallback = (f"{count_text(total)}. Drop-path {sample_text(ops.drop_path_sample(columns, drop_sample), total)}.")
+    total = fractal_paths.fractal_block_count(columns)
+    fallback = (f"{count_text(total)}. Drop-path {sample_text(fractal_paths.drop_path_sample(columns, drop_sample), total)}.")
     alt_text = "Sketch of a fractal block's columns and joins, with one drop-path sample's surviving convolutions"
     return static_figure(chart, alt_text, fallback, ["columns", "drop_sample"])
