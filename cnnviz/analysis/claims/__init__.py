@@ -28,7 +28,7 @@ COMPUTED = "computed"
 PAPER = "paper"
 
 # The chapters with claims, in the book's order: each is a module of this package.
-CHAPTERS = ("alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "squeezenet")
+CHAPTERS = ("alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "stochastic_depth", "squeezenet")
 
 @dataclass(frozen=True)
 class Claim:
