@@ -48,7 +48,8 @@ def test_the_chapters_show_the_code_they_measure():
     expected = {"alexnet": {"AlexNet"}, "zfnet": {"ZFNet"}, "vgg": {"VGG", "make_features"},
                 "googlenet": {"InceptionModule"}, "nin": {"Mlpconv", "MlpconvSpec"},
                 "resnet": {"BasicBlock", "Bottleneck"}, "wide_resnet": {"WideBasicBlock"},
-                "resnext": {"AggregatedBottleneck"}}  # fmt: skip
+                "resnext": {"AggregatedBottleneck"}, "stochastic_depth": {"StochasticDepthBlock"},
+                "fractalnet": {"FractalBlock", "Join"}, "densenet": {"DenseBlock", "BottleneckLayer", "Transition"}}  # fmt: skip
     config = Config()
     config.source_encoding = "utf-8"
     for chapter, objects in expected.items():

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnnviz.models.lecture import MLPCONV_EXAMPLE
-from cnnviz.validate import integer, positive_int
+from cnnviz.validate import integer, one_of, positive_int, probability
 
 __all__ = [
     "ConvCost",
@@ -44,6 +44,10 @@ __all__ = [
     "WideCost",
     "wide_resnet_cost",
     "thin_twin",
+    "SURVIVAL_RULES",
+    "StochasticDepthCost",
+    "survival_probabilities",
+    "stochastic_depth_cost",
 ]
 
 
@@ -521,3 +525,81 @@ def thin_twin(params: int, num_classes: int = 10) -> WideCost:
         n += 1
         twin = wide_resnet_cost(6 * n + 4, 1, num_classes)
     return twin
+
+
+# --- Stochastic depth: survival probabilities, expected depth, expected saving ---------------------------
+
+SURVIVAL_RULES = ("linear", "uniform")
+
+
+def survival_probabilities(num_blocks: int, p_last: float, rule: str = "linear") -> tuple[float, ...]:
+    """p_l for the blocks l = 1 .. L of a stochastic-depth network (Huang et al. 2016, section 3).
+
+    ``"linear"`` is the paper's linear decay rule p_l = 1 − (l/L)(1 − p_L), from nearly 1 for the first block
+    to p_L for the last; ``"uniform"`` gives every block p_L. (The zoo's
+    :func:`cnnviz.models.stochastic_depth.linear_decay` is the same rule; the tests check that they agree.)
+    """
+    positive_int("survival_probabilities", "num_blocks", num_blocks)
+    p_last = probability("survival_probabilities", "p_last", p_last)
+    one_of("survival_probabilities", "rule", rule, SURVIVAL_RULES)
+    if rule == "uniform":
+        return (float(p_last),) * num_blocks
+    return tuple(1 - i / num_blocks * (1 - p_last) for i in range(1, num_blocks + 1))
+
+
+@dataclass(frozen=True)
+class StochasticDepthCost:
+    """The expected size of a stochastic-depth network in training, for one rule and p_L.
+
+    ``block_macs`` (one per block, multiply-adds per image) and ``other_macs`` (the stem and classifier,
+    which always run) weigh the blocks by their work; without them every block weighs the same.
+    """
+
+    rule: str
+    p_last: float
+    survival: tuple[float, ...]  # p_l, l = 1 .. L
+    block_macs: tuple[int, ...]  # multiply-adds of each block's residual branch (all 1 if not given)
+    other_macs: int = 0  # multiply-adds outside the blocks (they always run)
+
+    @property
+    def num_blocks(self) -> int:
+        return len(self.survival)
+
+    @property
+    def expected_blocks(self) -> float:
+        """E[number of active blocks] = Σ p_l (linearity of expectation)."""
+        return sum(self.survival)
+
+    @property
+    def expected_dropped(self) -> float:
+        return self.num_blocks - self.expected_blocks
+
+    @property
+    def block_saving(self) -> float:
+        """The expected fraction of the blocks' residual-branch work skipped: 1 − Σ p_l·w_l / Σ w_l."""
+        total = sum(self.block_macs)
+        return 1 - sum(p * w for p, w in zip(self.survival, self.block_macs, strict=True)) / total
+
+    @property
+    def expected_macs(self) -> float:
+        """Expected multiply-adds of one training forward pass (a dropped block's branch is not computed)."""
+        return self.other_macs + sum(p * w for p, w in zip(self.survival, self.block_macs, strict=True))
+
+    @property
+    def saving(self) -> float:
+        """The expected fraction of the whole forward (and, as dropped blocks need no backward, backward)
+        multiply-adds saved in training, against running every block."""
+        return 1 - self.expected_macs / (self.other_macs + sum(self.block_macs))
+
+
+def stochastic_depth_cost(
+    num_blocks: int, p_last: float, rule: str = "linear", *, block_macs: tuple[int, ...] | None = None,
+    other_macs: int = 0,
+) -> StochasticDepthCost:  # fmt: skip
+    """The survival probabilities of ``rule`` and the expected number of active blocks and work saved."""
+    survival = survival_probabilities(num_blocks, p_last, rule)
+    weights = (1,) * num_blocks if block_macs is None else tuple(int(w) for w in block_macs)
+    if len(weights) != num_blocks:
+        raise ValueError(f"stochastic_depth_cost: {len(weights)} block_macs for {num_blocks} blocks")
+    integer("stochastic_depth_cost", "other_macs", other_macs, minimum=0)
+    return StochasticDepthCost(rule, float(p_last), survival, weights, other_macs)

@@ -51,6 +51,8 @@ __all__ = [
     "fractal_widget",
     "render_densenet",
     "densenet_widget",
+    "render_stochastic_depth",
+    "stochastic_depth_widget",
 ]
 
 
@@ -749,4 +751,74 @@ def densenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
 
     box = _wire(render, controls, {"diagram": diagram})
     box.explorer.render = render_densenet
+# --- Stochastic depth: survival probabilities and a sampled network -------------------------------
+
+
+def render_stochastic_depth(p_last_percent: int = 50, rule: str = "linear", sample: int = 1) -> View:
+    """Build the zoo's ResNet-110 with stochastic depth, set its survival probabilities by ``rule``
+    (:func:`cnnviz.analysis.ops.survival_probabilities`, p_L = ``p_last_percent``/100) and run one training
+    forward pass on a blank image after ``torch.manual_seed(sample)``: a table per stage of the expected and
+    the sampled number of blocks that run, with the expected saving
+    (:func:`cnnviz.analysis.stochastic_depth.network_cost`). torch's random state is restored."""
+    import torch
+
+    from cnnviz.analysis.stochastic_depth import network_cost
+    from cnnviz.format import percent
+    from cnnviz.models.stochastic_depth import stochastic_depth_resnet
+
+    one_of("render_stochastic_depth", "rule", rule, ops.SURVIVAL_RULES)
+    title = f"ResNet-110 with stochastic depth: p_L = {p_last_percent / 100:.2f}, {rule} rule, sample #{sample}"
+    if isinstance(p_last_percent, bool) or not isinstance(p_last_percent, int) or not 0 <= p_last_percent <= 100:
+        return View(title, (), (), {}, error=f"Not a valid setting: p_L must be 0 to 100 percent, got {p_last_percent!r}")
+    cost = network_cost(p_last_percent / 100, rule)
+    net = stochastic_depth_resnet(110, cost.p_last)
+    blocks = net.blocks()
+    for block, p in zip(blocks, cost.survival, strict=True):
+        block.survival_prob = p
+    net.train()
+    with torch.random.fork_rng(devices=[]), torch.no_grad():
+        torch.manual_seed(sample)
+        net(torch.zeros(1, 3, 32, 32))
+    dropped = set(net.dropped_blocks())
+    per_stage = len(blocks) // 3
+    header = ("stage", "blocks", "p_l (first to last)", "expected to run", "run in this sample")
+    rows = []
+    for s in range(3):
+        idx = range(s * per_stage, (s + 1) * per_stage)
+        ps = [cost.survival[i] for i in idx]
+        rows.append((f"layer{s + 1}", per_stage, f"{ps[0]:.3f} to {ps[-1]:.3f}", f"{sum(ps):.2f}",
+                     sum(i not in dropped for i in idx)))  # fmt: skip
+    active = len(blocks) - len(dropped)
+    rows.append(("all", len(blocks), "", f"{cost.expected_blocks:.2f}", active))
+    note = (
+        f"This sample runs {active} of {len(blocks)} blocks ({2 * active + 2} weight layers in sequence); on "
+        f"average {cost.expected_blocks:.2f} run, saving {percent(cost.saving, 1)} of the training "
+        f"multiply-adds. At test time all {len(blocks)} run, each residual scaled by p_l."
+    )
+    numbers = {"expected_blocks": cost.expected_blocks, "saving": cost.saving, "active": active,
+               "dropped": len(dropped)}  # fmt: skip
+    return View(title, header, tuple(rows), numbers, note)
+
+
+def stochastic_depth_widget() -> ipywidgets.VBox:
+    """A slider for p_L (percent), the rule (linear or uniform) and a "sample a network" button that draws a
+    new training step (it moves the ``sample`` seed on, and is the box's ``sample_button``), wired to
+    :func:`render_stochastic_depth`."""
+    import ipywidgets as w
+
+    controls = {
+        "p_last_percent": _slider("p_last_percent", 50, 0, 100, 5, "p_L (%)"),
+        "rule": w.ToggleButtons(options=list(ops.SURVIVAL_RULES), value="linear", description="rule"),
+        "sample": _slider("sample", 1, 1, 10_000, 1, "sample #"),
+    }
+    box = _wire(render_stochastic_depth, controls, {})
+    button = w.Button(description="sample a network")
+
+    def draw(_button: object) -> None:
+        sample = controls["sample"]
+        sample.value = sample.value % sample.max + 1
+
+    button.on_click(draw)
+    box.children = (box.children[0], button, *box.children[1:])
+    box.sample_button = button  # not among the controls: interactive_output reads their values
     return box

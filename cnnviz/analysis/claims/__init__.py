@@ -29,8 +29,8 @@ PAPER = "paper"
 
 # The chapters with claims, in the book's order: each is a module of this package.
 CHAPTERS = (
-    "alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "fractalnet", "densenet",
-    "squeezenet",
+    "alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet", "resnext", "stochastic_depth",
+    "fractalnet", "densenet", "squeezenet",
 )
 
 @dataclass(frozen=True)
