@@ -678,6 +678,9 @@ def fractal_widget(*, diagram: bool = True) -> ipywidgets.VBox:
     button.on_click(next_sample)
     box.children = (box.children[0], button, *box.children[1:])
     box.sample_button = button  # not a control: interactive_output reads every control's value
+    return box
+
+
 # --- DenseNet: growth rate, layers per block, bottleneck, compression ------------------------------
 
 
@@ -751,6 +754,9 @@ def densenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
 
     box = _wire(render, controls, {"diagram": diagram})
     box.explorer.render = render_densenet
+    return box
+
+
 # --- Stochastic depth: survival probabilities and a sampled network -------------------------------
 
 
