@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cnnviz.analysis.ledger import ledger
 from cnnviz.interact.static.densenet import densenet_row
-from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, wait_for_text
 
 
 def _expected(k: int, layers: int, bottleneck: bool, compression: int) -> tuple[str, str, str]:
@@ -17,8 +17,8 @@ def _expected(k: int, layers: int, bottleneck: bool, compression: int) -> tuple[
 
 
 def test_densenet_page_shows_blocks_network_and_claims(open_page):
-    page, _problems = open_page(_page("densenet"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("densenet"))
+    titles = diagram_titles(page)
     assert any("dense_block" in t for t in titles) and any("transition" in t for t in titles), titles
     assert any("densenet121_block" in t for t in titles)
     body = page.inner_text("main")
@@ -28,16 +28,16 @@ def test_densenet_page_shows_blocks_network_and_claims(open_page):
 
 
 def test_densenet_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("densenet"))
+    page, _problems = open_page(chapter_page("densenet"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="compression"]', timeout=15_000)
     for line in _expected(12, 16, True, 50):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for k, layers, bottleneck, compression in ((32, 24, True, 50), (4, 4, False, 100), (48, 48, True, 25),
                                                (12, 12, False, 75)):
-        _move(page, "k", k)
-        _move(page, "layers", layers)
-        _move(page, "bottleneck", int(bottleneck))
-        _move(page, "compression", compression)
+        move_slider(page, "k", k)
+        move_slider(page, "layers", layers)
+        move_slider(page, "bottleneck", int(bottleneck))
+        move_slider(page, "compression", compression)
         for line in _expected(k, layers, bottleneck, compression):
-            _wait_for_text(page, figure, line)
+            wait_for_text(page, figure, line)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from cnnviz.analysis import fractal_paths
 from cnnviz.interact.static.fractalnet import count_text, sample_text
-from tests.browser.test_resnext import _figure, _move
-from tests.browser.test_vgg_googlenet import _page, _svg_titles, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
 
 
 def _readout(columns: int, sample: int) -> tuple[str, str]:
@@ -18,8 +17,8 @@ def _readout(columns: int, sample: int) -> tuple[str, str]:
 
 
 def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
-    page, _problems = open_page(_page("fractalnet"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("fractalnet"))
+    titles = diagram_titles(page)
     for C in (2, 3, 4):
         assert any(f"column{C}.0.conv" in ts and f"column{C + 1}.0.conv" not in ts for ts in titles), C
     body = page.inner_text("main")
@@ -30,18 +29,18 @@ def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
 
 
 def test_fractalnet_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("fractalnet"))
-    figure = _figure(page, 0)
+    page, _problems = open_page(chapter_page("fractalnet"))
+    figure = nth_figure(page, 0)
     for line in _readout(3, 1):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for columns in (1, 2, 4, 3):
-        _move(page, figure, "columns", columns)
+        move_slider(page, "columns", columns, within=figure)
         for line in _readout(columns, 1):
-            _wait_for_text(page, figure, line)
+            wait_for_text(page, figure, line)
     for sample in range(1, 13):  # every precomputed sample: the kernel-free "sample a drop-path"
-        _move(page, figure, "drop_sample", sample)
+        move_slider(page, "drop_sample", sample, within=figure)
         for line in _readout(3, sample):
-            _wait_for_text(page, figure, line)
-    _move(page, figure, "columns", 4)
+            wait_for_text(page, figure, line)
+    move_slider(page, "columns", 4, within=figure)
     for line in _readout(4, 12):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import mlpconv_cost
 from cnnviz.models.lecture import MLPCONV_EXAMPLE
-from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _vega_texts, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, vega_texts, wait_for_text
 
 
 def _readouts(layers: int, width: int) -> tuple[str, str, str]:
@@ -27,8 +27,8 @@ def _readouts(layers: int, width: int) -> tuple[str, str, str]:
 
 
 def test_nin_page_shows_the_block_the_networks_and_the_claims(open_page):
-    page, _problems = open_page(_page("nin"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("nin"))
+    titles = diagram_titles(page)
     block = next((t for t in titles if "mlpconv" in t), None)
     assert block is not None, titles
     assert {"input", "conv", "cccp1", "cccp2", "input->conv", "conv->cccp1", "cccp1->cccp2"} <= block
@@ -43,18 +43,18 @@ def test_nin_page_shows_the_block_the_networks_and_the_claims(open_page):
 
 
 def test_nin_micro_network_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("nin"))
+    page, _problems = open_page(chapter_page("nin"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="cccp_width"]', timeout=15_000)
     for text in _readouts(MLPCONV_EXAMPLE.cccp_layers, MLPCONV_EXAMPLE.cccp_width):
-        _wait_for_text(page, figure, text)
+        wait_for_text(page, figure, text)
     layers, width = MLPCONV_EXAMPLE.cccp_layers, MLPCONV_EXAMPLE.cccp_width
     for name, value in (("cccp_layers", 4), ("cccp_width", 384), ("cccp_layers", 0), ("cccp_width", 16),
                         ("cccp_layers", 1), ("cccp_width", 96)):  # fmt: skip
-        _move(page, name, value)
+        move_slider(page, name, value)
         layers, width = (value, width) if name == "cccp_layers" else (layers, value)
         for text in _readouts(layers, width):
-            _wait_for_text(page, figure, text)
-    texts = _vega_texts(page, figure)
+            wait_for_text(page, figure, text)
+    texts = vega_texts(page, figure)
     default = _readouts(MLPCONV_EXAMPLE.cccp_layers, MLPCONV_EXAMPLE.cccp_width)[0]
     assert not any(default in t for t in texts), "the readout still shows the default setting"

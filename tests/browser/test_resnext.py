@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from cnnviz.analysis import ops
 from cnnviz.models.lecture import RESNEXT_BLOCK, RESNEXT_TABLE2
-from tests.browser.test_vgg_googlenet import _page, _svg_titles, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
 
 
 def _readout(C: int, d: int) -> tuple[str, str]:
@@ -24,30 +24,13 @@ def _readout(C: int, d: int) -> tuple[str, str]:
     )
 
 
-def _figure(page, index: int) -> str:
-    """A CSS selector for the index-th Vega figure of the page (marked so that text waits can find it)."""
-    page.wait_for_function(
-        "n => document.querySelectorAll('div.cnnviz-vega[data-rendered]').length > n", arg=index, timeout=15_000
-    )
-    page.evaluate("n => document.querySelectorAll('div.cnnviz-vega')[n].setAttribute('data-test-figure', n)",
-                  index)  # fmt: skip
-    return f'div.cnnviz-vega[data-test-figure="{index}"]'
 
 
-def _move(page, figure: str, name: str, value: int) -> None:
-    slider = page.locator(f'{figure} input[type="range"][name="{name}"]')
-    assert slider.count() == 1, f"expected one slider named {name!r} in {figure}, found {slider.count()}"
-    slider.evaluate(
-        """(el, v) => { el.value = String(v);
-                        el.dispatchEvent(new Event('input', {bubbles: true}));
-                        el.dispatchEvent(new Event('change', {bubbles: true})); }""",
-        value,
-    )
 
 
 def test_resnext_page_shows_the_forms_and_the_networks(open_page):
-    page, _problems = open_page(_page("resnext"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("resnext"))
+    titles = diagram_titles(page)
     assert any(any(t.startswith("paths.") for t in ts) for ts in titles), "the paths form diagram is missing"
     assert any("conv2" in ts and not any(t.startswith("paths.") for t in ts) for ts in titles)
     body = page.inner_text("main")
@@ -58,25 +41,25 @@ def test_resnext_page_shows_the_forms_and_the_networks(open_page):
 
 
 def test_resnext_matched_slider_responds_without_a_kernel(open_page):
-    page, _problems = open_page(_page("resnext"))
-    figure = _figure(page, 0)
+    page, _problems = open_page(chapter_page("resnext"))
+    figure = nth_figure(page, 0)
     assert page.locator(f'{figure} input[type="range"][name="bottleneck_width"]').count() == 0  # d follows C
     for line in _readout(RESNEXT_BLOCK.cardinality, RESNEXT_BLOCK.bottleneck_width):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for C in (1, 2, 4, 8, 32, 3, 16):
-        _move(page, figure, "cardinality", C)
+        move_slider(page, "cardinality", C, within=figure)
         d = ops.matched_cardinality_width(C, RESNEXT_BLOCK.channels, RESNEXT_BLOCK.resnet_width)
         for line in _readout(C, d):
-            _wait_for_text(page, figure, line)
+            wait_for_text(page, figure, line)
 
 
 def test_resnext_free_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("resnext"))
-    figure = _figure(page, 1)
+    page, _problems = open_page(chapter_page("resnext"))
+    figure = nth_figure(page, 1)
     for line in _readout(RESNEXT_BLOCK.cardinality, RESNEXT_BLOCK.bottleneck_width):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for C, d in ((8, 14), (1, 64), (32, 64), (5, 7), (1, 1)):
-        _move(page, figure, "cardinality", C)
-        _move(page, figure, "bottleneck_width", d)
+        move_slider(page, "cardinality", C, within=figure)
+        move_slider(page, "bottleneck_width", d, within=figure)
         for line in _readout(C, d):
-            _wait_for_text(page, figure, line)
+            wait_for_text(page, figure, line)

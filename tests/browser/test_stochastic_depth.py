@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from cnnviz.analysis.stochastic_depth import network_cost, sample_dropped
 from cnnviz.interact.static.stochastic_depth import P_LAST_PERCENTS, SAMPLES, survival_readout
-from tests.browser.test_resnext import _figure, _move
-from tests.browser.test_vgg_googlenet import _page, _svg_titles, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
 
 
 def _sample_line(sample: int) -> str:
@@ -27,8 +26,8 @@ def _pick_rule(page, figure: str, rule: str) -> None:
 
 
 def test_stochastic_depth_page_shows_the_block_and_the_claims(open_page):
-    page, _problems = open_page(_page("stochastic_depth"))
-    assert _svg_titles(page), "the stochastic depth block diagram is missing"
+    page, _problems = open_page(chapter_page("stochastic_depth"))
+    assert diagram_titles(page), "the stochastic depth block diagram is missing"
     body = page.inner_text("main")
     assert "class StochasticDepthBlock" in body  # the code being taught
     assert "output is exactly the input: True" in body and "output is exactly the input: False" in body
@@ -39,22 +38,22 @@ def test_stochastic_depth_page_shows_the_block_and_the_claims(open_page):
 
 
 def test_sample_slider_responds_without_a_kernel(open_page):
-    page, _problems = open_page(_page("stochastic_depth"))
-    figure = _figure(page, 0)
-    _wait_for_text(page, figure, _sample_line(1))
+    page, _problems = open_page(chapter_page("stochastic_depth"))
+    figure = nth_figure(page, 0)
+    wait_for_text(page, figure, _sample_line(1))
     for sample in (*SAMPLES[1:], 1):
-        _move(page, figure, "sample", sample)
-        _wait_for_text(page, figure, _sample_line(sample))
+        move_slider(page, "sample", sample, within=figure)
+        wait_for_text(page, figure, _sample_line(sample))
 
 
 def test_survival_slider_and_rule_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("stochastic_depth"))
-    figure = _figure(page, 1)
+    page, _problems = open_page(chapter_page("stochastic_depth"))
+    figure = nth_figure(page, 1)
     for line in survival_readout(50, "linear"):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for rule in ("uniform", "linear"):
         _pick_rule(page, figure, rule)
         for p in (*P_LAST_PERCENTS[::4], 100, 0, 50):
-            _move(page, figure, "p_last", p)
+            move_slider(page, "p_last", p, within=figure)
             for line in survival_readout(p, rule):
-                _wait_for_text(page, figure, line)
+                wait_for_text(page, figure, line)

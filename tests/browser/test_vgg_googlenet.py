@@ -8,63 +8,16 @@ what ``cnnviz.analysis.ops`` computes for that setting.
 
 from __future__ import annotations
 
-import re
-
 from cnnviz.analysis import ops
 from cnnviz.models.lecture import INCEPTION, STACK_VS_LARGE
-from tests.browser.site import SITE
-
-
-def _page(name: str) -> str:
-    path = f"book/{name}.html"
-    assert (SITE / path).is_file(), f"{path} is missing from the build at {SITE}"
-    return path
-
-
-def _svg_titles(page) -> list[set[str]]:
-    """The <title> texts of every diagram on the page (graphviz SVGs shown as <img>)."""
-    sources = page.eval_on_selector_all(
-        "img", "imgs => imgs.map(i => i.src).filter(s => s.endsWith('.svg') && s.includes('/_images/'))"
-    )
-    titles = []
-    for src in sources:
-        response = page.request.get(src)
-        assert response.ok, f"{src}: HTTP {response.status}"
-        text = response.text().replace("&#45;&gt;", "->")
-        titles.append(set(re.findall(r"<title>([^<]*)</title>", text)))
-    return titles
-
-
-def _move(page, name: str, value: int) -> None:
-    slider = page.locator(f'input[type="range"][name="{name}"]')
-    assert slider.count() == 1, f"expected one slider named {name!r}, found {slider.count()}"
-    slider.evaluate(
-        """(el, v) => { el.value = String(v);
-                        el.dispatchEvent(new Event('input', {bubbles: true}));
-                        el.dispatchEvent(new Event('change', {bubbles: true})); }""",
-        value,
-    )
-
-
-def _wait_for_text(page, figure, text: str) -> None:
-    """Wait until the Vega figure (SVG renderer) shows ``text`` in one of its text marks."""
-    page.wait_for_function(
-        "([sel, t]) => [...document.querySelectorAll(sel + ' text')].some(e => e.textContent.includes(t))",
-        arg=[figure, text],
-        timeout=10_000,
-    )
-
-
-def _vega_texts(page, figure: str) -> list[str]:
-    return page.eval_on_selector_all(f"{figure} text", "ts => ts.map(t => t.textContent)")
-
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, vega_texts, wait_for_text
 
 # --- VGG ---------------------------------------------------------------------------------------------
 
 
 def test_vgg_page_shows_its_diagrams_and_figures(open_page):
-    page, _problems = open_page(_page("vgg"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("vgg"))
+    titles = diagram_titles(page)
     stack = next((t for t in titles if "stack_vs_large" in t), None)
     assert stack is not None, "the stack_vs_large module diagram is missing"
     assert {"0/0", "0/1", "0/2", "1/0"} <= stack  # three 3×3 convs in one part, one 7×7 in the other
@@ -82,27 +35,27 @@ def test_vgg_page_shows_its_diagrams_and_figures(open_page):
 
 
 def test_vgg_stack_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("vgg"))
+    page, _problems = open_page(chapter_page("vgg"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="C"]', timeout=15_000)
     default = ops.stack_vs_large(STACK_VS_LARGE.C, STACK_VS_LARGE.k_small, STACK_VS_LARGE.n)
-    _wait_for_text(page, figure, f"27C² = {default.params_stack:,}")
+    wait_for_text(page, figure, f"27C² = {default.params_stack:,}")
     for C, n in ((256, 2), (512, 5), (16, 1)):
-        _move(page, "C", C)
-        _move(page, "n", n)
+        move_slider(page, "C", C)
+        move_slider(page, "n", n)
         s = ops.stack_vs_large(C, 3, n)
-        _wait_for_text(page, figure, f"{9 * n}C² = {s.params_stack:,}")
-        _wait_for_text(page, figure, f"{s.k_large**2}C² = {s.params_large:,}")
-        _wait_for_text(page, figure, f"receptive field {s.receptive_field}×{s.receptive_field} for both")
-        _wait_for_text(page, figure, f"{s.params_ratio:.3f}× the parameters and {n} ReLUs")
+        wait_for_text(page, figure, f"{9 * n}C² = {s.params_stack:,}")
+        wait_for_text(page, figure, f"{s.k_large**2}C² = {s.params_large:,}")
+        wait_for_text(page, figure, f"receptive field {s.receptive_field}×{s.receptive_field} for both")
+        wait_for_text(page, figure, f"{s.params_ratio:.3f}× the parameters and {n} ReLUs")
 
 
 # --- GoogLeNet ---------------------------------------------------------------------------------------
 
 
 def test_googlenet_page_shows_its_diagrams(open_page):
-    page, _problems = open_page(_page("googlenet"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("googlenet"))
+    titles = diagram_titles(page)
     naive = next((t for t in titles if "inception_naive" in t), None)
     reduced = next((t for t in titles if "inception_reduced" in t), None)
     network = next((t for t in titles if "googlenet_network" in t), None)
@@ -117,28 +70,28 @@ def test_googlenet_page_shows_its_diagrams(open_page):
 
 
 def test_googlenet_inception_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("googlenet"))
+    page, _problems = open_page(chapter_page("googlenet"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="c5x5"]', timeout=15_000)
     hw, cin = INCEPTION.in_hw, INCEPTION.in_channels
     knobs = INCEPTION.filters
     naive = ops.inception_naive_cost(hw, cin, knobs["c1x1"], knobs["c3x3"], knobs["c5x5"])
-    _wait_for_text(page, figure, f"naive: {naive.macs:,} multiply-adds")
+    wait_for_text(page, figure, f"naive: {naive.macs:,} multiply-adds")
     for name, value in (("c5x5", 128), ("reduce5x5", 32), ("c1x1", 64), ("pool_proj", 128), ("c3x3", 256),
                         ("reduce3x3", 96)):  # fmt: skip
-        _move(page, name, value)
+        move_slider(page, name, value)
         knobs[name] = value
         naive = ops.inception_naive_cost(hw, cin, knobs["c1x1"], knobs["c3x3"], knobs["c5x5"])
         reduced = ops.inception_reduced_cost(hw, cin, **knobs)
-        _wait_for_text(
+        wait_for_text(
             page, figure,
             f"naive: {naive.macs:,} multiply-adds, {naive.params:,} parameters, output {hw}×{hw}×{naive.output_depth}",
         )  # fmt: skip
-        _wait_for_text(
+        wait_for_text(
             page, figure,
             f"with 1×1 reductions: {reduced.macs:,} multiply-adds, {reduced.params:,} parameters, "
             f"output {hw}×{hw}×{reduced.output_depth}",
         )  # fmt: skip
-        _wait_for_text(page, figure, f"need {naive.macs / reduced.macs:.2f}× fewer multiply-adds")
-    texts = _vega_texts(page, figure)
+        wait_for_text(page, figure, f"need {naive.macs / reduced.macs:.2f}× fewer multiply-adds")
+    texts = vega_texts(page, figure)
     assert not any("854,196,224" in t for t in texts), "the readout still shows the default setting"

@@ -13,7 +13,7 @@ from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import thin_twin
 from cnnviz.interact.static.wide_resnet import readout_text
 from cnnviz.models.wide_resnet import wide_resnet
-from tests.browser.test_vgg_googlenet import _move, _page, _svg_titles, _wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, wait_for_text
 
 
 def _expected(depth: int, k: int) -> tuple[str, str, str]:
@@ -29,8 +29,8 @@ def _expected(depth: int, k: int) -> tuple[str, str, str]:
 
 
 def test_wide_resnet_page_shows_blocks_network_and_claims(open_page):
-    page, _problems = open_page(_page("wide_resnet"))
-    titles = _svg_titles(page)
+    page, _problems = open_page(chapter_page("wide_resnet"))
+    titles = diagram_titles(page)
     assert any("WideBasicBlock_layer" in t for t in titles), titles
     assert any("bottleneck" in t for t in titles) and any("wrn28_10_block" in t for t in titles)
     body = page.inner_text("main")
@@ -41,13 +41,13 @@ def test_wide_resnet_page_shows_blocks_network_and_claims(open_page):
 
 
 def test_wide_resnet_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(_page("wide_resnet"))
+    page, _problems = open_page(chapter_page("wide_resnet"))
     figure = "div.cnnviz-vega"
     page.wait_for_selector(f'{figure} input[type="range"][name="depth"]', timeout=15_000)
     for line in _expected(28, 10):
-        _wait_for_text(page, figure, line)
+        wait_for_text(page, figure, line)
     for depth, k in ((16, 8), (40, 4), (100, 1), (10, 16)):
-        _move(page, "depth", depth)
-        _move(page, "k", k)
+        move_slider(page, "depth", depth)
+        move_slider(page, "k", k)
         for line in _expected(depth, k):
-            _wait_for_text(page, figure, line)
+            wait_for_text(page, figure, line)
