@@ -16,7 +16,7 @@ the SVG. Graphviz does the layout (we only describe the graph).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -135,8 +135,12 @@ def _emit(
     clusters: bool = True,
     highlight: Mapping[str, str] | None = None,
     extra_clusters: tuple[str, ...] = (),
+    surviving: tuple[Collection[str], Collection[tuple[str, str]]] | None = None,
 ) -> None:
-    """Add ``g``'s nodes (in nested clusters) and edges to ``dot``; node ids are ``prefix + name``."""
+    """Add ``g``'s nodes (in nested clusters) and edges to ``dot``; node ids are ``prefix + name``.
+
+    ``surviving`` (node names, (tail, head) edges): a sub-network of ``g``; everything else is drawn dashed.
+    """
     highlight = highlight or {}
     tree: dict[tuple[str, ...], list[GraphNode]] = {}
     for node in g.nodes:
@@ -158,6 +162,8 @@ def _emit(
         if node.name in highlight:
             attrs.update(theme.HIGHLIGHT_ATTR)
             attrs["label"] = f"{highlight[node.name]} {label}"
+        if surviving is not None and node.name not in surviving[0] and node.name != "input":
+            attrs.update(theme.DIMMED_NODE_ATTR)
         return attrs
 
     def emit_at(graph: graphviz.Digraph, path: tuple[str, ...]) -> None:
@@ -176,7 +182,10 @@ def _emit(
 
     emit_at(dot, ())
     for e in g.edges:
-        dot.edge(prefix + e.src, prefix + e.dst, **(theme.SKIP_EDGE_ATTR if e.skip else {}))
+        attrs = theme.SKIP_EDGE_ATTR if e.skip else {}
+        if surviving is not None and not e.skip and (e.src, e.dst) not in surviving[1]:
+            attrs = theme.DIMMED_EDGE_ATTR
+        dot.edge(prefix + e.src, prefix + e.dst, **attrs)
 
 
 def network_diagram(
@@ -277,9 +286,17 @@ def diff_diagram(
 # --- module diagrams: the lecture's building blocks --------------------------------------------------
 
 
-def module_diagram(kind: str, rankdir: str = "TB", *, show_macs: bool = True, **spec: object) -> Diagram:
+def module_diagram(
+    kind: str,
+    rankdir: str = "TB",
+    *,
+    show_macs: bool = True,
+    surviving: tuple[Collection[str], Collection[tuple[str, str]]] | None = None,
+    **spec: object,
+) -> Diagram:
     """Draw one building block of the lecture; ``spec`` overrides its sizes (see ``MODULE_KINDS`` and
-    :mod:`cnnviz.models.figures`).
+    :mod:`cnnviz.models.figures`). ``surviving`` (node names, edges) draws the rest of the block dashed: the
+    sub-network a drop-path sample keeps (:func:`cnnviz.analysis.fractal_paths.drop_path_sample`).
 
     The block is the zoo's own module, measured with the ledger, so every filter count, output depth,
     parameter count and MAC count on the drawing is computed, never typed. Defaults are the lecture's
@@ -299,7 +316,8 @@ def module_diagram(kind: str, rankdir: str = "TB", *, show_macs: bool = True, **
         if f.paper_count:
             caption += f"\\n{f.paper_count}: {f.conv_weights:,} of the {g.total_params:,}"
         dot = _new_digraph(kind, rankdir, caption)
-        _emit(dot, g, show_macs=show_macs, show_rf=f.show_rf, show_names=False, clusters=False)
+        _emit(dot, g, show_macs=show_macs, show_rf=f.show_rf, show_names=False, clusters=False,
+              surviving=surviving)
         return dot
     dot = _new_digraph(kind, rankdir, "")
     for i, f in enumerate(figures):

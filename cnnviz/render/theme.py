@@ -70,6 +70,9 @@ CLUSTER_ATTR = {
     "labeljust": "l",
     "labelloc": "t",
 }
+DIMMED = "#888888"  # parts of a block that a sampled sub-network drops (drop-path), drawn dashed
+DIMMED_NODE_ATTR = {"fillcolor": "transparent", "color": DIMMED, "fontcolor": DIMMED, "style": "dashed,rounded"}
+DIMMED_EDGE_ATTR = {"color": DIMMED, "style": "dashed", "penwidth": "0.8"}
 SKIP_EDGE_ATTR = {"color": SKIP, "style": "dashed", "penwidth": "1.6"}
 HIGHLIGHT_ATTR = {"color": HIGHLIGHT, "penwidth": "3.5"}
 

@@ -8,7 +8,6 @@ come from :func:`cnnviz.analysis.fractal_paths.fractal_block_count` and :func:`c
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cnnviz.analysis import fractal_paths
@@ -26,7 +25,6 @@ from cnnviz.render import theme
 
 __all__ = ["count_text", "drop_path_diagram", "fractal_figure", "fractal_rows", "sample_text"]
 
-_EDGE = re.compile(r'^\t"?([^"\s]+)"? -> "?([^"\s]+)"?(.*)$')
 
 
 def count_text(c: fractal_paths.FractalCount) -> str:
@@ -60,23 +58,7 @@ def drop_path_diagram(columns: int = 3, seed: int = 1, *, local_drop: float = 0.
     from cnnviz.render.diagrams import module_diagram
 
     sample = fractal_paths.drop_path_sample(columns, seed, local_drop, global_drop_ratio)
-    dot = module_diagram("fractal", columns=columns)
-    body = []
-    dead_nodes = set()
-    for line in dot.body:
-        edge = _EDGE.match(line.rstrip("\n"))
-        if edge:
-            tail, head, rest = edge.groups()
-            if (tail, head) not in sample.live_edges and not rest:
-                line = f'\t"{tail}" -> "{head}" [color="{GREY}" style=dashed penwidth=0.8]\n'
-        else:
-            node = re.match(r'^\t"?([^"\s\[]+)"? \[', line)
-            if node and node.group(1) not in sample.live and node.group(1) not in ("graph", "node", "edge"):
-                dead_nodes.add(node.group(1))
-        body.append(line)
-    dot.body = body
-    for name in sorted(dead_nodes):
-        dot.node(name, fillcolor="transparent", color=GREY, fontcolor=GREY, style="dashed,rounded")
+    dot = module_diagram("fractal", columns=columns, surviving=(sample.live, sample.live_edges))
     total = fractal_paths.fractal_block_count(columns)
     dot.attr(label=f"Fractal block, C = {columns}, drop-path {sample_text(sample, total)}; dashed: dropped",
              labelloc="b")  # fmt: skip
