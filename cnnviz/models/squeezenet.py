@@ -18,6 +18,11 @@ is followed by global average pooling.
   counts agree. No parameters are added (1,248,424); the paper reports 60.4% top-1 / 82.5% top-5 for it
   against 57.5% / 80.3% for vanilla SqueezeNet.
 
+* The design space of the paper's Section 5 (:class:`DesignSpace`): the squeeze ratio SR and the share
+  of 3×3 filters ``pct3x3`` set every Fire module's filter counts; ``squeezenet(squeeze_ratio=...,
+  pct3x3=...)`` builds any point of it (the paper's Figure 3 sweeps SR from 0.125 to 1 and pct3x3 from
+  1% to 99%). SqueezeNet is the point SR = 0.125, pct3x3 = 0.5.
+
 The lecture's claims, checked against the paper: "AlexNet accuracy with 50× fewer parameters" is the
 uncompressed model (1.25M against AlexNet's 60M: 48×; the paper's Table 2 rounds to 50×, 4.8MB vs 240MB).
 "500× smaller" is *with* Deep Compression (Han et al. 2016: pruning plus 6-bit quantisation):
@@ -37,7 +42,7 @@ from torch import nn
 
 from cnnviz.models.base import ConvNet
 from cnnviz.models.registry import Paper, register, register_torchvision
-from cnnviz.validate import boolean, one_of, positive_int, probability
+from cnnviz.validate import boolean, integer, one_of, positive_int, probability
 
 PAPER = Paper(
     title="SqueezeNet: AlexNet-level accuracy with 50x fewer parameters and <0.5MB model size",
@@ -105,6 +110,45 @@ CONFIGS: dict[str, dict[str, object]] = {
     ),
 }
 SIMPLE_BYPASS = ("fire3", "fire5", "fire7", "fire9")  # in channels == out channels
+
+
+# --- the paper's design space (Section 5) ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class DesignSpace:
+    """The metaparameters of the paper's Section 5.1: Fire module i (0 for fire2) has
+    e_i = base_e + incr_e·⌊i / freq⌋ expand filters, of which e_i,3x3 = e_i·pct3x3 are 3×3, and
+    s_i,1x1 = SR·e_i squeeze filters. SqueezeNet itself is base_e = 128, incr_e = 128, freq = 2,
+    pct3x3 = 0.5, SR = 0.125 (Table 1's Fire modules, for 1.0 and 1.1 alike)."""
+
+    base_e: int = 128
+    incr_e: int = 128
+    freq: int = 2
+    pct3x3: float = 0.5
+    squeeze_ratio: float = 0.125  # SR
+
+
+SQUEEZENET_DESIGN = DesignSpace()
+N_FIRE = 8  # fire2 .. fire9
+
+
+def design_fire_specs(design: DesignSpace, names: Sequence[str] | None = None) -> tuple[FireSpec, ...]:
+    """The Fire modules of ``design``. Filter counts that are not whole (1% of 128 3×3 filters) are rounded,
+    keeping at least one filter of each kind; SR and pct3x3 must lie in (0, 1]."""
+    where = "squeezenet design space"
+    positive_int(where, "base_e", design.base_e)
+    integer(where, "incr_e", design.incr_e, minimum=0)
+    positive_int(where, "freq", design.freq)
+    probability(where, "squeeze_ratio", design.squeeze_ratio, allow_zero=False)
+    probability(where, "pct3x3", design.pct3x3, allow_zero=False, allow_one=False)
+    names = names or tuple(f"fire{i + 2}" for i in range(N_FIRE))
+    specs = []
+    for i, name in enumerate(names):
+        e = design.base_e + design.incr_e * (i // design.freq)
+        e3 = min(max(round(e * design.pct3x3), 1), e - 1)  # a Fire module keeps both expand kinds
+        s = max(round(design.squeeze_ratio * e), 1)
+        specs.append(FireSpec(name, s, e - e3, e3))
+    return tuple(specs)
 
 
 # --- blocks ---------------------------------------------------------------------------------------
@@ -202,16 +246,28 @@ def squeezenet(
     num_classes: int = 1000,
     in_channels: int = 3,
     dropout: float = 0.5,
+    squeeze_ratio: float = SQUEEZENET_DESIGN.squeeze_ratio,
+    pct3x3: float = SQUEEZENET_DESIGN.pct3x3,
 ) -> SqueezeNet:
-    """SqueezeNet ``version`` "1_0" (the paper) or "1_1"; ``bypass`` adds the paper's simple bypass."""
+    """SqueezeNet ``version`` "1_0" (the paper) or "1_1"; ``bypass`` adds the paper's simple bypass;
+    ``squeeze_ratio`` (SR) and ``pct3x3`` move it in the paper's design space (Section 5, Figure 3).
+
+    At the defaults the Fire modules are Table 1's. With the simple bypass, the Fire modules whose input
+    and output channel counts agree get the shortcut (in the design space too: the expand widths do not
+    depend on SR or pct3x3, so these are always fire3, fire5, fire7 and fire9).
+    """
     name = f"squeezenet{version}" + ("_bypass" if bypass else "")
     one_of("squeezenet", "version", version, CONFIGS)
     boolean(name, "bypass", bypass)
     positive_int(name, "num_classes", num_classes)
     probability(name, "dropout", dropout)
     config = CONFIGS[version]
+    table1 = [layer for layer in config["layers"] if isinstance(layer, FireSpec)]  # type: ignore[attr-defined]
+    design = replace(SQUEEZENET_DESIGN, squeeze_ratio=squeeze_ratio, pct3x3=pct3x3)
+    # Table 1's Fire modules at the paper's point of the design space (the tests pin that they agree)
+    fires = iter(table1 if design == SQUEEZENET_DESIGN else design_fire_specs(design, [f.name for f in table1]))
     layers = [
-        replace(layer, bypass=bypass and layer.name in SIMPLE_BYPASS) if isinstance(layer, FireSpec)
+        replace(next(fires), bypass=bypass and layer.name in SIMPLE_BYPASS) if isinstance(layer, FireSpec)
         else layer
         for layer in config["layers"]  # type: ignore[attr-defined]
     ]
@@ -220,11 +276,13 @@ def squeezenet(
 
 
 def squeezenet_named(
-    *, version: str, bypass: bool, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5
+    *, version: str, bypass: bool, num_classes: int = 1000, in_channels: int = 3, dropout: float = 0.5,
+    squeeze_ratio: float = SQUEEZENET_DESIGN.squeeze_ratio, pct3x3: float = SQUEEZENET_DESIGN.pct3x3,
 ) -> SqueezeNet:
     """SqueezeNet 1.0 (the paper's Table 1), 1.1 (the authors' cheaper release) or 1.0 with simple bypass."""
     return squeezenet(
-        version=version, bypass=bypass, num_classes=num_classes, in_channels=in_channels, dropout=dropout
+        version=version, bypass=bypass, num_classes=num_classes, in_channels=in_channels, dropout=dropout,
+        squeeze_ratio=squeeze_ratio, pct3x3=pct3x3,
     )
 
 
