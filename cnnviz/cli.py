@@ -1,14 +1,19 @@
 """The ``cnnviz`` command: a thin shell over cnnviz.analysis and cnnviz.render.
 
     cnnviz list [--family FAMILY] [--dataset DATASET] [--format text|json]
+    cnnviz compare [--format text|markdown|csv|json] [--models NAME,...] [--no-timing] [--repeats N]
     cnnviz table NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|md|csv|json|lecture] [--depth N]
     cnnviz rf NAME [--input C,H,W] [--param KEY=VALUE ...] [--format text|json]
     cnnviz erf NAME --layer LAYER [--input C,H,W] [--param KEY=VALUE ...] [-o FILE.png]
     cnnviz diagram NAME [--level network|block|layer] [--param KEY=VALUE ...] [-o FILE.svg|FILE.dot]
     cnnviz claims [--format text|json]
 
-Bad arguments (unknown model, bad --input or --param, unknown layer, too small an input) print one line
-on stderr and exit with status 2; nothing prints a traceback for them.
+NAME is a registry name (``cnnviz list``) or, for ``table``, ``rf`` and ``diagram``, a model of your own:
+``path/to/file.py:ClassName``, a class whose constructor takes no arguments, with ``--input C,H,W``.
+
+Bad arguments (unknown model, bad --input or --param, unknown layer, too small an input, a model file or
+class that cannot be used) print one line on stderr and exit with status 2; nothing prints a traceback for
+them.
 """
 
 from __future__ import annotations
@@ -79,6 +84,72 @@ def parse_params(items: Sequence[str] | None) -> dict[str, Any]:
     return params
 
 
+def load_model_spec(spec: str) -> Any:
+    """``"path/to/file.py:ClassName"`` -> an instance of that nn.Module class, built with no arguments.
+
+    Clear errors for a missing file, a file that fails to import, a missing class (the nn.Module classes the
+    file defines are listed), a class that is not an nn.Module, and a class that needs arguments.
+    """
+    import importlib.util
+    import inspect
+    from pathlib import Path
+
+    from torch import nn
+
+    path_text, _, class_name = spec.rpartition(":")
+    path = Path(path_text)
+    if not path_text or not class_name or path.suffix != ".py":
+        raise UsageError(f"a model file must be given as path/to/file.py:ClassName, got {spec!r}")
+    if not path.is_file():
+        raise UsageError(f"model file {path_text!r} does not exist")
+    module_spec = importlib.util.spec_from_file_location(f"cnnviz_user_model_{abs(hash(path.resolve()))}", path)
+    if module_spec is None or module_spec.loader is None:
+        raise UsageError(f"cannot load {path_text!r} as a Python file")
+    module = importlib.util.module_from_spec(module_spec)
+    try:
+        module_spec.loader.exec_module(module)
+    except Exception as error:  # the reader's file: any failure is reported on one line
+        raise UsageError(f"importing {path_text!r} failed: {type(error).__name__}: {error}") from None
+    found = sorted(
+        name for name, value in vars(module).items()
+        if inspect.isclass(value) and issubclass(value, nn.Module) and value.__module__ == module.__name__
+    )  # fmt: skip
+    cls = getattr(module, class_name, None)
+    if cls is None:
+        listed = ", ".join(found) if found else "none"
+        raise UsageError(f"{path_text!r} has no class {class_name!r}; nn.Module classes in it: {listed}")
+    if not (inspect.isclass(cls) and issubclass(cls, nn.Module)):
+        raise UsageError(f"{path_text}:{class_name} is not an nn.Module class")
+    required = [
+        p.name for p in inspect.signature(cls).parameters.values()
+        if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    ]  # fmt: skip
+    if required:
+        raise UsageError(
+            f"{path_text}:{class_name} needs arguments ({', '.join(required)}); the command builds it with "
+            f"none: give them default values"
+        )
+    try:
+        return cls()
+    except Exception as error:  # the reader's constructor
+        raise UsageError(f"{path_text}:{class_name}() failed: {type(error).__name__}: {error}") from None
+
+
+def _is_file_spec(name: str) -> bool:
+    return ".py:" in name
+
+
+def _model(args: argparse.Namespace) -> Any:
+    """The model a command measures: a registry name as it is, a file spec as its built module."""
+    if not _is_file_spec(args.name):
+        return args.name
+    if args.params:
+        raise UsageError("--param applies to registry models only; set your class's defaults instead")
+    if args.input is None:
+        raise UsageError(f"--input C,H,W is required for a model from a file ({args.name}), e.g. --input 3,32,32")
+    return load_model_spec(args.name)
+
+
 def _one_line(error: BaseException) -> str:
     text = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
     return " ".join(str(text).split())
@@ -108,11 +179,13 @@ def _cmd_table(args: argparse.Namespace) -> str:
 
     if args.depth is not None and args.depth < 1:
         raise UsageError(f"--depth must be an integer >= 1, got {args.depth}")
-    led = ledger(args.name, args.input, **args.params)
+    model = _model(args)
+    led = ledger(model, args.input, **args.params)
     if args.format == "lecture":
         from cnnviz import models
 
-        style = "alexnet" if models.info(args.name).family in ("AlexNet", "ZFNet") else "vgg"
+        family = models.info(model).family if isinstance(model, str) else ""
+        style = "alexnet" if family in ("AlexNet", "ZFNet") else "vgg"
         return tables.lecture_table(led, style)
     render = {
         "text": tables.text_table,
@@ -126,7 +199,7 @@ def _cmd_table(args: argparse.Namespace) -> str:
 def _cmd_rf(args: argparse.Namespace) -> str:
     from cnnviz.analysis import receptive_field as rf
     from cnnviz.render import tables
-    report = rf.receptive_field(args.name, args.input, **args.params)
+    report = rf.receptive_field(_model(args), args.input, **args.params)
     if args.format == "json":
         return json.dumps(tables.rf_to_dict(report), indent=2) + "\n"
     return tables.rf_text_table(report)
@@ -156,7 +229,7 @@ def _cmd_diagram(args: argparse.Namespace) -> str:
     output = args.output
     if output and not output.lower().endswith((".svg", ".dot", ".gv")):
         raise UsageError(f"-o must name a .svg, .dot or .gv file, got {output!r}")
-    graph = diagrams.network_diagram(args.name, level=args.level, **args.params)
+    graph = diagrams.network_diagram(_model(args), level=args.level, input_size=args.input, **args.params)
     if not output:
         return graph.source
     if output.lower().endswith(".svg"):
@@ -177,6 +250,21 @@ def _plain(value: Any) -> Any:
     if isinstance(value, int | float | str | bool) or value is None:
         return value
     return str(value)
+
+
+def _cmd_compare(args: argparse.Namespace) -> str:
+    from cnnviz.analysis.compare import BOOK_NETWORKS, comparison
+    from cnnviz.render.compare import render_comparison
+
+    names = BOOK_NETWORKS
+    if args.models:
+        names = tuple(n.strip() for n in args.models.split(",") if n.strip())
+        if not names:
+            raise UsageError(f"--models must list registry names separated by commas, got {args.models!r}")
+    if args.repeats < 1:
+        raise UsageError(f"--repeats must be an integer >= 1, got {args.repeats}")
+    comp = comparison(names, timed=not args.no_timing, repeats=args.repeats)
+    return render_comparison(comp, args.format)
 
 
 def _cmd_claims(args: argparse.Namespace) -> str:
@@ -204,7 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def model_command(name: str, help_text: str, formats: Sequence[str] | None) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("name", metavar="NAME", help="a model name (see `cnnviz list`)")
+        p.add_argument("name", metavar="NAME",
+                       help="a model name (see `cnnviz list`) or path/to/file.py:ClassName")
         p.add_argument("--input", type=str, default=None, metavar="C,H,W", help="input size, e.g. 3,224,224")
         p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE", help="a model argument")
         if formats:
@@ -216,6 +305,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", default=None, metavar="DATASET", help="only this dataset: ImageNet or CIFAR-10")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=_cmd_list)
+
+    compare_help = "the book's networks side by side: errors, parameters, multiply-adds, memory, depth, time"
+    p = sub.add_parser("compare", help=compare_help, description=compare_help)
+    p.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text")
+    p.add_argument("--models", default=None, metavar="NAME,...", help="only these registry networks")
+    p.add_argument("--no-timing", action="store_true", help="skip the CPU timing (the slow part)")
+    p.add_argument("--repeats", type=int, default=1, metavar="N", help="timed runs per network (best kept)")
+    p.set_defaults(run=_cmd_compare)
 
     table_formats = ("text", "md", "csv", "json", "lecture")
     p = model_command("table", "the layer ledger: shapes, activations, params, MACs", table_formats)

@@ -189,3 +189,106 @@ def test_claims_calls_check_all(capsys, monkeypatch) -> None:
     )
     code, out, _ = run(capsys, "claims")
     assert code == 0 and "TOTAL params: 138M" in out and "holds" in out
+
+
+# --- compare, and models from a file ----------------------------------------------------------------
+
+def test_compare_markdown_untimed(capsys) -> None:
+    code, out, err = run(capsys, "compare", "--models", "squeezenet1_0,squeezenet1_1", "--no-timing",
+                         "--format", "markdown")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("| network | year | dataset | top-1 error | top-5 error | protocol | source |")
+    rows = [line for line in lines if line.startswith("| squeezenet")]
+    assert [r.split(" | ")[0] for r in rows] == ["| squeezenet1_0", "| squeezenet1_1"]
+    assert "| 42.5% | 19.7% |" in rows[0] and "iandola2016squeezenet, Table 2" in rows[0]
+    assert out.rstrip().endswith("CPU times: not measured.")
+
+
+def test_compare_json_timed(capsys) -> None:
+    code, out, err = run(capsys, "compare", "--models", "squeezenet1_1", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    names = [n["network"] for n in data["networks"]]
+    assert names == ["alexnet", "squeezenet1_1"]  # the reference is added to time against
+    first, second = data["networks"]
+    assert first["time_ratio"] == 1.0 and second["seconds"] > 0 and second["time_ratio"] > 0
+    assert data["machine"]["threads"] >= 1 and data["reference"] == "alexnet"
+    assert second["params"] == sum(p.numel() for p in models.get("squeezenet1_1").parameters())
+
+
+def test_compare_csv_and_errors(capsys) -> None:
+    code, out, _ = run(capsys, "compare", "--models", "nin_cifar", "--no-timing", "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("network,family,chapter,year,dataset,input_size,top1_error")
+    assert out.splitlines()[1].startswith("nin_cifar,NiN,nin,")
+    code, _, err = run(capsys, "compare", "--models", "squeezenet9", "--no-timing")
+    assert code == 2 and "unknown model name 'squeezenet9'" in err
+    code, _, err = run(capsys, "compare", "--repeats", "0")
+    assert code == 2 and "--repeats must be an integer >= 1, got 0" in err
+
+
+MODEL_FILE = '''
+from torch import nn
+
+class TinyCNN(nn.Module):
+    def __init__(self, width: int = 8):
+        super().__init__()
+        self.conv = nn.Conv2d(3, width, 3, padding=1)
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(width, 10)
+
+    def forward(self, x):
+        return self.fc(self.pool(self.conv(x)).flatten(1))
+
+class NeedsArgs(nn.Module):
+    def __init__(self, channels, depth=2):
+        super().__init__()
+
+def helper():
+    return 1
+'''
+
+
+@pytest.fixture
+def model_file(tmp_path: Path) -> Path:
+    path = tmp_path / "mynet.py"
+    path.write_text(MODEL_FILE, encoding="utf-8")
+    return path
+
+
+def test_table_of_a_model_from_a_file(capsys, model_file) -> None:
+    code, out, err = run(capsys, "table", f"{model_file}:TinyCNN", "--input", "3,32,32", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert data["model"] == "TinyCNN" and data["input"] == [3, 32, 32]
+    assert data["total"]["params"] == 3 * 8 * 9 + 8 + 8 * 10 + 10
+    code, out, err = run(capsys, "rf", f"{model_file}:TinyCNN", "--input", "3,32,32")
+    assert code == 0 and "RF 3" in out
+
+
+@pytest.mark.parametrize(
+    ("spec", "extra", "message"),
+    [
+        ("{dir}/missing.py:TinyCNN", ["--input", "3,32,32"], r"model file '.*missing.py' does not exist"),
+        ("{file}:Nope", ["--input", "3,32,32"], r"has no class 'Nope'; nn.Module classes in it: NeedsArgs, TinyCNN"),
+        ("{file}:NeedsArgs", ["--input", "3,32,32"], r"NeedsArgs needs arguments \(channels\)"),
+        ("{file}:helper", ["--input", "3,32,32"], r"helper is not an nn.Module class"),
+        ("{file}:TinyCNN", [], r"--input C,H,W is required for a model from a file"),
+        ("{file}:TinyCNN", ["--input", "3,32,32", "--param", "width=4"], r"--param applies to registry models"),
+    ],
+)
+def test_model_file_errors(capsys, model_file, spec, extra, message) -> None:
+    import re
+
+    spec = spec.format(dir=model_file.parent, file=model_file)
+    code, out, err = run(capsys, "table", spec, *extra)
+    assert code == 2 and out == ""
+    assert err.startswith("cnnviz table: error: ") and len(err.splitlines()) == 1
+    assert re.search(message, err), err
+
+
+def test_model_file_that_fails_to_import(capsys, tmp_path) -> None:
+    path = tmp_path / "broken.py"
+    path.write_text("import torch\nraise RuntimeError('boom')\n", encoding="utf-8")
+    code, _, err = run(capsys, "table", f"{path}:Net", "--input", "3,8,8")
+    assert code == 2 and "failed: RuntimeError: boom" in err

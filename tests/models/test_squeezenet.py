@@ -243,3 +243,47 @@ def test_property_squeezenet(version, bypass, classes, in_channels):
     assert n_params(model) == expected
     with torch.no_grad():
         assert model(torch.randn(1, in_channels, 48, 48)).shape == (1, classes)
+
+
+# --- the paper's design space (Section 5) -----------------------------------------------------------
+
+from cnnviz.models.squeezenet import SQUEEZENET_DESIGN, DesignSpace, design_fire_specs  # noqa: E402
+
+
+@pytest.mark.parametrize("version", ["1_0", "1_1"])
+def test_design_space_at_the_papers_point_is_table1(version):
+    table1 = tuple(layer for layer in CONFIGS[version]["layers"] if isinstance(layer, FireSpec))
+    assert design_fire_specs(SQUEEZENET_DESIGN) == table1
+    assert (SQUEEZENET_DESIGN.squeeze_ratio, SQUEEZENET_DESIGN.pct3x3) == (0.125, 0.5)
+
+
+def test_design_space_by_hand():
+    # SR = 0.5, pct3x3 = 0.25: e_i = 128 + 128·⌊i/2⌋; s = e/2; e3x3 = e/4
+    specs = design_fire_specs(DesignSpace(squeeze_ratio=0.5, pct3x3=0.25))
+    assert [(s.s1x1, s.e1x1, s.e3x3) for s in specs[::2]] == [(64, 96, 32), (128, 192, 64), (192, 288, 96),
+                                                              (256, 384, 128)]
+    # the paper's 1% of 128 filters rounds to 1; 99% keeps one 1×1 filter
+    assert design_fire_specs(DesignSpace(pct3x3=0.01))[0].e3x3 == 1
+    assert design_fire_specs(DesignSpace(pct3x3=0.99))[0].e1x1 == 1
+
+
+def test_design_space_builds_the_network():
+    model = squeezenet(squeeze_ratio=0.25, pct3x3=0.75, bypass=True)
+    fires = [m for m in model.features if isinstance(m, Fire)]
+    assert [f.squeeze.out_channels for f in fires] == [32, 32, 64, 64, 96, 96, 128, 128]
+    assert [f.expand3x3.out_channels for f in fires][:2] == [96, 96]
+    assert sum(isinstance(m, BypassFire) for m in fires) == 4
+    assert n_params(models.get("squeezenet1_1", squeeze_ratio=0.125, pct3x3=0.5)) == PARAMS["squeezenet1_1"]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(squeeze_ratio=0), r"squeezenet design space: squeeze_ratio must be a number in \(0, 1\], got 0"),
+        (dict(squeeze_ratio=1.5), r"squeeze_ratio must be a number in \(0, 1\], got 1.5"),
+        (dict(pct3x3=1.0), r"pct3x3 must be a number in \(0, 1\), got 1.0"),
+    ],
+)
+def test_design_space_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        squeezenet(**kwargs)

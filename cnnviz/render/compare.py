@@ -1,0 +1,128 @@
+"""The comparison of the book's networks (:mod:`cnnviz.analysis.compare`) as text, Markdown, CSV and JSON.
+Formatting only: every number comes from the :class:`~cnnviz.analysis.compare.Comparison`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from cnnviz.analysis.compare import Comparison, ComparisonRow
+from cnnviz.format import chw, compact_count, megabytes, percent
+
+__all__ = ["FORMATS", "COLUMNS", "comparison_records", "comparison_text", "comparison_markdown",
+           "comparison_csv", "comparison_json", "render_comparison", "machine_line"]  # fmt: skip
+
+COLUMNS = ("network", "year", "dataset", "top-1 error", "top-5 error", "protocol", "source", "parameters",
+           "multiply-adds", "forward memory", "training memory", "depth", "receptive field", "CPU time")
+
+
+def _error(value: float | None) -> str:
+    return "—" if value is None else percent(value)
+
+
+def machine_line(comp: Comparison) -> str:
+    """Where and how the times were measured."""
+    if not comp.repeats:
+        return "CPU times: not measured."
+    return (
+        f"CPU time: one image, best of {comp.repeats} run(s) after a warm-up, as a multiple of "
+        f"{comp.reference}'s ({_ms(comp.row(comp.reference).seconds)}), on {comp.machine.description}."
+    )
+
+
+def _ms(seconds: float | None) -> str:
+    return "—" if seconds is None else f"{1000 * seconds:.1f} ms"
+
+
+def _cells(comp: Comparison, row: ComparisonRow) -> list[str]:
+    rep = row.reported
+    ratio = comp.time_ratio(row.name)
+    return [
+        row.name, "" if row.year is None else str(row.year), row.dataset or chw(row.input_size),
+        _error(rep.top1 if rep else None), _error(rep.top5 if rep else None),
+        rep.protocol if rep else "", rep.source if rep else "",
+        compact_count(row.params), compact_count(row.macs),
+        megabytes(row.forward_bytes), megabytes(row.training_bytes), str(row.depth), str(row.receptive_field),
+        "—" if ratio is None else f"{ratio:.2f}×",
+    ]  # fmt: skip
+
+
+def comparison_text(comp: Comparison, *, sources: bool = False) -> str:
+    """Aligned columns; the protocol and source columns only with ``sources`` (they are long)."""
+    keep = [i for i, c in enumerate(COLUMNS) if sources or c not in ("protocol", "source")]
+    rows = [[COLUMNS[i] for i in keep]] + [[cells[i] for i in keep] for cells in
+                                           (_cells(comp, r) for r in comp.rows)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(keep))]
+    text_cols = {0, 2} if not sources else {0, 2, keep.index(5), keep.index(6)}
+    lines = [
+        "  ".join(c.ljust(w) if i in text_cols else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        .rstrip()
+        for r in rows
+    ]
+    return "\n".join(lines) + "\n\n" + machine_line(comp) + "\n"
+
+
+def comparison_markdown(comp: Comparison, *, links: bool = False) -> str:
+    """A Markdown table; ``links`` makes each network link to its chapter (``[resnet50](resnet.ipynb)``)."""
+    lines = ["| " + " | ".join(COLUMNS) + " |",
+             "|" + "|".join(":---" if c in ("network", "dataset", "protocol", "source") else "---:" for c in COLUMNS) + "|"]
+    for row in comp.rows:
+        cells = _cells(comp, row)
+        if links and row.chapter:
+            cells[0] = f"[{row.name}]({row.chapter}.ipynb)"
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n\n" + machine_line(comp) + "\n"
+
+
+def comparison_records(comp: Comparison) -> list[dict[str, Any]]:
+    """Plain numbers per network (errors as fractions, memory in bytes, time in seconds and as a ratio)."""
+    records = []
+    for row in comp.rows:
+        rep = row.reported
+        records.append({
+            "network": row.name, "family": row.family, "chapter": row.chapter, "year": row.year,
+            "dataset": row.dataset, "input_size": list(row.input_size),
+            "top1_error": rep.top1 if rep else None, "top5_error": rep.top5 if rep else None,
+            "split": rep.split if rep else "", "protocol": rep.protocol if rep else "",
+            "source": rep.source if rep else "",
+            "params": row.params, "macs": row.macs, "forward_bytes": row.forward_bytes,
+            "training_bytes": row.training_bytes, "depth": row.depth, "receptive_field": row.receptive_field,
+            "seconds": row.seconds, "time_ratio": comp.time_ratio(row.name),
+        })  # fmt: skip
+    return records
+
+
+def comparison_csv(comp: Comparison) -> str:
+    records = comparison_records(comp)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(records[0]) if records else [], lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: "x".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v)
+                         for k, v in record.items()})
+    return out.getvalue()
+
+
+def comparison_json(comp: Comparison, indent: int | None = 2) -> str:
+    machine = comp.machine
+    payload = {
+        "reference": comp.reference, "repeats": comp.repeats,
+        "machine": {"system": machine.system, "processor": machine.processor,
+                    "torch": machine.torch_version, "threads": machine.threads},
+        "networks": comparison_records(comp),
+    }  # fmt: skip
+    return json.dumps(payload, indent=indent) + "\n"
+
+
+FORMATS: dict[str, Callable[[Comparison], str]] = {
+    "text": comparison_text, "markdown": comparison_markdown, "csv": comparison_csv, "json": comparison_json,
+}
+
+
+def render_comparison(comp: Comparison, fmt: str = "text") -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"render_comparison: fmt must be one of {', '.join(map(repr, FORMATS))}, got {fmt!r}")
+    return FORMATS[fmt](comp)
