@@ -41,7 +41,7 @@ from cnnviz.validate import positive_int
 
 __all__ = [
     "ReportedError", "REPORTED", "BOOK_NETWORKS", "CHAPTER_PAGES", "REFERENCE", "Machine", "ComparisonRow",
-    "Comparison", "TIMED_DATASET", "machine", "time_per_image", "compare_row", "comparison",
+    "Comparison", "TIMED_DATASET", "Pick", "PURPOSES", "pick", "machine", "time_per_image", "compare_row", "comparison",
 ]  # fmt: skip
 
 
@@ -298,3 +298,44 @@ def comparison(
     if timed and REFERENCE not in names:
         rows.insert(0, compare_row(REFERENCE, timed=True, repeats=repeats))
     return Comparison((*rows, *extra), machine(), REFERENCE, repeats if timed else 0)
+
+
+# --- which one, for what: choices made by comparisons on the records --------------------------------
+
+@dataclass(frozen=True)
+class Pick:
+    purpose: str
+    criterion: str  # the comparison that chose it, in words
+    row: ComparisonRow
+    runner_up: ComparisonRow | None  # the next best by the same criterion
+
+
+PURPOSES = ("phone", "gpu server", "teaching demo")
+
+
+def pick(comp: Comparison, purpose: str) -> Pick:
+    """The network of ``comp`` a purpose calls for, by one stated comparison:
+
+    * "phone": the ImageNet network with the fewest parameters (bytes to ship and hold), ties broken by the
+      multiply-adds (time and energy per image);
+    * "gpu server": the ImageNet network with the lowest reported top-1 error (memory and time are
+      plentiful; the protocols of the reports differ, and the table says how);
+    * "teaching demo": the CIFAR-10 network with the fewest multiply-adds per image (it trains on a laptop
+      CPU in front of the class).
+    """
+    if purpose not in PURPOSES:
+        raise ValueError(f"pick: purpose must be one of {', '.join(map(repr, PURPOSES))}, got {purpose!r}")
+    imagenet = [r for r in comp.rows if r.dataset == "ImageNet"]
+    if purpose == "phone":
+        ranked = sorted(imagenet, key=lambda r: (r.params, r.macs))
+        criterion = "the fewest parameters of the ImageNet networks (then the fewest multiply-adds)"
+    elif purpose == "gpu server":
+        ranked = sorted((r for r in imagenet if r.reported and r.reported.top1 is not None),
+                        key=lambda r: r.reported.top1)  # type: ignore[union-attr]
+        criterion = "the lowest reported ImageNet top-1 error"
+    else:
+        ranked = sorted((r for r in comp.rows if r.dataset == "CIFAR-10"), key=lambda r: r.macs)
+        criterion = "the fewest multiply-adds per image of the CIFAR-10 networks"
+    if not ranked:
+        raise ValueError(f"pick({purpose!r}): the comparison has no network this purpose can be chosen from")
+    return Pick(purpose, criterion, ranked[0], ranked[1] if len(ranked) > 1 else None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from cnnviz.analysis.compare import Comparison, ComparisonRow
@@ -65,16 +65,29 @@ def comparison_text(comp: Comparison, *, sources: bool = False) -> str:
     return "\n".join(lines) + "\n\n" + machine_line(comp) + "\n"
 
 
-def comparison_markdown(comp: Comparison, *, links: bool = False) -> str:
-    """A Markdown table; ``links`` makes each network link to its chapter (``[resnet50](resnet.ipynb)``)."""
-    lines = ["| " + " | ".join(COLUMNS) + " |",
-             "|" + "|".join(":---" if c in ("network", "dataset", "protocol", "source") else "---:" for c in COLUMNS) + "|"]
+def comparison_markdown(
+    comp: Comparison, *, links: bool = False, columns: Sequence[str] = COLUMNS, machine: bool = True,
+    datasets: Sequence[str] | None = None,
+) -> str:  # fmt: skip
+    """A Markdown table; ``links`` makes each network link to its chapter (``[resnet50](resnet.ipynb)``);
+    ``columns`` (from :data:`COLUMNS`, "network" always first) keeps a table narrow; ``datasets`` keeps only
+    the rows of those datasets (a reader's own network, with no dataset, is always kept); ``machine`` adds
+    the line saying where the times were measured."""
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValueError(f"comparison_markdown: unknown columns {unknown}; valid: {', '.join(COLUMNS)}")
+    keep = [0] + [COLUMNS.index(c) for c in columns if c != "network"]
+    header = [COLUMNS[i] for i in keep]
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join(":---" if c in ("network", "dataset", "protocol", "source") else "---:" for c in header) + "|"]
     for row in comp.rows:
+        if datasets is not None and row.dataset and row.dataset not in datasets:
+            continue
         cells = _cells(comp, row)
         if links and row.chapter:
             cells[0] = f"[{row.name}]({row.chapter}.ipynb)"
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    return "\n".join(lines) + "\n\n" + machine_line(comp) + "\n"
+        lines.append("| " + " | ".join(cells[i].replace("|", "\\|") for i in keep) + " |")
+    return "\n".join(lines) + "\n" + ("\n" + machine_line(comp) + "\n" if machine else "")
 
 
 def comparison_records(comp: Comparison) -> list[dict[str, Any]]:

@@ -102,3 +102,30 @@ def test_renderers():
     with pytest.raises(ValueError, match=r"render_comparison: fmt must be one of 'text', 'markdown', 'csv', "
                                          r"'json', got 'html'"):
         render_comparison(comp, "html")
+
+
+def test_picks_follow_their_comparison():
+    comp = compare.comparison(["alexnet", "squeezenet1_0", "squeezenet1_1", "resnet50", "densenet121", "nin_cifar",
+                               "resnet110"], timed=False)
+    phone = compare.pick(comp, "phone")
+    assert phone.row.name == min((r for r in comp.rows if r.dataset == "ImageNet"), key=lambda r: r.params).name
+    assert phone.runner_up.params >= phone.row.params
+    server = compare.pick(comp, "gpu server")
+    assert server.row.name == "resnet50"  # 22.85% top-1 against DenseNet-121's 25.02%
+    demo = compare.pick(comp, "teaching demo")
+    assert demo.row.dataset == "CIFAR-10" and demo.row.macs <= demo.runner_up.macs
+    with pytest.raises(ValueError, match=r"pick: purpose must be one of 'phone', 'gpu server', 'teaching demo'"):
+        compare.pick(comp, "watch")
+    with pytest.raises(ValueError, match=r"pick\('teaching demo'\): the comparison has no network"):
+        compare.pick(compare.comparison(["squeezenet1_1"], timed=False), "teaching demo")
+
+
+def test_markdown_columns_and_datasets():
+    from cnnviz.render.compare import comparison_markdown
+
+    comp = compare.comparison(["squeezenet1_0", "resnet110"], timed=False)
+    table = comparison_markdown(comp, links=True, columns=("network", "top-1 error"), datasets=["CIFAR-10"],
+                                machine=False)
+    assert table.splitlines() == ["| network | top-1 error |", "|:---|---:|", "| [resnet110](resnet.ipynb) | 6.43% |"]
+    with pytest.raises(ValueError, match=r"comparison_markdown: unknown columns \['flops'\]"):
+        comparison_markdown(comp, columns=("network", "flops"))

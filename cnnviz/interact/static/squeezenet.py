@@ -7,7 +7,7 @@ from typing import Any
 
 from cnnviz.analysis.fire_modules import PRECISIONS, design_cost, model_bytes
 from cnnviz.analysis.ledger import ledger
-from cnnviz.format import compact_count, megabytes
+from cnnviz.format import megabytes
 from cnnviz.interact.static.base import StaticFigure, readout_lines, static_figure
 from cnnviz.models.squeezenet import SQUEEZENET_DESIGN
 from cnnviz.render import theme
