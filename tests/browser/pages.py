@@ -66,3 +66,12 @@ def wait_for_text(page, figure: str, text: str) -> None:
 def vega_texts(page, figure: str) -> list[str]:
     """Every text mark the figure shows now."""
     return page.eval_on_selector_all(f"{figure} text", "ts => ts.map(t => t.textContent)")
+
+
+def choose_option(page, name: str, value: str, within: str = "") -> None:
+    """Choose ``value`` in the select menu ``name`` (a Vega param bound to a menu) and fire its events."""
+    menu = page.locator(f"{within} select[name=\"{name}\"]".strip())
+    where = f" in {within}" if within else ""
+    assert menu.count() == 1, f"expected one menu named {name!r}{where}, found {menu.count()}"
+    menu.select_option(value)
+    menu.dispatch_event("change")
