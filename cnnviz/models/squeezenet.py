@@ -12,7 +12,8 @@ is followed by global average pooling.
   Table 1 lists a 224×224 input but its 111×111 conv1 output comes from the 227×227 input of the Caffe
   model; both sizes end in 13×13 before conv10. Max pools use ceil mode (Caffe's rounding), as torchvision.
 * ``squeezenet1_1``: the authors' v1.1 from their GitHub release (not in the paper): 64 3×3/2 conv1,
-  pools moved earlier, 2.4× less computation; 1,235,496 parameters, identical to torchvision.
+  pools moved earlier; the authors announce "2.4× less computation" (the ledger's
+  multiply-adds give a little less: see the SqueezeNet chapter); 1,235,496 parameters, identical to torchvision.
 * ``squeezenet1_0_bypass``: the paper's "simple bypass" (Section 6, Figure 2 middle): an identity
   shortcut added around fire3, fire5, fire7, fire9, the Fire modules whose input and output channel
   counts agree. No parameters are added (1,248,424); the paper reports 60.4% top-1 / 82.5% top-5 for it
@@ -134,7 +135,7 @@ N_FIRE = 8  # fire2 .. fire9
 
 def design_fire_specs(design: DesignSpace, names: Sequence[str] | None = None) -> tuple[FireSpec, ...]:
     """The Fire modules of ``design``. Filter counts that are not whole (1% of 128 3×3 filters) are rounded,
-    keeping at least one filter of each kind; SR and pct3x3 must lie in (0, 1]."""
+    keeping at least one filter of each kind; SR must lie in (0, 1] and pct3x3 in (0, 1)."""
     where = "squeezenet design space"
     positive_int(where, "base_e", design.base_e)
     integer(where, "incr_e", design.incr_e, minimum=0)

@@ -13,7 +13,7 @@ appears with its source, Table 2.
 from __future__ import annotations
 
 from cnnviz.analysis.claims import PAPER, Claim
-from cnnviz.analysis.claims.make import _rounds_to, ratio, total_params
+from cnnviz.analysis.claims.make import ratio, total_params
 from cnnviz.analysis.fire_modules import DEEP_COMPRESSION, model_bytes
 from cnnviz.format import megabytes
 
@@ -40,7 +40,7 @@ def claims() -> list[Claim]:
               "the rest of the paper's 510× comes from pruning and Huffman coding (Deep Compression)."),
         Claim("squeezenet.smaller_deep_compression", "squeezenet", statement + " (with Deep Compression)", "500×",
               500, reported.ratio, f"{reported.ratio:g}× ({reported.size_mb:g}MB)", PAPER, reported.source,
-              _rounds_to(reported.ratio, 500, 100),
+              abs(reported.ratio - 500) <= 100 / 2,  # "500×" read to the nearest hundred, as the ratios above
               "Deep Compression (han2016deep): pruning, 6-bit quantisation and Huffman coding of the weights; "
               "the paper's result, not computed here."),
     ]
