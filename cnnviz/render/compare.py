@@ -16,7 +16,9 @@ __all__ = ["FORMATS", "COLUMNS", "comparison_records", "comparison_text", "compa
            "comparison_csv", "comparison_json", "render_comparison", "machine_line"]  # fmt: skip
 
 COLUMNS = ("network", "year", "dataset", "top-1 error", "top-5 error", "protocol", "source", "parameters",
-           "multiply-adds", "forward memory", "training memory", "depth", "receptive field", "CPU time")
+           "multiply-adds", "forward memory", "training memory", "depth", "receptive field", "CPU time",
+           "reported as")  # the last: protocol and source in one cell, for narrow tables
+_LONG = ("protocol", "source", "reported as")  # text columns the text table leaves out unless asked
 
 
 def _error(value: float | None) -> str:
@@ -47,12 +49,13 @@ def _cells(comp: Comparison, row: ComparisonRow) -> list[str]:
         compact_count(row.params), compact_count(row.macs),
         megabytes(row.forward_bytes), megabytes(row.training_bytes), str(row.depth), str(row.receptive_field),
         "—" if ratio is None else f"{ratio:.2f}×",
+        f"{rep.protocol} ({rep.source})" if rep else "",
     ]  # fmt: skip
 
 
 def comparison_text(comp: Comparison, *, sources: bool = False) -> str:
     """Aligned columns; the protocol and source columns only with ``sources`` (they are long)."""
-    keep = [i for i, c in enumerate(COLUMNS) if sources or c not in ("protocol", "source")]
+    keep = [i for i, c in enumerate(COLUMNS) if c != "reported as" and (sources or c not in _LONG)]
     rows = [[COLUMNS[i] for i in keep]] + [[cells[i] for i in keep] for cells in
                                            (_cells(comp, r) for r in comp.rows)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(keep))]
@@ -66,7 +69,7 @@ def comparison_text(comp: Comparison, *, sources: bool = False) -> str:
 
 
 def comparison_markdown(
-    comp: Comparison, *, links: bool = False, columns: Sequence[str] = COLUMNS, machine: bool = True,
+    comp: Comparison, *, links: bool = False, columns: Sequence[str] = COLUMNS[:-1], machine: bool = True,
     datasets: Sequence[str] | None = None,
 ) -> str:  # fmt: skip
     """A Markdown table; ``links`` makes each network link to its chapter (``[resnet50](resnet.ipynb)``);
@@ -79,7 +82,7 @@ def comparison_markdown(
     keep = [0] + [COLUMNS.index(c) for c in columns if c != "network"]
     header = [COLUMNS[i] for i in keep]
     lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(":---" if c in ("network", "dataset", "protocol", "source") else "---:" for c in header) + "|"]
+             "|" + "|".join(":---" if c in ("network", "dataset", *_LONG) else "---:" for c in header) + "|"]
     for row in comp.rows:
         if datasets is not None and row.dataset and row.dataset not in datasets:
             continue

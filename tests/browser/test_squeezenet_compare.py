@@ -27,9 +27,9 @@ from tests.browser.pages import (
 )
 
 
-def _squeezenet_readouts(sr: float, pct: float) -> tuple[str, str, str]:
+def _squeezenet_readouts(sr: float, pct: float) -> tuple[str, str, str, str]:
     row = squeezenet_row(sr, pct, ledger("alexnet").total_params)
-    return row["text_fires"], row["text_counts"], row["text_size"]
+    return row["text_fires"], row["text_counts"], row["text_size"], row["text_ratio"]
 
 
 def test_squeezenet_page_shows_the_fire_module_the_networks_and_the_claims(open_page):
@@ -96,8 +96,9 @@ def test_compare_axes_menus_and_tooltips_work_without_a_kernel(open_page):
     wait_for_text(page, figure, "nin_cifar")
     assert "squeezenet1_0" not in " ".join(vega_texts(page, figure))
     # hover a point: the tooltip lists its numbers
-    point = page.locator(f"{figure} g.mark-symbol path").first
+    point = page.locator(f'{figure} g.mark-symbol path[aria-label*="network: nin_cifar;"]')
+    assert point.count() == 1
     point.hover()
     page.wait_for_selector("#vg-tooltip-element.visible", timeout=10_000)
     tooltip = page.inner_text("#vg-tooltip-element")
-    assert "parameters" in tooltip and "source" in tooltip
+    assert "nin_cifar" in tooltip and "parameters" in tooltip and "lin2014network, Table 2" in tooltip

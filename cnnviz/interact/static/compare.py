@@ -88,10 +88,9 @@ def compare_figure(
         .transform_filter("isValid(datum.xv) && isValid(datum.yv) && datum.xv > 0 && datum.yv > 0")
         .transform_filter("dataset == 'all' || datum.dataset == dataset || datum.dataset == 'your network'")
     )
-    enc_x = alt.X("xv:Q", title="x: the quantity chosen above (log scale)", scale=alt.Scale(type="log", nice=False,
-                                                                                          padding=20))
-    enc_y = alt.Y("yv:Q", title="y: the quantity chosen above (log scale)", scale=alt.Scale(type="log", nice=False,
-                                                                                          padding=20))
+    log = alt.Scale(type="log", nice=False, padding=20)
+    enc_x = alt.X("xv:Q", title="x: the quantity chosen above (log scale)", scale=log, axis=alt.Axis(format="~s"))
+    enc_y = alt.Y("yv:Q", title="y: the quantity chosen above (log scale)", scale=log, axis=alt.Axis(format="~s"))
     tooltip = [
         alt.Tooltip("network:N"), alt.Tooltip("year:O"), alt.Tooltip("dataset:N"),
         alt.Tooltip("top1:Q", title="top-1 error (%)"), alt.Tooltip("top5:Q", title="top-5 error (%)"),
@@ -105,8 +104,8 @@ def compare_figure(
         x=enc_x, y=enc_y,
         size=alt.Size("params:Q", title="parameters", scale=alt.Scale(type="linear", domain=[0, max_params],
                                                                       range=[0, 2500], zero=True),
-                      legend=alt.Legend(format="~s")),
-        color=alt.Color("dataset:N", scale=alt.Scale(range=colours)),
+                      legend=alt.Legend(format="~s", orient="bottom")),
+        color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
     )  # fmt: skip
     names = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(x=enc_x, y=enc_y, text="network:N")
@@ -114,13 +113,13 @@ def compare_figure(
         alt.Chart(alt.Data(values=[{}]))
         .transform_calculate(text=f"'x: ' + {_lookup('xaxis')} + '   ·   y: ' + {_lookup('yaxis')}")
         .mark_text(align="left", fontSize=13).encode(x=alt.value(0), y=alt.value(8), text="text:N")
-        .properties(width=600, height=16, name="readout_axes")
+        .properties(width=470, height=16, name="readout_axes")
     )
-    chart = alt.vconcat(axes_text, alt.layer(points, names).properties(width=600, height=380), spacing=8)
+    chart = alt.vconcat(axes_text, alt.layer(points, names).properties(width=470, height=360), spacing=8)
     chart = chart.add_params(xaxis, yaxis, chosen).properties(
         title=alt.Title(
             title or "The networks of the book: choose the axes, hover for the numbers",
-            subtitle=["Marker area ∝ parameters. Errors as the papers report them (protocols differ: see the "
+            subtitle=["Marker area ∝ parameters. Errors as the papers report them (protocols differ: see the",
                       "table); a network without a value on an axis is left out."],
         ),  # fmt: skip
         datasets={"networks": rows},
@@ -150,10 +149,11 @@ def depth_timeline_figure(comp: Comparison) -> StaticFigure:
     tooltip = ["network:N", "year:Q", "depth:Q", alt.Tooltip("params:Q", format=","), "dataset:N"]
     colours = [theme.OKABE_ITO["sky_blue"], theme.OKABE_ITO["orange"], theme.OKABE_ITO["bluish_green"]]
     points = base.mark_circle(size=90, opacity=0.8).encode(
-        x=x, y=y, color=alt.Color("dataset:N", scale=alt.Scale(range=colours)), tooltip=tooltip)
+        x=x, y=y, color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="bottom")),
+        tooltip=tooltip)
     names = base.mark_text(align="left", dx=7, fontSize=10).encode(x=x, y=y, text="network:N")
     chart = alt.layer(points, names).properties(
-        width=600, height=320,
+        width=470, height=320,
         title=alt.Title("Depth, year by year", subtitle=["Weight layers on the longest input-to-output path, counted "
                                                         "on the zoo's networks."]),
         datasets={"timeline": rows},

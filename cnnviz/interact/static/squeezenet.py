@@ -36,15 +36,13 @@ def squeezenet_row(sr: float, pct3x3: float, alexnet_params: int) -> dict[str, A
         "size_mb": round(sizes[32] / 1e6, 3),
     }  # fmt: skip
     row["text_fires"] = (
-        f"SR = {sr:g}, {pct3x3:g}% 3×3: fire2 squeezes to {fire2.s1x1} and expands to {fire2.e1x1} 1×1 + "
-        f"{fire2.e3x3} 3×3; fire9 {fire9.s1x1} → {fire9.e1x1} + {fire9.e3x3}"
+        f"SR = {sr:g}, {pct3x3:g}% 3×3: fire2 {fire2.s1x1} → {fire2.e1x1} + {fire2.e3x3}, "
+        f"fire9 {fire9.s1x1} → {fire9.e1x1} + {fire9.e3x3} (squeeze → 1×1 + 3×3)"
     )
-    row["text_counts"] = f"{cost.params:,} parameters, {cost.macs:,} multiply-adds per 224×224 image"
+    row["text_counts"] = f"{cost.params:,} parameters, {cost.macs:,} multiply-adds per image"
+    row["text_size"] = "model size: " + ", ".join(f"{megabytes(sizes[b], 2)} ({b} bits)" for b in PRECISIONS)
     alexnet32 = model_bytes(alexnet_params, 32)
-    row["text_size"] = "model size: " + ", ".join(
-        f"{megabytes(sizes[bits], 2)} at {bits} bits ({alexnet32 / sizes[bits]:.0f}× smaller than AlexNet in float32)"
-        if bits != 32 else f"{megabytes(sizes[bits], 2)} at 32 bits" for bits in PRECISIONS
-    )
+    row["text_ratio"] = "AlexNet in float32 ÷ size: " + ", ".join(f"{alexnet32 / sizes[b]:.0f}×" for b in PRECISIONS)
     return row
 
 
@@ -58,7 +56,8 @@ def squeezenet_figure(
 ) -> StaticFigure:
     """Parameters and multiply-adds of SqueezeNet 1.0 against SR, one line for the current share of 3×3
     filters, with sliders ``sr`` (0.125 to 1 in eighths) and ``pct3x3`` (12.5% to 87.5%). The readout gives
-    the Fire modules' filter counts, the totals and the model size at 32, 8 and 6 bits."""
+    the Fire modules' filter counts, the totals, the model size at 32, 8 and 6 bits and AlexNet's float32 size
+    divided by each."""
     import altair as alt
 
     func = "squeezenet_figure"
@@ -83,23 +82,23 @@ def squeezenet_figure(
             x=x, y=alt.Y(f"{field}:Q", title=title, axis=alt.Axis(format="~s")), tooltip=tip)
         now = current.mark_point(size=160, filled=True, color=theme.OKABE_ITO["vermillion"]).encode(
             x=x, y=f"{field}:Q", tooltip=tip)
-        panels.append(alt.layer(line, now).properties(width=250, height=200))
+        panels.append(alt.layer(line, now).properties(width=230, height=190))
     readouts = [
-        readout_lines(alt, current.transform_calculate(line=str(i), text=f"datum.{field}"), 3, 560, name)
+        readout_lines(alt, current.transform_calculate(line=str(i), text=f"datum.{field}"), 4, 540, name)
         for i, (field, name) in enumerate((("text_fires", "readout_fires"), ("text_counts", "readout_counts"),
-                                           ("text_size", "readout_size")))
+                                           ("text_size", "readout_size"), ("text_ratio", "readout_ratio")))
     ]  # fmt: skip
     chart = alt.vconcat(alt.layer(*readouts), alt.hconcat(*panels, spacing=30), spacing=12).add_params(
         *params
     ).properties(
         title=alt.Title(
-            "SqueezeNet 1.0 in the paper's design space: squeeze ratio SR and the share of 3×3 filters",
-            subtitle=["Blue: parameters, orange: multiply-adds, against SR for the chosen 3×3 share; "
-                      "the red dot is the current setting."],
+            "SqueezeNet 1.0 in the paper's design space",
+            subtitle=["Blue: parameters, orange: multiply-adds, against the squeeze ratio SR",
+                      "for the chosen share of 3×3 filters; the red dot is the current setting."],
         ),  # fmt: skip
         datasets={"squeezenet_design": rows},
     )
     row = next(r for r in rows if (r["sr"], r["pct3x3"]) == (sr, pct3x3))
-    fallback = "; ".join((row["text_fires"], row["text_counts"], row["text_size"]))
+    fallback = "; ".join((row["text_fires"], row["text_counts"], row["text_size"], row["text_ratio"]))
     alt_text = "Two line charts of SqueezeNet's parameters and multiply-adds against the squeeze ratio, with sliders"
     return static_figure(chart, alt_text, fallback, ["sr", "pct3x3"])
