@@ -104,7 +104,8 @@ def compare_figure(
         x=enc_x, y=enc_y,
         size=alt.Size("params:Q", title="parameters", scale=alt.Scale(type="linear", domain=[0, max_params],
                                                                       range=[0, 2500], zero=True),
-                      legend=alt.Legend(format="~s", orient="bottom")),
+                      legend=alt.Legend(format="~s", orient="bottom", values=[1_000_000, 10_000_000, 50_000_000,
+                                                                              100_000_000])),
         color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="bottom")),
         tooltip=tooltip,
     )  # fmt: skip
