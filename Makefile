@@ -40,7 +40,8 @@ $(VENDOR)/VERSIONS: scripts/vendor.sh | $(STAMP_SYSTEM)
 setup: $(STAMP_SYSTEM) $(STAMP_VENV) $(VENDOR)/VERSIONS
 
 site: setup
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@# CNNVIZ_BOOK=1: kernel-free figures emit the light div that the site's script draws (not their own renderer).
+	CNNVIZ_BOOK=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 book: site
 	@echo "Built: $(SITE)/index.html  (make serve to browse it)"
