@@ -15,17 +15,26 @@ import nbformat
 from jupyter_client.kernelspec import KernelSpec
 from nbclient import NotebookClient
 
+# A chapter's kernel may use at most 1.5 GB (10^9 bytes, as Kubernetes' "G"): Binder gives a session 2 GB for
+# the Jupyter server and the kernel together.
+KERNEL_BUDGET_MIB = 1.5e9 / 2**20
+
 _PEAK = "import resource as _r; print('peak_kernel_kib=%d' % _r.getrusage(_r.RUSAGE_SELF).ru_maxrss)"
 
 
-def execute(path: Path, python: str | None = None, timeout: int = 600) -> tuple[nbformat.NotebookNode, float]:
+def execute(
+    path: Path, python: str | None = None, timeout: int = 600, run_skipped: bool = False
+) -> tuple[nbformat.NotebookNode, float]:
     """Run every cell of ``path`` (a fresh kernel from ``python``, default this interpreter's); returns the
     executed notebook (the probe cell removed) and the kernel's peak resident memory in MiB.
+    ``run_skipped`` runs the ``skip-execution`` cells too (the live widgets), as a student running all does.
     Raises ``nbclient.exceptions.CellExecutionError`` on the first failing cell."""
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(_PEAK))
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
+    if run_skipped:
+        client.skip_cells_with_tag = "run-every-cell"  # a tag no cell has
     if python is not None:
         client.kernel_manager_class = _manager_for(python)
     client.execute()
