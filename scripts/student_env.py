@@ -31,6 +31,7 @@ CACHE = ROOT / ".cache" / "student-venvs"
 PYTHON = os.environ.get("PYTHON", "python3.11")
 BINDER_REQUIREMENTS = ROOT / "binder" / "requirements.txt"
 COLAB_STACK = ROOT / "tests" / "students" / "colab-stack.txt"
+RECIPE = "r1"  # bump when ensure() builds an environment differently: cached ones are then rebuilt
 ENVS = {
     "binder": [BINDER_REQUIREMENTS, ROOT / "binder" / "postBuild"],
     "colab": [COLAB_STACK],
@@ -65,7 +66,7 @@ def ensure(name: str) -> Path:
     """The environment ``name`` (``binder`` or ``colab``), created if missing; returns its directory."""
     if name not in ENVS:
         raise KeyError(f"student environment {name!r}: valid names are {', '.join(ENVS)}")
-    venv = CACHE / f"{name}-{_digest(ENVS[name] + [Path(__file__)])}"
+    venv = CACHE / f"{name}-{_digest(ENVS[name])}-{RECIPE}"
     ready = venv / ".ready"
     if not ready.exists():
         shutil.rmtree(venv, ignore_errors=True)
