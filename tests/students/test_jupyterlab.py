@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -50,12 +51,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
                      ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("JUPYTERLAB_WORKSPACES_DIR", "workspaces")):  # fmt: skip
         env[var] = str(tmp / sub)
+    # No "get notified about Jupyter news?" toast: it would cover part of the page (and the screenshot).
+    notification = tmp / "settings" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True)
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    # Every cell rendered, not only those near the viewport, so the whole notebook's text can be read.
+    tracker = tmp / "settings" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}))
     log = (tmp / "lab.log").open("w")
     server = subprocess.Popen(
         [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
          "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={book}",
          "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--LabApp.expose_app_in_browser=True"],
+         "--LabApp.expose_app_in_browser=True", "--LabApp.extension_manager=readonly", "--allow-root"],
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -122,10 +131,18 @@ def test_a_chapter_runs_in_jupyterlab(lab: tuple[str, str, Path]) -> None:
             assert figure.locator("svg").count() >= 1
             assert figure.locator("input[type='range']").count() >= 1  # its sliders, without a kernel
 
-            # The prose shows its numbers: nothing unresolved anywhere in the notebook as displayed.
-            text = page.locator(".jp-Notebook").inner_text()
+            # The prose shows its numbers: nothing unresolved in what is rendered (Markdown cells and outputs;
+            # the prose cells' own code, with its {{name}} placeholders, is their input, not what they show).
+            rendered = page.locator(".jp-MarkdownCell .jp-RenderedMarkdown, .jp-OutputArea-output")
+            text = "\n".join(rendered.all_inner_texts())
             for unresolved in ("{{", "{glue", "{cite", "{doc}", "```{"):
                 assert unresolved not in text, f"{CHAPTER} shows {unresolved!r} to the reader"
+            prose_outputs = [o for c in saved["cells"] if "prose(" in "".join(c["source"])
+                             for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]  # fmt: skip
+            assert prose_outputs, f"{CHAPTER}: no prose cell displayed its sentences"
+            numbers = {n for o in prose_outputs for n in re.findall(r"\d{1,3}(?:,\d{3})+", "".join(o["data"]["text/markdown"]))}
+            missing = sorted(n for n in numbers if n not in text)
+            assert numbers and missing == [], f"{CHAPTER}: the prose's numbers not on the screen: {missing}"
 
             # A live slider: move it with the keyboard; the explorer's readout changes.
             explorer = page.locator(".jp-OutputArea-output .widget-vbox").filter(has=page.locator(".widget-slider")).first
