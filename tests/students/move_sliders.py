@@ -4,7 +4,9 @@ Prints one JSON object: ipywidgets' version and, per ``*_widget`` function that 
 control moved, its old and new value, and whether the explorer's view (its numbers and table) changed.
 """
 
+import contextlib
 import inspect
+import io
 import json
 
 import ipywidgets
@@ -18,7 +20,8 @@ for name, function in sorted(vars(widgets).items()):
     required = [p for p in inspect.signature(function).parameters.values() if p.default is inspect.Parameter.empty]
     if required:
         continue  # degradation_widget needs training logs; its chapter builds it with them
-    box = function()
+    with contextlib.redirect_stdout(io.StringIO()):  # with no front end, display() prints the views
+        box = function()
     state = box.explorer
     key, control = next(iter(state.controls.items()))
     def shown(view):  # what the reader reads: title, numbers, table rows, note (not the diagram object)
@@ -30,7 +33,8 @@ for name, function in sorted(vars(widgets).items()):
         new = next(v for v in values if v != old)
     else:
         new = old + control.step if old + control.step <= control.max else old - control.step
-    control.value = new
+    with contextlib.redirect_stdout(io.StringIO()):
+        control.value = new
     report["explorers"][name] = {
         "control": key, "old": repr(old), "new": repr(control.value),
         "changed": before is not None and shown(state.view) not in (None, before),
