@@ -35,7 +35,7 @@ $(STAMP_VENV): requirements.txt pyproject.toml
 	@mkdir -p $(VENV)/etc/ipython && echo "c.IPKernelApp.log_level = 'ERROR'" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	@touch $@
 
-$(VENDOR)/VERSIONS: scripts/vendor.sh | $(STAMP_SYSTEM)
+$(VENDOR)/VERSIONS: scripts/vendor.sh cnnviz/interact/static/vendor/VERSIONS | $(STAMP_SYSTEM)
 	bash scripts/vendor.sh $(VENDOR)
 
 setup: $(STAMP_SYSTEM) $(STAMP_VENV) $(VENDOR)/VERSIONS

@@ -41,12 +41,10 @@ if TYPE_CHECKING:
     import altair
 
 __all__ = [
-    "BOOK_ENV", "FONT", "GREY", "VEGALITE_MIME", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid",
-    "slider_param",
+    "BOOK_ENV", "FONT", "GREY", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid", "slider_param",
     "static_figure", "style_chart",
 ]
 
-VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 BOOK_ENV = "CNNVIZ_BOOK"  # "1" while the book is built: figures leave the drawing to the site's script
 VEGA_BUNDLES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")  # in load order
 GREY = "#888888"  # text, axes and legends: legible on the book's light and dark pages
