@@ -35,8 +35,8 @@ def execute(
                             resources={"metadata": {"path": str(path.parent)}})  # fmt: skip
     if run_skipped:
         client.skip_cells_with_tag = "run-every-cell"  # a tag no cell has
-    if python is not None:
-        client.kernel_manager_class = _manager_for(python)
+    if python is not None:  # absolute: the kernel starts in the notebook's folder
+        client.kernel_manager_class = _manager_for(str(Path(python).absolute()) if "/" in python else python)
     client.execute()
     probe = notebook.cells.pop()
     (line,) = [o["text"] for o in probe.outputs if o.get("name") == "stdout"]
