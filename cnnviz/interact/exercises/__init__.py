@@ -186,7 +186,9 @@ def _matches(given: object, expected: Number | str, rel_tol: float) -> bool:
 
 
 def _check_task(exercise: Exercise, build: object) -> Feedback:
-    if not callable(build):
+    from torch import nn
+
+    if not callable(build) or isinstance(build, nn.Module):
         return Feedback(exercise.id, False, f"Not quite: pass your build function itself (check({exercise.id!r}, "
                         "build)), not what it returns.")  # fmt: skip
     try:

@@ -93,7 +93,7 @@ EXERCISES = [
         "**down** (PyTorch's default) and kept, on the partial window, when it is rounded **up** (ceil mode, "
         "Caffe's rule, which the paper's network used). With a 3×3 window at stride 2, (110 − 3)/2 = 53.5: "
         "rounding up gives 55, rounding down 54; likewise 26 → 13 with ceil and 12 without. With floor "
-        "rounding the maps stay smaller all the way to pool5, so conv5's output is no longer 6×6×256 and "
+        "rounding the maps stay smaller all the way to pool5, so pool5's output is no longer 6×6×256 and "
         "fc6, whose 9,216 inputs are fixed by the paper's sizes, no longer fits: the network fails on a "
         "shape mismatch (or, with a re-sized fc6, is a different network). Ceil mode reproduces the paper; "
         "a padding of 1 in the pools would be another, not equivalent, fix.",
