@@ -38,16 +38,27 @@ def style_axes(ax: Axes) -> None:
     ax.title.set_color(MUTED)
 
 
-def svg(fig: Figure):
+def svg(fig: Figure, alt: str = ""):
     """``fig`` as an inline SVG for a notebook: object-API figures have no notebook display of their own
-    (that belongs to pyplot's inline backend, which cnnviz does not touch)."""
+    (that belongs to pyplot's inline backend, which cnnviz does not touch).
+
+    ``alt`` describes the figure for a screen reader: it becomes the SVG's ``<title>`` and ``aria-label``
+    (the book's build turns it into the image's alt text).
+    """
+    import html
     import io
 
     from IPython.display import SVG
 
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", transparent=True)
-    return SVG(buffer.getvalue())
+    text = buffer.getvalue()
+    if alt:
+        label = html.escape(alt, quote=True)
+        start = text.index("<svg")
+        end = text.index(">", start)
+        text = f'{text[:end]} role="img" aria-label="{label}"><title>{label}</title>{text[end + 1:]}'
+    return SVG(text)
 
 
 def new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
