@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 
 from cnnviz.interact import exercises
-from cnnviz.interact.exercises import COMPUTED, REASONING, TASK, Exercise
+from cnnviz.interact.exercises import COMPUTED, TASK, Exercise
 from cnnviz.interact.exercises.page import format_value
 
 RUBRICS = Path(__file__).resolve().parents[2] / "instructors" / "rubrics"  # in a checkout of the repository
