@@ -6,8 +6,8 @@ from cnnviz.interact.exercises import REASONING, TASK, Exercise
 from cnnviz.interact.exercises.zoo import meta, output_hw, params, until
 
 
-def _grouped_weights(layer: str) -> int:
-    return getattr(meta("alexnet").features, layer).weight.numel()
+def _grouped_weights(layer: str, towers: int) -> int:
+    return getattr(meta("alexnet", towers=towers).features, layer).weight.numel()
 
 
 def _pool5_size(size: int) -> int:
@@ -22,14 +22,16 @@ EXERCISES = [
     Exercise(
         id="alexnet.grouped_weights",
         question=(
-            "AlexNet's `{layer}` is split over **two towers** (two GPUs): each tower's filters see only the maps of "
-            "their own tower. Using the filter size and counts of the chapter's table, how many **weights** (not "
-            "counting biases) has `{layer}`?"
+            "AlexNet splits conv2, conv4 and conv5 over two towers (two GPUs): each tower's filters see only the "
+            "maps of their own tower. Split it over **{towers} towers** instead (`alexnet(towers={towers})`): how "
+            "many **weights** (not counting biases) has `{layer}`? Take the filter size and counts from the "
+            "chapter's table."
         ),
         answer=_grouped_weights,
-        params={"layer": "conv4"},
-        variants=({"layer": "conv5"}, {"layer": "conv2"}),
-        hint="One filter has k × k × (maps it sees) weights; with two groups a filter sees half of the input maps.",
+        params={"layer": "conv4", "towers": 4},
+        variants=({"layer": "conv5", "towers": 8}, {"layer": "conv2", "towers": 4}),
+        hint="One filter has k × k × (maps it sees) weights; with g towers (groups) a filter sees 1/g of the "
+        "input maps.",
     ),
     Exercise(
         id="alexnet.pool5_size",

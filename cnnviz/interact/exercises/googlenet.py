@@ -18,8 +18,13 @@ def _reduced_5x5_macs(reduce: int) -> int:
     return ops.conv_cost(INCEPTION.in_hw, reduce, INCEPTION.c5x5, 5).macs
 
 
-def _module_params(module: str) -> int:
-    return params(getattr(meta("googlenet"), f"inception{module}"))
+def _module_params(spec: tuple[int, ...]) -> int:
+    import torch
+
+    from cnnviz.models.googlenet import InceptionModule, InceptionSpec
+
+    with torch.device("meta"):
+        return params(InceptionModule(InceptionSpec(*spec)))
 
 
 def _smallest_input() -> int:
@@ -67,11 +72,12 @@ EXERCISES = [
     ),
     Exercise(
         id="googlenet.module_params",
-        question="How many parameters (weights **and** biases) has GoogLeNet's **inception{module}**? Read its "
-        "input depth and its six filter counts from the chapter's table of modules.",
-        answer=_module_params,
-        params={"module": "4b"},
-        variants=({"module": "4e"}, {"module": "5a"}),
+        question="Design your own Inception module (with dimension reduction, as in GoogLeNet) for a "
+        "{spec[0]}-channel input: #1×1 {spec[1]}, #3×3 reduce {spec[2]}, #3×3 {spec[3]}, #5×5 reduce {spec[4]}, "
+        "#5×5 {spec[5]}, pool proj {spec[6]}. How many parameters (weights **and** biases) has it?",
+        answer=lambda spec: _module_params(spec),
+        params={"spec": (320, 96, 64, 160, 24, 48, 64)},
+        variants=({"spec": (640, 192, 128, 256, 32, 96, 96)}, {"spec": (256, 64, 48, 96, 8, 24, 32)}),
         hint="Six convolutions: three 1×1 on the module's input, the 3×3 and the 5×5 on their reductions, the "
         "pool projection on the input; each has one bias per filter.",
     ),

@@ -15,9 +15,17 @@ def _cifar_params(depth: int) -> int:
         return sum(p.numel() for p in cifar_resnet(depth).parameters())
 
 
-def _conv4_bottleneck_macs() -> int:
-    # ResNet-50 conv4_x, a block after the first: 1024 channels in and out at 14×14, inner width 256
-    return ops.bottleneck_block_cost(14, 1024, 256, out_channels=1024).macs
+def _conv4_block_macs(size: int) -> int:
+    """A conv4_x bottleneck of ResNet-50 after the first (1024 in and out, inner width 256), at the map size
+    that a size×size image gives there (measured on the zoo's network)."""
+    from cnnviz.analysis.resolve import build
+
+    net = build("resnet50", meta=True)
+    x = torch.empty(1, 3, size, size, device="meta")
+    with torch.no_grad():
+        for name in ("conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3"):
+            x = getattr(net, name)(x)
+    return ops.bottleneck_block_cost(int(x.shape[-1]), 1024, 256, out_channels=1024).macs
 
 
 def _rf_resnet20_layer2() -> int:
@@ -45,14 +53,15 @@ EXERCISES = [
         "shortcuts have no parameters.",
     ),
     Exercise(
-        id="resnet.conv4_bottleneck_macs",
-        question=(
-            "How many multiply-adds (convolution weights only) does one bottleneck block of ResNet-50's conv4_x "
-            "need per image, for a block that keeps its 14×14×1024 input size (inner width 256)?"
-        ),
-        answer=_conv4_bottleneck_macs,
-        hint="Three convolutions at 14 × 14 positions: 1×1 from 1024 to 256, 3×3 from 256 to 256, 1×1 from 256 "
-        "to 1024. Each costs H·W·k²·C_in·C_out.",
+        id="resnet.bottleneck_macs",
+        question="Feed ResNet-50 a **{size}×{size}** image. How many multiply-adds (convolution weights only) "
+        "does one bottleneck block of conv4_x need per image, for a block that keeps its input size (1024 "
+        "channels in and out, inner width 256)?",
+        answer=_conv4_block_macs,
+        params={"size": 320},
+        variants=({"size": 288}, {"size": 384}),
+        hint="conv4_x works at 1/16 of the input size. Three convolutions at H × W positions: 1×1 from 1024 to "
+        "256, 3×3 from 256 to 256, 1×1 from 256 to 1024; each costs H·W·k²·C_in·C_out.",
     ),
     Exercise(
         id="resnet.rf_resnet20_layer2",

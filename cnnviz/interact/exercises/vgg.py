@@ -6,7 +6,7 @@ from torch import nn
 
 from cnnviz.analysis import ops
 from cnnviz.interact.exercises import REASONING, TASK, Exercise
-from cnnviz.interact.exercises.zoo import meta, params
+from cnnviz.interact.exercises.zoo import meta
 
 
 def _layer_index(name: str, config_net: str = "vgg16") -> int:
@@ -25,7 +25,7 @@ def _layer_index(name: str, config_net: str = "vgg16") -> int:
 def _rf(layer: str) -> int:
     from cnnviz.analysis.receptive_field import receptive_field
 
-    return receptive_field("vgg16").row(f"features.{_layer_index(layer)}").rf
+    return receptive_field("vgg19").row(f"features.{_layer_index(layer, 'vgg19')}").rf
 
 
 def _fc6_inputs(size: int) -> int:
@@ -42,10 +42,11 @@ def _stack_saving(channels: int, n: int) -> int:
 EXERCISES = [
     Exercise(
         id="vgg.rf_layer",
-        question="What is the receptive field (in input pixels, one side) of a unit of VGG16's **{layer}**?",
+        question="VGG19 (config E) has four convolutions in each of stages 3, 4 and 5. What is the receptive field "
+        "(in input pixels, one side) of a unit of VGG19's **{layer}**?",
         answer=_rf,
-        params={"layer": "conv4_3"},
-        variants=({"layer": "conv5_2"}, {"layer": "conv3_2"}),
+        params={"layer": "conv4_4"},
+        variants=({"layer": "conv5_4"}, {"layer": "conv3_4"}),
         hint="Each 3×3 conv adds 2 × (current jump); each 2×2/2 pool adds 1 × jump and doubles the jump. "
         "The jump is 1 in stage 1, 2 in stage 2, 4 in stage 3, ...",
     ),
@@ -55,7 +56,7 @@ EXERCISES = [
         "fc6 need to take the flattened output of the last pool?",
         answer=_fc6_inputs,
         params={"size": 320},
-        variants=({"size": 384}, {"size": 256}),
+        variants=({"size": 352}, {"size": 288}),
         hint="The 3×3 convolutions keep the size (padding 1); each of the five 2×2/2 pools halves it. "
         "Then H × W × 512.",
     ),
@@ -68,13 +69,6 @@ EXERCISES = [
         params={"channels": 128, "n": 2},
         variants=({"channels": 512, "n": 3}, {"channels": 64, "n": 4}),
         hint="n stacked 3×3 convolutions have a receptive field of 2n + 1; compare n · 9C² with (2n + 1)²C².",
-    ),
-    Exercise(
-        id="vgg.vgg19_extra_params",
-        question="VGG19 (config E) adds one 3×3 convolution to each of stages 3, 4 and 5 of VGG16 (config D). How "
-        "many more parameters (weights **and** biases) does it have?",
-        answer=lambda: params(meta("vgg19")) - params(meta("vgg16")),
-        hint="One 256→256 and two 512→512 3×3 convolutions, each with one bias per output channel.",
     ),
     Exercise(
         id="vgg.why_3x3",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from torch import nn
 
 from cnnviz.interact.exercises import REASONING, TASK, Exercise
-from cnnviz.interact.exercises.zoo import meta, output_hw, params, until
+from cnnviz.interact.exercises.zoo import meta, output_hw, until
 
 
 def _conv1_size(size: int) -> int:
@@ -22,10 +22,6 @@ def _pool2_size_floor(size: int) -> int:
         if isinstance(layer, nn.MaxPool2d):
             layer.ceil_mode = False  # PyTorch's default rounding, instead of the paper's (Caffe's) ceil
     return output_hw(features, size)
-
-
-def _wide_extra_params() -> int:
-    return params(meta("zfnet", wide=True)) - params(meta("zfnet"))
 
 
 EXERCISES = [
@@ -58,13 +54,6 @@ EXERCISES = [
         variants=({"size": 256},),
         hint="The same chain as with ceil mode, but every pool now rounds down: ⌊(W − 3)/2⌋ + 1. A difference "
         "at pool1 also changes conv2's output.",
-    ),
-    Exercise(
-        id="zfnet.wide_extra_params",
-        question="The wider variant (`wide=True`) gives conv3, conv4 and conv5 512, 1024 and 512 filters instead "
-        "of 384, 384 and 256. How many parameters does it add to the whole network?",
-        answer=_wide_extra_params,
-        hint="Count conv3–conv5 of both, and do not forget fc6: its input is 6×6×(conv5's filters).",
     ),
     Exercise(
         id="zfnet.why_smaller_first_layer",
