@@ -73,5 +73,6 @@ def rewrite(chapter: str) -> None:
 
 
 if __name__ == "__main__":
-    for name in sys.argv[1:] or exercises.chapters():
+    # By default every chapter that has both exercises and a notebook.
+    for name in sys.argv[1:] or [c for c in exercises.chapters() if (BOOK / f"{c}.ipynb").is_file()]:
         rewrite(name)

@@ -14,8 +14,9 @@ def _meta(name: str):
     return build(name, meta=True)
 
 
-def _block3_layer20_inputs() -> int:
-    return _meta("densenet121").features.denseblock3.denselayer20.conv1.in_channels
+def _layer_inputs(network: str, block: int, layer: int) -> int:
+    dense_block = getattr(_meta(network).features, f"denseblock{block}")
+    return getattr(dense_block, f"denselayer{layer}").conv1.in_channels
 
 
 def _without_bottleneck_macs() -> int:
@@ -36,11 +37,15 @@ def _transition_out(network: str, transition: int) -> int:
 
 EXERCISES = [
     Exercise(
-        id="densenet.block3_layer20_inputs",
-        question="How many input channels does layer 20 of DenseNet-121's third dense block receive?",
-        answer=_block3_layer20_inputs,
-        hint="Block 3 starts from the output of transition 2; each earlier layer of the block adds k = 32. "
-        "Work out k₀ from blocks 1 and 2 (6 and 12 layers, 64 channels into block 1, θ = 0.5), then k₀ + k·(ℓ − 1).",
+        id="densenet.layer_inputs",
+        question="How many input channels does layer {layer} of {label}'s dense block {block} receive?",
+        answer=lambda network, label, block, layer: _layer_inputs(network, block, layer),
+        params={"network": "densenet201", "label": "DenseNet-201", "block": 3, "layer": 37},
+        variants=({"network": "densenet169", "label": "DenseNet-169", "block": 4, "layer": 20},
+                  {"network": "densenet264", "label": "DenseNet-264", "block": 3, "layer": 50}),
+        hint="A block starts from the output of the transition before it; each earlier layer of the block adds "
+        "k = 32. Follow the channels from the 64 into block 1 (blocks of 6, 12, ... layers, θ = 0.5 in every "
+        "transition) to k₀ of the block, then k₀ + k·(ℓ − 1).",
     ),
     Exercise(
         id="densenet.without_bottleneck_macs",
@@ -62,7 +67,7 @@ EXERCISES = [
         "layer and the block's output (24 + 16·12). Multiply all channels by 32·32.",
     ),
     Exercise(
-        id="densenet.densenet169_transition3_out",
+        id="densenet.transition_out",
         question="How many channels leave {label}'s transition layer {transition}?",
         answer=lambda network, label, transition: _transition_out(network, transition),
         params={"network": "densenet169", "label": "DenseNet-169", "transition": 3},

@@ -40,12 +40,12 @@ def _whole_block_local() -> float:
 
 EXERCISES = [
     Exercise(
-        id="fractalnet.paths_c5",
+        id="fractalnet.paths",
         question="How many different paths lead from the input to the output of a fractal block with "
         "C = {columns} columns?",
         answer=_paths,
         params={"columns": 5},
-        variants=({"columns": 6}, {"columns": 4}),
+        variants=({"columns": 6}, {"columns": 7}),
         hint="The expansion rule f_{C+1}(z) = join(f_C(f_C(z)), conv(z)): a path through f_C ∘ f_C is a path "
         "through the first copy followed by one through the second; the conv adds one more.",
     ),

@@ -28,12 +28,12 @@ def _sample_layers(sample: int = 42) -> int:
 
 EXERCISES = [
     Exercise(
-        id="stochastic_depth.expected_blocks_p062",
+        id="stochastic_depth.expected_blocks",
         question="With the linear decay rule and p_L = {p_last}, how many of ResNet-110's 54 residual blocks run "
         "in a training step on average? (Two decimals are enough.)",
         answer=_expected_blocks,
         params={"p_last": 0.62},
-        variants=({"p_last": 0.8}, {"p_last": 0.35}),
+        variants=({"p_last": 0.77}, {"p_last": 0.43}),
         hint="The expected number of active blocks is the sum of the survival probabilities, "
         "Σ_l (1 − (l/L)(1 − p_L)) for l = 1 .. L.",
         rel_tol=1e-3,
