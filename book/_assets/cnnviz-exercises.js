@@ -32,6 +32,7 @@
     button.addEventListener("click", check);
     input.addEventListener("keydown", function (event) { if (event.key === "Enter") { check(); } });
     box.hidden = false;
+    box.style.display = "";
   }
   function wireAll() { document.querySelectorAll("div.cnnviz-answer-box[hidden]").forEach(wire); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", wireAll); } else { wireAll(); }

@@ -69,7 +69,7 @@ def test_reasoning_is_not_machine_checked():
 
 def test_the_card_hides_its_answer_box_until_the_site_wires_it():
     html = card_html(exercises.get("alexnet.pool5_size"))
-    assert 'class="cnnviz-answer-box" hidden data-expected="7"' in html
+    assert 'class="cnnviz-answer-box" hidden style="display:none" data-expected="7"' in html
     assert "<details class=\"cnnviz-exercise-answer\"><summary>Answer</summary><p><strong>7</strong>" in html
     assert "cnnviz-answer-box" not in card_html(exercises.get("alexnet.why_groups"))
 

@@ -1,9 +1,10 @@
 """An exercise as it appears on a page: the question, a hint and the answer (both collapsed), and an answer box.
 
 The card is plain HTML, so it reads the same in JupyterLab, Colab and on the book's site. The answer box is
-``hidden`` until the book's script (``book/_assets/cnnviz-exercises.js``) finds it on the site and wires it:
-there, a reader types a number and the page says whether it is right, with no kernel. In Jupyter the box
-stays hidden and the exercise's ``check(...)`` cell does the same, with a kernel.
+hidden (``hidden`` and ``display:none``: a sanitising front end that drops one still hides it) until the
+book's script (``book/_assets/cnnviz-exercises.js``) finds it on the site and wires it: there, a reader
+types a number and the page says whether it is right, with no kernel. In Jupyter the box stays hidden and
+the exercise's ``check(...)`` cell does the same, with a kernel.
 
 Why not jupyterquiz: its numeric questions would do, but it injects its whole script (~40 kB) with every
 question, draws its own question box in fixed colours (which the site's light/dark themes cannot restyle for
@@ -62,7 +63,7 @@ def answer_box(exercise: Exercise) -> str:
         return ""
     label = f"answer-{exercise.id.replace('.', '-')}"
     return (
-        f'<div class="cnnviz-answer-box" hidden data-expected="{html.escape(json.dumps(expected))}" '
+        f'<div class="cnnviz-answer-box" hidden style="display:none" data-expected="{html.escape(json.dumps(expected))}" '
         f'data-rel-tol="{exercise.rel_tol!r}">'
         f'<label for="{label}">Your answer</label> '
         f'<input id="{label}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"> '
