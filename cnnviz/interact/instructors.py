@@ -93,12 +93,13 @@ def chapter_facts(path: Path) -> ChapterFacts:
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     cells = notebook["cells"]
     chapter = Path(path).stem
+    end = next((i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+                and "## Exercises" in "".join(c["source"])), len(cells))  # fmt: skip
+    reading = cells[:end]  # the exercises are timed apart
     texts = _prose_texts(cells)
-    start = next((i for i, t in enumerate(texts) if t.lstrip().startswith("## Exercises")), len(texts))
-    reading = texts[:start]  # the exercises are timed apart
     title = next((line[2:].strip() for t in texts for line in t.splitlines() if line.startswith("# ")), chapter)
-    words = sum(len(re.findall(r"[A-Za-z0-9][\w'’.,×-]*", t)) for t in reading)
-    code_cells = sum(1 for c in cells if c["cell_type"] == "code")
+    words = sum(len(re.findall(r"[A-Za-z0-9][\w'’.,×-]*", t)) for t in _prose_texts(reading))
+    code_cells = sum(1 for c in reading if c["cell_type"] == "code")
     listed = exercises.for_chapter(chapter) if chapter in exercises.chapters() else ()
     by_kind = {kind: tuple(e.id for e in listed if e.kind == kind) for kind in exercises.KINDS}
     return ChapterFacts(
