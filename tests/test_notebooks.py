@@ -52,6 +52,9 @@ def test_a_plain_notebook_shows_no_build_markup(path: Path):
         assert "{{" not in source, f"{path.name}: a placeholder in a Markdown cell: {source[:200]}"
     for source in _code(path):
         assert "myst_nb" not in source, f"{path.name}: a chapter must run without myst-nb: {source[:200]}"
+    for source in _markdown(path) + [s for s in _code(path) if "prose(" in s]:
+        # CommonMark ends an HTML block only at a blank line: without one, the Markdown after a box is raw text
+        assert not re.search(r"</div>\n[^\n]", source), f"{path.name}: no blank line after </div>: {source[:200]}"
 
 
 def test_the_intro_lists_every_chapter_of_the_table_of_contents():
