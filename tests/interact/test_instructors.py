@@ -39,7 +39,7 @@ def test_every_chapter_of_the_book_has_goals_times_and_prerequisites(chapter):
     assert facts.words > 500 and facts.code_cells > 0
     expected = facts.words / WORDS_PER_MINUTE + facts.code_cells * MINUTES_PER_CODE_CELL
     assert facts.reading_minutes == -(-expected // 1)
-    listed = exercises.for_chapter(chapter)
+    listed = exercises.for_chapter(chapter) if chapter in exercises.chapters() else ()
     assert facts.exercise_minutes == sum(e.minutes for e in listed)
     assert set(facts.homework) | set(facts.in_class) == {e.id for e in listed}
     assert chapter in PREREQUISITES and all(p in CHAPTERS for p in PREREQUISITES[chapter])
