@@ -33,6 +33,7 @@ PREREQUISITES: dict[str, tuple[str, ...]] = {
     "fractalnet": ("resnet",),
     "densenet": ("resnet",),
     "squeezenet": ("alexnet", "nin"),
+    "compare": ("alexnet", "vgg", "googlenet", "resnet", "densenet", "squeezenet"),  # the whole zoo, read first
 }
 COMMON_PREREQUISITES = ("convolution, pooling and fully-connected layers; ReLU; softmax classification; "
                         "SGD training; reading Python (PyTorch modules)")  # fmt: skip
