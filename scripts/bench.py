@@ -35,7 +35,7 @@ class Timing:
     median_s: float
     runs: int
     peak_mb: float | None = None
-    kernel_peak_mb: float | None = None  # the kernel's own high-water mark (ru_maxrss), chapters only
+    kernel_peak_mb: float | None = None  # the kernel's own high-water mark (VmHWM), chapters only
 
 
 class PeakMemory:
@@ -127,7 +127,7 @@ def report(sections: dict[str, list[Timing]], extra: list[str]) -> str:
         f"- date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "- medians of repeated runs within this one run; peak memory is the resident set of the whole process",
         "  tree (build or kernel included), sampled every 50 ms.",
-        "- peak kernel memory: the chapter's kernel's own high-water mark (`ru_maxrss`, the largest of the runs),",
+        "- peak kernel memory: the chapter's kernel's own high-water mark (`VmHWM`, the largest of the runs),",
         f"  against the budget of 1.5 GB ({KERNEL_BUDGET_MIB:.0f} MiB; Binder gives 2 GB to server and kernel together).",
         "",
     ]
