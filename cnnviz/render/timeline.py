@@ -21,7 +21,7 @@ from cnnviz import models
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.resolve import build
 from cnnviz.format import count, percent
-from cnnviz.render.plots import new_figure, style_axes
+from cnnviz.render.plots import legend, new_figure, style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
 __all__ = [
@@ -131,9 +131,7 @@ def plot_timeline(timeline: Timeline, ax: Axes | None = None) -> Figure:
     ax.set_title("ILSVRC classification: error falls as depth grows", fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    legend = ax.legend(loc="upper right", fontsize=8, framealpha=0.6, labelcolor=MUTED)
-    legend.get_frame().set_facecolor("none")
-    legend.get_frame().set_edgecolor(MUTED)
+    legend(ax, loc="upper right", fontsize=8)
     style_axes(ax)
     return fig
 

@@ -203,7 +203,7 @@ def test_dot_source_is_deterministic_and_themed():
     a = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
     b = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
     assert a == b
-    assert "rankdir=LR" in a and "bgcolor=transparent" in a
+    assert "rankdir=LR" in a and f'bgcolor="{theme.PAPER}"' in a
     assert f'fillcolor="{theme.FILL["conv"]}" id=stem' in a
     assert f'"stage.0.shortcut" -> "stage.0.add" [color="{theme.SKIP}" penwidth=1.6 style=dashed]' in a
     assert "0x" not in a  # no object ids

@@ -22,6 +22,7 @@ from cnnviz.render.timeline import (
     imagenet_timeline,
     plot_timeline,
 )
+from tests.render.test_plots import assert_on_paper
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +88,8 @@ def test_plot_timeline_draws_bars_labels_and_human_line(timeline: Timeline) -> N
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["human (5.1%)", "top-5 error (reported)"]
     # the ResNet label sits above the human line, not on it
     assert ax.texts[-1].xy[1] == pytest.approx(5.1)
-    # dark-mode readable: transparent background, mid-grey text
-    assert fig.patch.get_alpha() == 0.0
+    # legible in both of the site's modes: opaque paper, dark text
+    assert_on_paper(fig)
     assert ax.get_facecolor()[3] == 0.0
     assert matplotlib.colors.to_hex(ax.yaxis.label.get_color()) == MUTED.lower()
     assert all(matplotlib.colors.to_hex(t.get_color()) == MUTED.lower() for t in ax.texts)
