@@ -49,15 +49,20 @@ def _graph_label(svg: str) -> str:
 
 
 def _describe_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give a diagram output without alt text (a Graphviz SVG from a cell) its graph label as alt text:
-    without one, the page would announce the image's file name."""
+    """Give an SVG output its description as alt text: a figure's own ``aria-label``, or a Graphviz
+    diagram's graph label; without one, the page would announce the image's file name."""
     for image in doctree.findall(nodes.image):
         uri = image.get("uri", "")
         if image.get("alt") or not uri.endswith(".svg"):
             continue
         path = Path(app.srcdir, uri)
         if path.is_file():
-            label = _graph_label(path.read_text(encoding="utf-8", errors="replace"))
+            text = path.read_text(encoding="utf-8", errors="replace")
+            described = re.search(r'<svg[^>]*\saria-label="([^"]*)"', text)
+            if described:  # a figure that describes itself (cnnviz.render.plots.svg(fig, alt=...))
+                image["alt"] = html.unescape(described.group(1))
+                continue
+            label = _graph_label(text)
             if label:
                 image["alt"] = f"Diagram: {label}"
 

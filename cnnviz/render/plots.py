@@ -51,10 +51,15 @@ def paper_figure(size: tuple[float, float]) -> Figure:
     return Figure(figsize=size, layout="constrained", facecolor=PAPER)
 
 
-def svg(fig: Figure):
+def svg(fig: Figure, alt: str = ""):
     """``fig`` as an inline SVG for a notebook: object-API figures have no notebook display of their own
     (that belongs to pyplot's inline backend, which cnnviz does not touch). The background is the figure's
-    opaque paper; text stays text (``svg.fonttype`` "none", set for this save only)."""
+    opaque paper; text stays text (``svg.fonttype`` "none", set for this save only).
+
+    ``alt`` describes the figure for a screen reader: it becomes the SVG's ``<title>`` and ``aria-label``
+    (the book's build turns it into the image's alt text).
+    """
+    import html
     import io
 
     import matplotlib
@@ -63,7 +68,13 @@ def svg(fig: Figure):
     buffer = io.StringIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", facecolor=PAPER)
-    return SVG(buffer.getvalue())
+    text = buffer.getvalue()
+    if alt:
+        label = html.escape(alt, quote=True)
+        start = text.index("<svg")
+        end = text.index(">", start)
+        text = f'{text[:end]} role="img" aria-label="{label}"><title>{label}</title>{text[end + 1:]}'
+    return SVG(text)
 
 
 def new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:

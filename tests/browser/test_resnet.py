@@ -21,7 +21,7 @@ def _readout(name: str, log) -> str:
 
 def test_resnet_page_shows_curves_blocks_and_network(open_page):
     page, _problems = open_page(chapter_page("resnet"))
-    alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
+    alts = page.eval_on_selector_all("main img", "imgs => imgs.map(i => i.alt)")
     assert any("plain networks of 20, 32, 44 and 56 layers" in a for a in alts), alts
     assert sum("input gradient" in a for a in alts) == 1, alts  # the ERF maps of plain-56 and ResNet-56, side by side
     titles = diagram_titles(page)

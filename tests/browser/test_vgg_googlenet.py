@@ -24,8 +24,8 @@ def test_vgg_page_shows_its_diagrams_and_figures(open_page):
     diff = next((t for t in titles if "vgg16_vs_vgg19" in t), None)
     assert diff is not None, "the VGG16/VGG19 diff diagram is missing"
     assert {"cluster_a/", "cluster_b/", "a/input", "b/input"} <= diff
-    # the matplotlib figures (where memory/params live, ERF) are glued <img>s with alt text
-    alts = page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.alt)")
+    # the matplotlib figures (where memory/params live, ERF) are <img>s with their alt text
+    alts = page.eval_on_selector_all("main img", "imgs => imgs.map(i => i.alt)")
     assert any("bar charts over VGG16" in a for a in alts), alts
     assert any("conv5_3" in a for a in alts), alts
     # the lecture-format table and the claims table are on the page
