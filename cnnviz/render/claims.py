@@ -38,7 +38,7 @@ class ClaimsTable:
     def _row_html(self, c: Claim) -> str:
         colour, kind, mark = (HOLDS_COLOUR, "holds", "✓") if c.holds else (OFF_COLOUR, "off", "✗")
         why = (html.escape(c.note) + "<br>" if self.notes and c.note else "") + f"<small>{html.escape(c.source)}</small>"
-        basis = "" if c.basis == "computed" else " <small>(paper)</small>"
+        basis = f" <small>({html.escape(c.basis_text)})</small>" if c.basis_text else ""
         return (
             f"<tr><td>{html.escape(c.statement)}</td><td>{html.escape(c.stated)}</td>"
             f"<td>{html.escape(c.actual)}{basis}</td>"
