@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cnnviz.analysis.memory import MemoryReport
 
 __all__ = [
+    "torchinfo_text",
     "markdown_rows",
     "network_summary_table",
     "select_rows",
@@ -610,3 +611,13 @@ def markdown_rows(header: Sequence[str], rows: Iterable[Sequence[object]]) -> st
         lines.append("| " + " | ".join(count(c) if isinstance(c, int) and not isinstance(c, bool) else str(c)
                                        for c in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def torchinfo_text(stats: object) -> str:
+    """torchinfo's summary as text, with its units readable: torchinfo 1.8 formats its ``Units`` enum with
+    ``str()``, which on Python >= 3.11 prints "Total mult-adds (Units.MEGABYTES)" instead of "(M)"."""
+    import re
+
+    from torchinfo.enums import Units
+
+    return re.sub(r"\(Units\.([A-Z]+)\)", lambda m: f"({Units[m.group(1)].value})", str(stats))

@@ -317,3 +317,11 @@ def test_memory_table_rows_agree_elements_and_bytes(small: Ledger) -> None:
         _label, elements, mb = (cell.strip() for cell in line.strip("|").split("|"))
         assert float(mb.removesuffix(" MB")) == pytest.approx(int(elements.replace(",", "")) * 4 / 1e6)
     assert report.forward_bytes == (4 * report.input_elements + 4 * report.forward_activations) * 4
+
+
+def test_torchinfo_text_prints_units_as_letters() -> None:
+    import torchinfo
+
+    stats = torchinfo.summary(nn.Sequential(nn.Conv2d(3, 8, 3)), input_size=(1, 3, 8, 8), verbose=0)
+    text = tables.torchinfo_text(stats)
+    assert "Units." not in text and "Total mult-adds (M)" in text
