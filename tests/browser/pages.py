@@ -66,3 +66,10 @@ def wait_for_text(page, figure: str, text: str) -> None:
 def vega_texts(page, figure: str) -> list[str]:
     """Every text mark the figure shows now."""
     return page.eval_on_selector_all(f"{figure} text", "ts => ts.map(t => t.textContent)")
+
+
+def page_text(page) -> str:
+    """The text a reader can get to on the page: every folded ``<details>`` (e.g. the claims that hold)
+    opened first, then the main column's rendered text."""
+    page.eval_on_selector_all("main details", "ds => ds.forEach(d => { d.open = true; })")
+    return page.inner_text("main")
