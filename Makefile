@@ -12,10 +12,11 @@ STAMP_SYSTEM := $(VENV)/.system
 # because Sphinx cannot see that a chapter's numbers depend on cnnviz (a changed package must re-execute it).
 BUILD_FLAGS := -W -n --keep-going --all
 
-.PHONY: help setup book site test lint unit browser serve lab bench clean
+.PHONY: help setup book site test test-students student-envs lint unit browser serve lab bench clean
 help:
 	@echo "make book    set up, then build the site into $(SITE) (every chapter executed)"
 	@echo "make test    set up, then lint and run every test (unit, notebooks, strict build, browser)"
+	@echo "make test-students  run the chapters as students do: Binder's and Colab's environments, JupyterLab"
 	@echo "make serve   serve the built site on http://127.0.0.1:8000"
 	@echo "make lab     open the chapters in JupyterLab"
 	@echo "make bench   write the benchmark report to _build/bench/report.md"
@@ -34,13 +35,14 @@ $(STAMP_VENV): requirements.txt pyproject.toml
 	@mkdir -p $(VENV)/etc/ipython && echo "c.IPKernelApp.log_level = 'ERROR'" > $(VENV)/etc/ipython/ipython_kernel_config.py
 	@touch $@
 
-$(VENDOR)/VERSIONS: scripts/vendor.sh | $(STAMP_SYSTEM)
+$(VENDOR)/VERSIONS: scripts/vendor.sh cnnviz/interact/static/vendor/VERSIONS | $(STAMP_SYSTEM)
 	bash scripts/vendor.sh $(VENDOR)
 
 setup: $(STAMP_SYSTEM) $(STAMP_VENV) $(VENDOR)/VERSIONS
 
 site: setup
-	$(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@# CNNVIZ_BOOK=1: kernel-free figures emit the light div that the site's script draws (not their own renderer).
+	CNNVIZ_BOOK=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
 
 book: site
 	@echo "Built: $(SITE)/index.html  (make serve to browse it)"
@@ -49,22 +51,31 @@ lint: setup
 	$(BIN)/ruff check .
 
 unit: setup
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not students"
 
 browser: setup
 	$(BIN)/python -m pytest -m browser
 
 test: lint unit site browser
 
+# The students' paths, each in a fresh virtual environment under .cache/student-venvs/ (reused while
+# binder/ and tests/students/colab-stack.txt are unchanged): about 15 minutes, so not part of `make test`.
+student-envs: setup
+	$(BIN)/python -m scripts.student_env binder colab
+
+test-students: student-envs
+	$(BIN)/python -m pytest -m students
+
 serve:
 	@[ -f $(SITE)/index.html ] || $(MAKE) book
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) 8000
 
+# JupyterLab on the chapters in the Binder environment (what a student gets; built on first use).
 lab: setup
-	$(BIN)/jupyter lab book/
+	venv="$$($(BIN)/python -m scripts.student_env binder)" && "$$venv/bin/jupyter" lab book/
 
 bench: setup
 	$(BIN)/python -m scripts.bench --out _build/bench/report.md
 
 clean:
-	rm -rf _build $(VENDOR) .pytest_cache .ruff_cache .hypothesis
+	rm -rf _build $(VENDOR) .pytest_cache .ruff_cache .hypothesis .cache

@@ -6,6 +6,7 @@
     cnnviz erf NAME --layer LAYER [--input C,H,W] [--param KEY=VALUE ...] [-o FILE.png]
     cnnviz diagram NAME [--level network|block|layer] [--param KEY=VALUE ...] [-o FILE.svg|FILE.dot]
     cnnviz claims [--format text|json]
+    cnnviz assignment CHAPTER... -o DIR [--variant N] [--rubrics DIR]
 
 Bad arguments (unknown model, bad --input or --param, unknown layer, too small an input) print one line
 on stderr and exit with status 2; nothing prints a traceback for them.
@@ -192,6 +193,16 @@ def _cmd_claims(args: argparse.Namespace) -> str:
 # --- the parser -----------------------------------------------------------------------------------
 
 
+def _cmd_assignment(args: argparse.Namespace) -> str:
+    from pathlib import Path
+
+    from cnnviz.interact.assignment import write_assignments
+
+    written = write_assignments(args.chapters, Path(args.output), args.variant,
+                                Path(args.rubrics) if args.rubrics else None)  # fmt: skip
+    return "".join(f"wrote {path}\n" for path in written)
+
+
 def _cmd_degradation(args: argparse.Namespace) -> int:
     """The experiment writes its logs and progress itself; its exit status is the command's."""
     return run_degradation(args, args.argv)
@@ -244,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("claims", help=claims_help, description=claims_help)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=_cmd_claims)
+    assignment_help = ("nbgrader source notebooks of chapters' exercises (answers withheld in the students' copy) "
+                       "and a separate answer key, for instructors")  # fmt: skip
+    p = sub.add_parser("assignment", help=assignment_help, description=assignment_help)
+    p.add_argument("chapters", nargs="+", metavar="CHAPTER", help="chapters, e.g. alexnet vgg")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the nbgrader course directory to write")
+    p.add_argument("--variant", type=int, default=1,
+                   help="which variant of the computed questions to ask (0: the book's own; default 1)")
+    p.add_argument("--rubrics", metavar="DIR", help="the rubrics directory (default: the checkout's instructors/rubrics)")
+    p.set_defaults(run=_cmd_assignment)
     return parser
 
 

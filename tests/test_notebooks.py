@@ -10,9 +10,9 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from nbclient import NotebookClient
 
 from cnnviz.interact.prose import Prose, unresolved_markup
+from scripts.execute_notebook import KERNEL_BUDGET_MIB, execute
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
@@ -25,14 +25,16 @@ def test_the_book_has_chapters():
 
 @pytest.mark.notebooks
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.name for p in CHAPTERS])
-def test_chapter_executes(path: Path):
-    notebook = nbformat.read(path, as_version=4)
-    for cell in notebook.cells:
+def test_chapter_executes_within_the_memory_budget(path: Path):
+    for cell in nbformat.read(path, as_version=4).cells:
         assert not cell.get("outputs"), f"{path.name}: commit notebooks with outputs stripped"
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}})
-    client.execute()  # raises CellExecutionError naming the cell and its traceback
+    notebook, peak_mib = execute(path, timeout=300)  # raises CellExecutionError naming the cell and its traceback
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+    assert peak_mib <= KERNEL_BUDGET_MIB, (
+        f"{path.name}: the kernel peaked at {peak_mib:.0f} MiB, over the budget of 1.5 GB ({KERNEL_BUDGET_MIB:.0f} "
+        "MiB) that leaves Binder's Jupyter server room within the session's 2 GB"
+    )
 
 
 def _markdown(path: Path) -> list[str]:

@@ -5,7 +5,7 @@
   declared").
 - Gives each Graphviz diagram output its graph label as alt text (cell outputs carry none).
 - Adds the book's own scripts from ``book/_assets`` (the MathJax 2 shim for ipywidgets, the loader of the
-  kernel-free interactive figures). They are added here rather than from a top-level ``_static`` folder,
+  kernel-free interactive figures, the exercises' answer boxes). They are added here rather than from a top-level ``_static`` folder,
   because jupyter-book would then add every vendored ``.js`` file to every page.
 """
 
@@ -71,6 +71,7 @@ def setup(app: Sphinx) -> dict:
     # Before MathJax (priority 500 by default) so that the shim's configuration is read by MathJax 3.
     app.add_js_file("mathjax2-shim.js", priority=100)
     app.add_js_file("cnnviz-figures.js", priority=600)
+    app.add_js_file("cnnviz-exercises.js", priority=600)
     app.add_css_file("cnnviz.css")
     app.connect("html-page-context", _drop_duplicate_inline_scripts, priority=100)
     app.connect("doctree-resolved", _describe_diagrams)

@@ -136,8 +136,11 @@ def _resolve_pair(
     b_kwargs: Mapping[str, object] | None,
     where: str,
 ) -> tuple[tuple[nn.Module, str, tuple[int, int, int]], ...]:
+    # A registry name is built on the meta device (as the ledger does): a diff compares shapes and counts,
+    # and two networks' weights at once would cost a chapter's kernel hundreds of MB for nothing.
     return tuple(
-        resolve_model(m, input_size, dict(kw or {}), where=where) for m, kw in ((a, a_kwargs), (b, b_kwargs))
+        resolve_model(m, input_size, dict(kw or {}), where=where, meta=isinstance(m, str))
+        for m, kw in ((a, a_kwargs), (b, b_kwargs))
     )
 
 

@@ -30,8 +30,9 @@ each copy instead, so the module itself is never changed. Gradients are taken wi
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,12 @@ from cnnviz.analysis.tracing import eval_mode
 from cnnviz.validate import integer, positive_int
 
 __all__ = ["ERFResult", "effective_receptive_field", "map_moments", "mass_radius"]
+
+# Input pixels differentiated in one backward pass: the saved activations grow with them, so the inputs go
+# through in chunks of at most this many pixels (one 224×224 image; sixteen 56×56 ones). Each image's
+# gradient is independent of the others' (eval mode), so chunking changes no number, only the peak memory:
+# a chapter's kernel must stay within 1.5 GB.
+PIXELS_PER_PASS = 224 * 224
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,7 @@ class _Stop(Exception):
 def _centre_gradient(
     model: nn.Module, layer: str, x: torch.Tensor, unit: tuple[int, int], calls: int
 ) -> torch.Tensor:
-    """|d y / d x| summed over input channels and averaged over the batch, y = sum_c out[:, c, unit]."""
+    """|d y / d x| summed over input channels and over the batch, y = sum_c out[:, c, unit]."""
     module = model.get_submodule(layer)
     captured: list[torch.Tensor] = []
 
@@ -131,7 +138,21 @@ def _centre_gradient(
             (grad,) = torch.autograd.grad(captured[-1], x)
     finally:
         handle.remove()
-    return grad.abs().sum(dim=1).mean(dim=0)  # (H, W)
+    return grad.abs().sum(dim=1).sum(dim=0)  # (H, W), summed over the batch: the map is normalised at the end
+
+
+@contextlib.contextmanager
+def _weights_frozen(model: nn.Module) -> Iterator[None]:
+    """No gradient for the weights inside the block (only d/dx is wanted), so autograd keeps only what the
+    input's gradient needs; afterwards each parameter has its own ``requires_grad`` back."""
+    flags = [(p, p.requires_grad) for p in model.parameters()]
+    try:
+        for p, _ in flags:
+            p.requires_grad_(False)
+        yield
+    finally:
+        for p, flag in flags:
+            p.requires_grad_(flag)
 
 
 def effective_receptive_field(
@@ -166,11 +187,13 @@ def effective_receptive_field(
 
     generator = torch.Generator().manual_seed(seed)
     total = np.zeros(size[1:], dtype=np.float64)
+    chunk = max(1, PIXELS_PER_PASS // (size[1] * size[2]))
     for k in range(n_inits):
         net = _instance(model, k, seed, init_fn, model_kwargs)
-        with eval_mode(net):
-            x = torch.randn((n_inputs, *size), generator=generator).requires_grad_(True)
-            total += _centre_gradient(net, layer, x, unit, calls).double().numpy()
+        with eval_mode(net), _weights_frozen(net):
+            x = torch.randn((n_inputs, *size), generator=generator)  # drawn at once: the same inputs as ever
+            for part in x.split(chunk):
+                total += _centre_gradient(net, layer, part.requires_grad_(True), unit, calls).double().numpy()
     if not np.isfinite(total).all():
         raise ValueError(
             f"{label}: the gradient of layer {layer!r} with respect to the input is not finite: the network "

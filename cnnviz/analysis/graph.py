@@ -160,7 +160,9 @@ class _Shapes:
         if not self.propagated:
             self.propagated = True
             with eval_mode(self.model), torch.no_grad(), torch.random.fork_rng(devices=[]):
-                ShapeProp(fx.GraphModule(self.model, self.graph)).propagate(torch.zeros(1, *self.size))
+                # on the module's device: a network built on the meta device propagates shapes only
+                device = next((p.device for p in self.model.parameters()), torch.device("cpu"))
+                ShapeProp(fx.GraphModule(self.model, self.graph)).propagate(torch.zeros(1, *self.size, device=device))
         meta = node.meta.get("tensor_meta")
         return tuple(meta.shape[1:]) if meta is not None and hasattr(meta, "shape") else None
 

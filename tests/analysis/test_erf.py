@@ -155,3 +155,23 @@ def test_an_overflowing_network_is_explained_not_measured():
     # Untrained ResNet-1202 in eval mode overflows float32 (pinned in test_cifar_resnet.py): the ERF says so.
     with pytest.raises(ValueError, match=r"resnet1202: the gradient of layer 'layer3.199.conv2' .* is not finite"):
         effective_receptive_field("resnet1202", "layer3.199.conv2", n_inputs=1)
+
+
+# --- memory: inputs in chunks, weights without gradients --------------------------------------------
+
+
+def test_chunked_inputs_give_the_map_of_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inputs go through PIXELS_PER_PASS at a time (the chapters' memory budget); the map is the same."""
+    import cnnviz.analysis.erf as erf
+
+    torch.manual_seed(0)
+    net = relu_stack(3)
+    net[2].weight.requires_grad_(False)  # a frozen layer stays frozen; the others get requires_grad back
+    flags = [p.requires_grad for p in net.parameters()]
+    monkeypatch.setattr(erf, "PIXELS_PER_PASS", 10**9)
+    whole = effective_receptive_field(net, "5", input_size=(1, 16, 16), n_inputs=5)
+    monkeypatch.setattr(erf, "PIXELS_PER_PASS", 2 * 16 * 16)  # chunks of 2, 2 and 1 images
+    chunked = effective_receptive_field(net, "5", input_size=(1, 16, 16), n_inputs=5)
+    np.testing.assert_allclose(chunked.grad_map, whole.grad_map, rtol=1e-6, atol=1e-12)
+    assert chunked.radius_95 == pytest.approx(whole.radius_95, rel=1e-6)
+    assert [p.requires_grad for p in net.parameters()] == flags and flags.count(False) == 1

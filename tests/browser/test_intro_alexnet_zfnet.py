@@ -8,6 +8,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from cnnviz.interact.exercises import for_chapter
 from tests.browser.site import SITE
 
 pytestmark = pytest.mark.skipif(
@@ -88,8 +89,9 @@ def test_alexnet_page_diagram_figures_and_numbers(open_page) -> None:
     # the claims table marks the two norm-layer volumes as off, everything else as holding
     claims = page.locator("table.cnnviz-claims").first.inner_text()
     assert claims.count("✗") == 2 and "55x55x96" in claims
-    # the exercises' self-check cells ran and ask for an answer
-    assert text.count("No answer yet") == 4
+    # the exercises are cards with an answer box; the self-check cells are for Jupyter and not on the site
+    assert page.locator("div.cnnviz-exercise").count() == len(for_chapter("alexnet"))
+    assert text.count("No answer yet") == 0
 
 
 def test_zfnet_page_diff_diagram_and_numbers(open_page) -> None:
@@ -111,4 +113,5 @@ def test_zfnet_page_diff_diagram_and_numbers(open_page) -> None:
     diff_table = page.locator("table").filter(has_text="kernel: (11, 11) → (7, 7)")
     assert diff_table.count() == 1
     assert "[110x110x96] CONV1: 96 7x7 filters at stride 2, pad 1" in text
-    assert text.count("No answer yet") == 4
+    assert page.locator("div.cnnviz-exercise").count() == len(for_chapter("zfnet"))
+    assert text.count("No answer yet") == 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -12,7 +15,7 @@ import pytest
 from torch import nn
 
 from cnnviz.analysis import ops
-from cnnviz.interact.static.base import GREY, StaticFigure
+from cnnviz.interact.static.base import BOOK_ENV, GREY, StaticFigure
 from cnnviz.interact.static.googlenet import inception_cost_figure
 from cnnviz.interact.static.resnext import cardinality_figure
 from cnnviz.interact.static.vgg import stack_vs_large_figure
@@ -83,16 +86,20 @@ def _inception_totals(figure: StaticFigure, **position: int) -> dict[str, dict[s
 
 
 @pytest.mark.parametrize("name", ["inception", "stack", "cardinality"])
-def test_mimebundle_is_a_cnnviz_vega_div_and_the_spec(name: str, request: pytest.FixtureRequest) -> None:
+def test_the_book_gets_the_light_cnnviz_vega_div(
+    name: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     figure: StaticFigure = request.getfixturevalue(name)
+    monkeypatch.setenv(BOOK_ENV, "1")
     bundle = figure._repr_mimebundle_()
-    assert set(bundle) == {"text/html", "application/vnd.vegalite.v6+json"}
+    assert set(bundle) == {"text/html"}
     html = bundle["text/html"]
+    assert html == figure.html() and "<script" not in html  # the site's script draws it
     assert html.startswith('<div class="cnnviz-vega" role="figure" aria-label="') and html.endswith("</div>")
     div = _parse(html)
     assert div.attrs["class"] == "cnnviz-vega" and div.attrs["role"] == "figure"
     assert div.attrs["aria-label"] == figure.alt
-    assert json.loads(div.attrs["data-spec"]) == bundle["application/vnd.vegalite.v6+json"] == figure.spec
+    assert json.loads(div.attrs["data-spec"]) == figure.spec
     assert div.text == figure.fallback
     assert figure.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
     assert figure.spec["config"]["background"] == theme.PAPER
@@ -101,6 +108,40 @@ def test_mimebundle_is_a_cnnviz_vega_div_and_the_spec(name: str, request: pytest
                    config["legend"]["labelColor"], config["title"]["subtitleColor"]):
         assert theme.contrast_ratio(colour, theme.PAPER) >= 4.5, colour
     assert figure.spec["config"]["axis"]["labelColor"] == GREY
+
+
+def test_a_notebook_gets_html_that_carries_its_renderer(
+    inception: StaticFigure, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(BOOK_ENV, raising=False)
+    bundle = inception._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"} and bundle["text/plain"] == inception.fallback
+    html = bundle["text/html"]
+    assert html == inception.standalone_html()
+    assert html.startswith('<div class="cnnviz-figure">' + inception.html() + '<script type="text/plain"')
+    bundle_b64 = re.search(r'<script type="text/plain" class="cnnviz-vega-bundle">([^<]*)</script>', html)[1]
+    code = gzip.decompress(base64.b64decode(bundle_b64))
+    vendor = ROOT / "cnnviz" / "interact" / "static" / "vendor"
+    for name in ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js"):  # in load order, byte for byte
+        assert (vendor / name).read_bytes() in code
+    assert code.index(b"vegaLite={}") < code.index(b".vegaEmbed=")
+    assert html.endswith("</script></div>") and "DecompressionStream" in html
+    monkeypatch.setenv(BOOK_ENV, "0")  # only "1" means the book
+    assert inception._repr_mimebundle_()["text/html"] == html
+
+
+def test_the_renderer_ships_with_the_package_and_its_licences() -> None:
+    from importlib import resources
+
+    vendor = resources.files("cnnviz.interact.static") / "vendor"
+    versions = (vendor / "VERSIONS").read_text().split()
+    assert [v.rsplit("@", 1)[0] for v in versions] == ["vega", "vega-lite", "vega-embed"]
+    for package, version in (v.rsplit("@", 1) for v in versions):
+        assert (vendor / f"LICENSE.{package}").read_text().startswith("Copyright")
+        bundle = (vendor / f"{package}.min.js").read_text()
+        assert package != "vega-lite" or f'var n="{version}"' in bundle  # the file is the version named
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"cnnviz.interact.static" = ["standalone.js", "vendor/*"]' in pyproject
 
 
 @pytest.mark.parametrize("name", ["inception", "stack", "cardinality"])

@@ -83,9 +83,9 @@ def test_exercises_have_computed_answers() -> None:
     from cnnviz.interact.exercises import check, for_chapter
 
     exercises = {e.id: e for e in for_chapter("wide_resnet")}
-    assert exercises["wide_resnet.wrn22_8_params"].answer() == wide_resnet_cost(22, 8).params
-    assert exercises["wide_resnet.wrn34_2_layers"].answer() == 32
-    k = exercises["wide_resnet.k_to_match_resnet1202"].answer()
+    assert exercises["wide_resnet.wrn_params"].expected() == wide_resnet_cost(22, 8).params
+    assert exercises["wide_resnet.wrn34_2_layers"].expected() == 32
+    k = exercises["wide_resnet.k_to_match_resnet1202"].expected()
     budget = ledger("resnet1202").total_params
     assert wide_resnet_cost(16, k).params >= budget > wide_resnet_cost(16, k - 1).params
     assert check("wide_resnet.conv3_first_block_macs", 16 * 16 * 9 * 160 * 320 + 16 * 16 * 9 * 320 * 320

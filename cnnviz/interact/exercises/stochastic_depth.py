@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from cnnviz.analysis.stochastic_depth import network_cost, sample_dropped
-from cnnviz.interact.exercises import Exercise
+from cnnviz.interact.exercises import REASONING, TASK, Exercise
 
 
-def _expected_blocks_062() -> float:
-    return network_cost(0.62).expected_blocks
+def _expected_blocks(p_last: float) -> float:
+    return network_cost(p_last).expected_blocks
 
 
 def _uniform_match() -> float:
@@ -28,10 +28,12 @@ def _sample_layers(sample: int = 42) -> int:
 
 EXERCISES = [
     Exercise(
-        id="stochastic_depth.expected_blocks_p062",
-        question="With the linear decay rule and p_L = 0.62, how many of ResNet-110's 54 residual blocks run "
+        id="stochastic_depth.expected_blocks",
+        question="With the linear decay rule and p_L = {p_last}, how many of ResNet-110's 54 residual blocks run "
         "in a training step on average? (Two decimals are enough.)",
-        answer=_expected_blocks_062,
+        answer=_expected_blocks,
+        params={"p_last": 0.62},
+        variants=({"p_last": 0.77}, {"p_last": 0.43}),
         hint="The expected number of active blocks is the sum of the survival probabilities, "
         "Σ_l (1 − (l/L)(1 − p_L)) for l = 1 .. L.",
         rel_tol=1e-3,
@@ -61,5 +63,53 @@ EXERCISES = [
         answer=_sample_layers,
         hint="Each block that runs has two 3×3 convolutions on the path; add the stem convolution and the "
         "classifier. A dropped block's shortcut has no weights.",
+    ),
+    Exercise(
+        id="stochastic_depth.why_linear_decay",
+        kind=REASONING,
+        question="Why does the paper let the survival probability **decay linearly** with depth (p_l = 1 − "
+        "(l/L)(1 − p_L)) instead of dropping every block with the same probability? And why is p_L = 0.5 a "
+        "sensible default?",
+        hint="What do early blocks compute that every later block uses?",
+        solution="Early blocks extract low-level features that **all** later blocks build on; dropping them "
+        "often would damage every prediction in that step, so they should almost always survive. Late "
+        "blocks refine, and the network is more robust to losing them. The linear rule encodes this prior "
+        "and performed better than the uniform rule in the paper (though both beat the constant-depth "
+        "baseline). p_L = 0.5 means the last block survives half of the time; the expected depth is then "
+        "about three quarters of the full network (the mean of 1 and 0.5), which gives a sizeable training "
+        "speed-up and regularisation while the paper found results insensitive to p_L in a broad range around "
+        "it.",
+    ),
+    Exercise(
+        id="stochastic_depth.test_time",
+        kind=REASONING,
+        question="At test time stochastic depth keeps **every** block but multiplies each residual branch by its "
+        "survival probability p_l. Why is this the right thing to do, and what would go wrong if the branches "
+        "were not rescaled?",
+        hint="Compare the expected output of a block during training with its output at test time.",
+        solution="During training the block outputs x + b·f(x) with b ∼ Bernoulli(p_l), so in expectation "
+        "x + p_l·f(x). At test time the whole network is used; to match what the following layers saw on "
+        "average in training, the branch is re-weighted: x + p_l·f(x) (the same idea as dropout's rescaling). "
+        "Without it, every block's contribution would be 1/p_l times larger than its average in training, and "
+        "these errors compound through the 54 blocks, shifting the activations that later layers and the "
+        "batch norms were trained on; accuracy drops. The result can be read as an ensemble of the 2^L "
+        "networks of different depths.",
+    ),
+    Exercise(
+        id="stochastic_depth.resnet56_sd",
+        kind=TASK,
+        question="Change the network: write `build()` returning a **ResNet-56** with stochastic depth (linear "
+        "rule, p_L = 0.8) for CIFAR-100, using the zoo's `stochastic_depth_resnet`.",
+        hint="`stochastic_depth_resnet(depth, p_last, num_classes=...)` from `cnnviz.models.stochastic_depth`. "
+        "The check counts parameters, so p_L does not show in it: think about why.",
+        solution='''from torch import nn
+
+from cnnviz.models.stochastic_depth import stochastic_depth_resnet
+
+
+def build() -> nn.Module:
+    return stochastic_depth_resnet(56, 0.8, num_classes=100)
+''',
+        input_size=(3, 32, 32),
     ),
 ]

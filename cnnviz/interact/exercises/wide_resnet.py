@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from cnnviz.analysis import ops
-from cnnviz.interact.exercises import Exercise
+from cnnviz.interact.exercises import REASONING, TASK, Exercise
 
 
 def _params(depth: int, k: int) -> int:
@@ -40,10 +40,13 @@ def _sequential_layers_wrn34_2() -> int:
 
 EXERCISES = [
     Exercise(
-        id="wide_resnet.wrn22_8_params",
-        question="How many parameters (convolutions, batch norms and the 10-way classifier) has WRN-22-8?",
-        answer=lambda: _params(22, 8),
-        hint="n = (22 − 4) / 6 = 3 blocks per group of widths 128, 256, 512. Each block: two 3×3 convolutions "
+        id="wide_resnet.wrn_params",
+        question="How many parameters (convolutions, batch norms and the 10-way classifier) has "
+        "WRN-{depth}-{k}?",
+        answer=_params,
+        params={"depth": 22, "k": 8},
+        variants=({"depth": 16, "k": 6}, {"depth": 34, "k": 3}),
+        hint="n = (d − 4) / 6 blocks per group of widths 16k, 32k, 64k. Each block: two 3×3 convolutions "
         "and two batch norms (2 parameters per channel of their input); the first block of each group also a "
         "1×1 shortcut. Add the 3×3 stem (3 → 16), the last batch norm and the classifier.",
     ),
@@ -70,5 +73,51 @@ EXERCISES = [
         answer=_sequential_layers_wrn34_2,
         hint="The paper's d counts every convolution, the three 1×1 shortcuts included. Which of them lie on "
         "the longest path, and what about the classifier?",
+    ),
+    Exercise(
+        id="wide_resnet.wide_vs_deep",
+        kind=REASONING,
+        question="WRN-28-10 has about 36 million parameters and beats the 1,001-layer pre-activation ResNet on "
+        "CIFAR while training faster. Give two reasons why widening can be better than "
+        "deepening at a similar parameter budget.",
+        hint="Think of what a GPU does well, of the diminishing feature reuse in very deep residual networks, "
+        "and of the number of sequential layers.",
+        solution="(1) **Computation**: a wide layer is a few large matrix products that a GPU runs in parallel "
+        "efficiently; a very deep thin network is many small sequential layers, so at equal parameters and "
+        "even more FLOPs the wide network trains faster. (2) **Diminishing feature reuse**: in very deep "
+        "residual networks many blocks contribute little (the gradient can go through the shortcuts, so a "
+        "block may learn almost nothing); the paper argues that the power of residual networks is in the "
+        "blocks, and making each block wider makes each one useful. (3) Fewer sequential layers also mean "
+        "shorter paths for the signal. Widening has costs too: parameters grow with k², so wide networks "
+        "need dropout between the convolutions (the paper's) or more data to avoid overfitting.",
+    ),
+    Exercise(
+        id="wide_resnet.dropout_where",
+        kind=REASONING,
+        question="The paper puts dropout **between** the two convolutions of a wide block, not on the shortcut "
+        "or after the addition. Why there, and why did earlier residual networks not need it?",
+        hint="What grows when k grows, and what would dropout on the identity path do?",
+        solution="Widening multiplies each block's parameters by about k², so wide blocks can overfit; dropout "
+        "inside the residual branch regularises the block's own computation (the paper: after the first "
+        "convolution's ReLU, before the second convolution). On the shortcut or after the addition it would "
+        "also drop the **identity** signal, corrupting what later blocks and the gradient rely on. Thin, deep "
+        "residual networks had few parameters per block and batch norm as the main regulariser; the paper "
+        "reports that dropout in the wide block improves results consistently on CIFAR and SVHN.",
+    ),
+    Exercise(
+        id="wide_resnet.wrn_16_4_c100",
+        kind=TASK,
+        question="Change the network: write `build()` returning WRN-16-4 for **CIFAR-100** with dropout 0.3 "
+        "between the convolutions, using the zoo's `wide_resnet`.",
+        hint="`wide_resnet(depth, k, dropout=..., num_classes=...)` from `cnnviz.models.wide_resnet`.",
+        solution='''from torch import nn
+
+from cnnviz.models.wide_resnet import wide_resnet
+
+
+def build() -> nn.Module:
+    return wide_resnet(16, 4, dropout=0.3, num_classes=100)
+''',
+        input_size=(3, 32, 32),
     ),
 ]

@@ -3,9 +3,17 @@
 Each explorer precomputes its numbers with :mod:`cnnviz.analysis.ops` for every slider position and
 ships them inside a Vega-Lite spec (written with altair). In the browser, a slider only *filters* the
 precomputed rows (and Vega sums the rows of one module's branches); no formula is re-derived in
-JavaScript. The book's script ``book/_assets/cnnviz-figures.js`` embeds every
-``<div class="cnnviz-vega" data-spec=...>`` with the vendored Vega bundles; JupyterLab renders the
-``application/vnd.vegalite.v6+json`` output natively.
+JavaScript.
+
+One object, two displays (:meth:`StaticFigure._repr_mimebundle_`):
+
+- building the book (``CNNVIZ_BOOK=1``, set by ``make site``): the light
+  ``<div class="cnnviz-vega" data-spec=...>``, which the site's script ``book/_assets/cnnviz-figures.js``
+  embeds with the site's copy of the Vega bundles (loaded once per page);
+- anywhere else (JupyterLab, Notebook 7, VS Code, Colab): HTML that carries its own renderer, the Vega,
+  Vega-Lite and Vega-Embed bundles shipped in ``cnnviz/interact/static/vendor/`` (gzipped, about 370 kB
+  per figure) and ``standalone.js``, so the figure draws offline in any front end that runs an output's
+  scripts. No front end renders the Vega-Lite v6 MIME type itself (JupyterLab 4 stops at v5), so none is sent.
 
 Every slider is a Vega-Lite parameter with a stable name; Vega renders it as
 ``<input type="range" name="{param}">``, which is how a browser test finds it. Each figure also shows its
@@ -16,10 +24,15 @@ altair is imported inside the functions, so importing this module stays cheap.
 
 from __future__ import annotations
 
+import base64
+import functools
+import gzip
 import html
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from cnnviz.render import theme
@@ -28,18 +41,19 @@ if TYPE_CHECKING:
     import altair
 
 __all__ = [
-    "FONT", "GREY", "INK", "VEGALITE_MIME", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid", "slider_param",
-    "static_figure", "style_chart",
+    "BOOK_ENV", "FONT", "GREY", "INK", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid",
+    "slider_param", "static_figure", "style_chart",
 ]
 
-VEGALITE_MIME = "application/vnd.vegalite.v6+json"
+BOOK_ENV = "CNNVIZ_BOOK"  # "1" while the book is built: figures leave the drawing to the site's script
+VEGA_BUNDLES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")  # in load order
 GREY = theme.MUTED  # axes, legends and secondary marks: 7:1 on the figure's paper
 INK = theme.INK  # titles and readout text
 FONT = "Helvetica, Arial, sans-serif"
 
 @dataclass(frozen=True)
 class StaticFigure:
-    """A Vega-Lite spec with a text fallback, displayed as HTML the book's script turns into a chart.
+    """A Vega-Lite spec with a text fallback, displayed as HTML that draws it (see the module's docstring).
 
     ``alt`` is the figure's accessible name (``aria-label``); ``fallback`` is the text shown until the
     chart renders (or without JavaScript), by default ``alt``.
@@ -73,8 +87,39 @@ class StaticFigure:
         """The precomputed rows the spec carries, by dataset name."""
         return {name: list(rows) for name, rows in self.spec.get("datasets", {}).items()}
 
+    def standalone_html(self) -> str:
+        """:meth:`html` plus its own renderer: draws in a notebook front end with no site around it, offline.
+
+        ``<div class="cnnviz-figure">`` holds the figure's div, the Vega bundles (gzipped, base64) in a
+        ``<script type="text/plain">`` and ``standalone.js``, which evaluates them once per page and embeds
+        the spec.
+        """
+        return (
+            f'<div class="cnnviz-figure">{self.html()}'
+            f'<script type="text/plain" class="cnnviz-vega-bundle">{_vega_bundle_base64()}</script>'
+            f"<script>{_standalone_js()}</script></div>"
+        )
+
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        return {"text/html": self.html(), VEGALITE_MIME: json.loads(self.spec_json())}
+        if os.environ.get(BOOK_ENV) == "1":
+            return {"text/html": self.html()}
+        return {"text/html": self.standalone_html(), "text/plain": self.fallback or self.alt}
+
+
+def _vendor(name: str) -> bytes:
+    return (resources.files("cnnviz.interact.static") / "vendor" / name).read_bytes()
+
+
+@functools.cache
+def _vega_bundle_base64() -> str:
+    """The three bundles, concatenated in load order, gzipped (no timestamp: the same bytes every time)."""
+    code = b"\n;\n".join(_vendor(name) for name in VEGA_BUNDLES)
+    return base64.b64encode(gzip.compress(code, compresslevel=9, mtime=0)).decode("ascii")
+
+
+@functools.cache
+def _standalone_js() -> str:
+    return (resources.files("cnnviz.interact.static") / "standalone.js").read_text(encoding="utf-8")
 
 
 # --- helpers shared by the chapters' figures -------------------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""An exercise as it appears on a page: the question, a hint and the answer (both collapsed), and an answer box.
+
+The card is plain HTML, so it reads the same in JupyterLab, Colab and on the book's site. The answer box is
+hidden (``hidden`` and ``display:none``: a sanitising front end that drops one still hides it) until the
+book's script (``book/_assets/cnnviz-exercises.js``) finds it on the site and wires it: there, a reader
+types a number and the page says whether it is right, with no kernel. In Jupyter the box stays hidden and
+the exercise's ``check(...)`` cell does the same, with a kernel.
+
+Why not jupyterquiz: its numeric questions would do, but it injects its whole script (~40 kB) with every
+question, draws its own question box in fixed colours (which the site's light/dark themes cannot restyle for
+contrast), and has no hint or model-answer block; the box here is a dozen lines of the book's own script.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+
+from cnnviz.interact.exercises import COMPUTED, REASONING, TASK, Exercise
+
+KIND_LABEL = {COMPUTED: "compute", REASONING: "reason", TASK: "change the network"}
+
+
+def markdown_html(text: str) -> str:
+    """Markdown (CommonMark, with tables) as HTML; raw HTML in the text is escaped."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False}).enable("table").render(text).strip()
+
+
+def format_value(value: object) -> str:
+    """A computed answer as the page shows it: thousands separators for integers, up to 6 significant
+    digits for the rest."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:,.6g}" if abs(value) >= 1e-4 else f"{value:.3g}"
+
+
+def answer_html(exercise: Exercise) -> str:
+    """The revealed answer: the computed value, the model answer, or the reference network's code."""
+    if exercise.kind == COMPUTED:
+        return f"<p><strong>{html.escape(format_value(exercise.expected()))}</strong></p>"
+    if exercise.kind == REASONING:
+        return markdown_html(exercise.solution)
+    measured = exercise.expected()
+    return (
+        markdown_html(f"```python\n{exercise.solution.strip()}\n```")
+        + f"<p>It has <strong>{measured['parameters']:,}</strong> parameters and maps a "
+        f"{'×'.join(map(str, exercise.input_size))} input to an output of shape "
+        f"{html.escape(str(measured['output shape']))}.</p>"
+    )
+
+
+def answer_box(exercise: Exercise) -> str:
+    """A kernel-free box for a numeric answer (hidden until the site's script wires it); '' otherwise."""
+    if exercise.kind != COMPUTED:
+        return ""
+    expected = exercise.expected()
+    if isinstance(expected, bool) or not isinstance(expected, int | float):
+        return ""
+    label = f"answer-{exercise.id.replace('.', '-')}"
+    return (
+        f'<div class="cnnviz-answer-box" hidden style="display:none" data-expected="{html.escape(json.dumps(expected))}" '
+        f'data-rel-tol="{exercise.rel_tol!r}">'
+        f'<label for="{label}">Your answer</label> '
+        f'<input id="{label}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"> '
+        '<button type="button">Check</button> '
+        '<span class="cnnviz-answer-feedback" role="status" aria-live="polite"></span></div>'
+    )
+
+
+def card_html(exercise: Exercise) -> str:
+    kind = KIND_LABEL[exercise.kind]
+    hint = (
+        f'<details class="cnnviz-exercise-hint"><summary>Hint</summary>{markdown_html(exercise.hint)}</details>'
+        if exercise.hint
+        else ""
+    )
+    return (
+        f'<div class="cnnviz-exercise" data-exercise="{html.escape(exercise.id)}" data-kind="{exercise.kind}">'
+        f'<p class="cnnviz-exercise-title">Exercise <code>{html.escape(exercise.id)}</code> · {kind}</p>'
+        f"{markdown_html(exercise.text())}{answer_box(exercise)}{hint}"
+        f'<details class="cnnviz-exercise-answer"><summary>Answer</summary>{answer_html(exercise)}</details>'
+        "</div>"
+    )
+
+
+@dataclass(frozen=True)
+class Card:
+    """What ``show`` returns: displays as the card (HTML) or, where HTML is not shown, as Markdown."""
+
+    exercise: Exercise
+
+    def _repr_html_(self) -> str:
+        return card_html(self.exercise)
+
+    def _repr_markdown_(self) -> str:
+        parts = [f"**Exercise `{self.exercise.id}`** ({KIND_LABEL[self.exercise.kind]})", self.exercise.text()]
+        if self.exercise.hint:
+            parts.append(f"*Hint:* {self.exercise.hint}")
+        return "\n\n".join(parts)
