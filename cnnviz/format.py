@@ -33,6 +33,8 @@ __all__ = [
     "lecture_bytes",
     "megabytes",
     "percent",
+    "compare",
+    "times",
 ]
 
 
@@ -148,3 +150,32 @@ def percent(fraction: float, decimals: int | None = None) -> str:
     if decimals is not None:
         return f"{100 * fraction:.{decimals}f}%"
     return f"{100 * fraction:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+# --- comparisons: the words of a sentence that compares two computed numbers -------------------------------
+
+
+def compare(a: float, b: float, *, tolerance: float = 0.05, more: str = "more than", less: str = "less than",
+            same: str = "about the same as") -> str:
+    """The words that compare ``a`` with ``b``: ``more`` if ``a`` exceeds ``b`` by more than ``tolerance``
+    (a fraction of ``b``), ``less`` if it falls short by more than that, ``same`` otherwise.
+
+    A sentence takes its comparison from here ("training needs 2.2 GB, {compare(...)} the 3 GB of one
+    card"), so a changed number changes the words instead of leaving a false sentence.
+    compare(2.2, 3) -> "less than"; compare(3.1, 3) -> "about the same as".
+    """
+    if b == 0 or tolerance < 0:
+        raise ValueError(f"compare(a={a!r}, b={b!r}, tolerance={tolerance!r}): b must be non-zero and "
+                         "tolerance at least 0")
+    if a > b * (1 + tolerance):
+        return more
+    if a < b * (1 - tolerance):
+        return less
+    return same
+
+
+def times(a: float, b: float, digits: int = 2) -> str:
+    """``a`` as a multiple of ``b``: times(6_379_728, 6_998_552) -> "0.91×" (at most ``digits`` decimals)."""
+    if b == 0:
+        raise ValueError(f"times(a={a!r}, b={b!r}): b must be non-zero")
+    return f"{a / b:.{digits}f}".rstrip("0").rstrip(".") + "×"

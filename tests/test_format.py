@@ -7,6 +7,7 @@ import pytest
 from cnnviz.format import (
     chw,
     compact_count,
+    compare,
     count,
     hwc,
     lecture_bytes,
@@ -16,6 +17,7 @@ from cnnviz.format import (
     percent,
     short_count,
     si_count,
+    times,
 )
 
 
@@ -94,3 +96,26 @@ def test_lecture_memory_and_bytes():
 def test_percent():
     assert (percent(0.164), percent(0.0357), percent(0.07), percent(0.0)) == ("16.4%", "3.57%", "7%", "0%")
     assert (percent(0.067, 2), percent(0.164, 1)) == ("6.70%", "16.4%")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "words"),
+    [(2.2, 3.0, "less than"), (3.5, 3.0, "more than"), (3.1, 3.0, "about the same as"), (2.9, 3.0, "about the same as")],
+)
+def test_compare_chooses_the_words(a, b, words):
+    assert compare(a, b) == words
+
+
+def test_compare_custom_words_and_errors():
+    assert compare(10, 1, more="bigger than", less="smaller than") == "bigger than"
+    assert compare(1.0, 1.5, tolerance=0.5) == "about the same as"
+    with pytest.raises(ValueError, match="b must be non-zero"):
+        compare(1, 0)
+
+
+def test_times():
+    assert times(6_379_728, 6_998_552) == "0.91×"
+    assert times(3, 1) == "3×"
+    assert times(1, 3, 3) == "0.333×"
+    with pytest.raises(ValueError, match="b must be non-zero"):
+        times(1, 0)

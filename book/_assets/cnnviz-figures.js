@@ -37,7 +37,26 @@
     }
   }
 
+  // Diagrams (Graphviz SVGs, alt "Diagram: ...") shrink to the column, but never below MIN_SCALE of their
+  // drawn size, so that their text stays readable (>= 9 px); a wider one scrolls sideways in its output.
+  const MIN_SCALE = 0.7;
+  function sizeDiagrams() {
+    for (const img of document.querySelectorAll('.cell_output img[alt^="Diagram"]')) {
+      const fit = () => {
+        const box = img.parentElement;
+        if (!img.naturalWidth || !box) return;
+        const width = Math.min(img.naturalWidth, Math.max(box.clientWidth, MIN_SCALE * img.naturalWidth));
+        img.style.maxWidth = "none";
+        img.style.width = width + "px";
+      };
+      if (img.complete) fit();
+      else img.addEventListener("load", fit, { once: true });
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    sizeDiagrams();
     renderAll().catch((error) => console.error(error));
   });
+  window.addEventListener("resize", sizeDiagrams);
 })();

@@ -33,6 +33,7 @@ from cnnviz.analysis.graph_nodes import (
     function_names,
     op_name,
     plan_nodes,
+    simple_block,
     submodule,
     tensor_inputs,
     unit_of,
@@ -366,7 +367,8 @@ def build_graph(
                 kind, detail = "stage", f"{unit.cls} ×{unit.repeat} (collapsed)"
                 anchor, inclusive = unit.anchor, True
             else:
-                kind, detail, anchor, inclusive = "block", unit.cls, unit.anchor, True
+                kind, detail = simple_block(submodule(module, unit.modules[0])) or ("block", unit.cls)
+                anchor, inclusive = unit.anchor, True
         else:
             member_names = tuple(dict.fromkeys([*mods, *fns]))
             kind, detail, anchor = extra[name]

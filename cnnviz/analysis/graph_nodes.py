@@ -35,7 +35,24 @@ def _stage_blocks(module: nn.Module, ancestors: tuple[type, ...]) -> list[tuple[
         return None
     if type(kids[0][1]) in ancestors:  # e.g. a fractal block holding smaller fractal blocks
         return None
+    simple = [simple_block(c) for _, c in kids]
+    if all(simple) and len({d for _, d in simple}) > 1:  # type: ignore[misc]
+        return None  # e.g. an Inception branch: a 1×1 reduction then a 3×3, not two repeats of one block
     return kids
+
+
+def simple_block(module: nn.Module) -> tuple[str, str] | None:
+    """(kind, description) of a small block that is one weight layer with its norm and activation, e.g.
+    GoogLeNet's ``ConvReLU`` -> ("conv", "1×1 conv, 64 + ReLU"); None for anything else. Such a block is
+    drawn as the layer it wraps, never by its class name."""
+    leaves = [m for m in module.modules() if _is_leaf(m)]
+    if not 1 <= len(leaves) <= 3:
+        return None
+    kinds = [describe(m) for m in leaves]
+    weights = [k for k, _ in kinds if k in ("conv", "fc")]
+    if len(weights) != 1 or any(k not in ("conv", "fc", "norm", "activation") for k, _ in kinds):
+        return None
+    return weights[0], " + ".join(d for _, d in kinds)
 
 
 @dataclass
@@ -96,7 +113,8 @@ def plan_nodes(
                     else:
                         walk(block, bpath + ".", (*inner, type(block)))
                 continue
-            plan.labels[path] = path if type(child) in _PLAIN else f"{path}: {cls}"
+            if not _is_branch(child):  # a branch is drawn as its chain of layers, with no box of its own
+                plan.labels[path] = path if type(child) in _PLAIN else f"{path}: {cls}"
             if type(child) in _PLAIN or level == "layer" or _contains_stage(child, inner):
                 walk(child, path + ".", inner)
             else:
@@ -139,12 +157,24 @@ def _collapse(model: nn.Module, plan: Plan, stage: str, blocks: list[str], start
 
 
 def _contains_stage(module: nn.Module, ancestors: tuple[type, ...]) -> bool:
+    """Whether ``module`` holds a stage of repeated blocks or a branch (a chain of different small
+    blocks, like an Inception branch): such a module is drawn opened, so its structure shows."""
     for child in module.children():
         if not _is_leaf(child) and (
-            _stage_blocks(child, ancestors) is not None or _contains_stage(child, (*ancestors, type(child)))
+            _stage_blocks(child, ancestors) is not None
+            or _is_branch(child)
+            or _contains_stage(child, (*ancestors, type(child)))
         ):
             return True
     return False
+
+
+def _is_branch(module: nn.Module) -> bool:
+    kids = list(module.children())
+    return (
+        type(module) in _PLAIN and len(kids) >= 2 and all(simple_block(k) or _is_leaf(k) for k in kids)
+        and any(not _is_leaf(k) for k in kids)
+    )
 
 
 def submodule(model: nn.Module, path: str) -> nn.Module:

@@ -87,6 +87,26 @@ def conv_output_hw(
     return out
 
 
+def pool_output_size(size: int, kernel: int, stride: int, padding: int = 0, ceil_mode: bool = False) -> int:
+    """Output side of a pooling window: ``floor((W + 2P - F) / S) + 1``, or with ``ceil_mode`` (Caffe's
+    rounding, which ZFNet's sizes need) ``ceil(...) + 1``, except that a last window starting beyond the
+    input and its left padding is dropped (PyTorch's and Caffe's rule).
+
+    pool_output_size(110, 3, 2) -> 54; pool_output_size(110, 3, 2, ceil_mode=True) -> 55.
+    """
+    for name, value in (("size", size), ("kernel", kernel), ("stride", stride)):
+        positive_int("pool_output_size", name, value)
+    if isinstance(padding, bool) or not isinstance(padding, int) or padding < 0:
+        raise ValueError(f"pool_output_size: padding must be a non-negative integer, got {padding!r}")
+    span = size + 2 * padding - kernel
+    if span < 0:
+        raise ValueError(f"pool_output_size: a {kernel}-wide window does not fit {size} with padding {padding}")
+    out = (-(-span // stride) if ceil_mode else span // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    return out
+
+
 def conv_params(
     in_channels: int, out_channels: int, kernel: int | tuple[int, int], groups: int = 1, bias: bool = False
 ) -> int:

@@ -68,6 +68,15 @@ KRIZHEVSKY_2014 = Paper(
 )
 
 # Section 3.3: "k = 2, n = 5, α = 10^-4, and β = 0.75", in the paper's formula (α not divided by n).
+# Section 3.2: "A single GTX 580 GPU has only 3GB of memory, which limits the maximum size of the networks
+# that can be trained on it." (GB as the paper writes it; compared with decimal byte counts.)
+GPU_MEMORY_BYTES = 3 * 10**9
+# Table 2: the ILSVRC-2012 winning entry averaged 7 CNNs (two pre-trained on ImageNet Fall 2011): 15.3% top-5
+# test error. The registry's reported error is the paper's 5-CNN result (16.4%), the figure the lecture quotes.
+ILSVRC2012_ENTRY_ERROR = 0.153
+ILSVRC2012_ENTRY = "ILSVRC-2012 winning entry: 7 CNNs, two pre-trained on ImageNet Fall 2011 (paper's Table 2)"
+GPU_NAME = "GTX 580"
+
 LRN_PAPER = {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0}
 
 

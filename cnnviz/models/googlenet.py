@@ -255,5 +255,5 @@ def googlenet(
 
 register(
     "googlenet", googlenet, family="GoogLeNet", paper=SZEGEDY_2014, input_size=(3, 224, 224), dataset="ImageNet",
-    reported_error=0.067, error_metric="ILSVRC-2014 top-5 error (test, 7-model ensemble, 144 crops)",
+    reported_error=0.0667, error_metric="ILSVRC-2014 top-5 error (test, 7-model ensemble, 144 crops)",
 )

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from cnnviz.format import percent
-from cnnviz.render.plots import style_axes
+from cnnviz.render.plots import paper_figure, style_axes
 from cnnviz.render.theme import MUTED, OKABE_ITO
 
 __all__ = ["Curve", "curve_label", "family_and_depth", "final_errors_table", "plot_degradation"]
@@ -71,8 +71,7 @@ def plot_degradation(curves: Mapping[str, Curve] | Sequence[Curve], *, title: st
     colour = {depth: DEPTH_COLOURS[i % len(DEPTH_COLOURS)] for i, depth in enumerate(depths)}
     families = [f for f in ("plain", "resnet") if by_family[f]]
 
-    fig = Figure(figsize=(4.6 * len(families), 3.6), layout="constrained")
-    fig.patch.set_alpha(0.0)
+    fig = paper_figure((4.6 * len(families), 3.6))
     axes = fig.subplots(1, len(families), sharey=True, squeeze=False)[0]
     milestones = _milestones(curves)
     top = max(max(max(c.train_error), max(c.test_error)) for c in curves) * 100

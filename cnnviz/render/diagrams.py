@@ -95,8 +95,11 @@ def save_svg(diagram: graphviz.Digraph, path: str | Path) -> Path:
 
 
 def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool) -> str:
+    """The node's text: what it is (named, at the top level), then its numbers; numbers much wider than the
+    description go on lines of their own, so wide networks (an Inception module's four branches) stay
+    narrow enough to be read at the column's width."""
     head = node.detail
-    if show_names and node.name != "input":
+    if show_names and node.name != "input" and not node.clusters:  # inside a cluster, the cluster names it
         head = (
             f"{node.name}: {node.detail}"
             if len(node.name) + len(node.detail) <= 34
@@ -110,17 +113,43 @@ def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool)
     if show_rf and node.rf is not None:
         numbers.append(f"RF {node.rf}")
     tail = " · ".join(x for x in numbers if x)
+    width = max(len(line) for line in head.split("\\n"))
+    if len(tail) > width and len(numbers) > 1:
+        tail = numbers[0] + "\\n" + " · ".join(numbers[1:])
     return f"{head}\\n{tail}" if tail else head
 
 
-def _new_digraph(name: str, rankdir: str, caption: str) -> Diagram:
+KEY_COLUMNS = 4  # colour-key cells per row: a narrow diagram keeps its width
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def colour_key(kinds: Collection[str], caption: str = "") -> str:
+    """The diagram's caption and its colour key as a Graphviz HTML-like label: the caption's lines, then one
+    cell per node kind drawn (in :data:`cnnviz.render.theme.KIND_NAMES` order), filled with that kind's colour.
+    """
+    ordered = [k for k in theme.KIND_NAMES if k in kinds] + sorted(set(kinds) - set(theme.KIND_NAMES))
+    cells = [
+        f'<TD BGCOLOR="{theme.fill(k)}"><FONT COLOR="{theme.TEXT}">{_html(theme.KIND_NAMES.get(k, k))}</FONT></TD>'
+        for k in ordered
+    ]
+    rows = ["<TR>" + "".join(cells[i : i + KEY_COLUMNS]) + "</TR>" for i in range(0, len(cells), KEY_COLUMNS)]
+    lines = [f'<TR><TD COLSPAN="{KEY_COLUMNS}" BORDER="0">{_html(line)}</TD></TR>' for line in caption.split("\\n") if line]
+    key = f'<TR><TD COLSPAN="{KEY_COLUMNS}" BORDER="0" ALIGN="LEFT">colour key:</TD></TR>' if cells else ""
+    body = "".join(lines) + key + "".join(rows)
+    return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3" COLOR="{theme.OUTLINE}">{body}</TABLE>>'
+
+
+def _new_digraph(name: str, rankdir: str, caption: str, kinds: Collection[str] = ()) -> Diagram:
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
     dot = Diagram(name=name, graph_attr={**theme.GRAPH_ATTR, "rankdir": rankdir})
     dot.attr("node", **theme.NODE_ATTR)
     dot.attr("edge", **theme.EDGE_ATTR)
-    if caption:
-        dot.attr(label=caption, labelloc="b")
+    if caption or kinds:
+        dot.attr(label=colour_key(kinds, caption), labelloc="b", fontcolor=theme.INK)
     return dot
 
 
@@ -232,7 +261,7 @@ def draw_network(
     )
     if g.note:
         caption += f"\\n{g.note}"
-    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption)
+    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, {n.kind for n in g.nodes})
     _emit(dot, g, show_macs=show_macs, show_rf=show_rf)
     return dot
 
@@ -274,7 +303,7 @@ def diff_diagram(
         f"{ga.model} → {gb.model} · {level} level · {diff.count('changed')} changed (Δ), "
         f"{diff.count('added')} added (+), {diff.count('removed')} removed (−) layers"
     )
-    dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption)
+    dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption, {n.kind for n in (*ga.nodes, *gb.nodes)})
     for prefix, g, marks in (("a/", ga, diff.marks_a), ("b/", gb, diff.marks_b)):
         title = f"{g.model} · {compact_count(g.total_params)} params"
         with dot.subgraph(name=f"cluster_{prefix}") as sub:
@@ -315,11 +344,11 @@ def module_diagram(
         )
         if f.paper_count:
             caption += f"\\n{f.paper_count}: {f.conv_weights:,} of the {g.total_params:,}"
-        dot = _new_digraph(kind, rankdir, caption)
+        dot = _new_digraph(kind, rankdir, caption, {n.kind for n in g.nodes})
         _emit(dot, g, show_macs=show_macs, show_rf=f.show_rf, show_names=False, clusters=False,
               surviving=surviving)
         return dot
-    dot = _new_digraph(kind, rankdir, "")
+    dot = _new_digraph(kind, rankdir, "", {n.kind for f in figures for n in f.graph.nodes})
     for i, f in enumerate(figures):
         title = f"{f.title} = {f.graph.total_params:,} · {compact_count(f.graph.total_macs)} MACs"
         with dot.subgraph(name=f"cluster_{i}") as sub:

@@ -2,9 +2,11 @@
 network's memory and parameters live, and a count against depth.
 
 Figures are built with the object API (``matplotlib.figure.Figure``), never pyplot: nothing global
-changes (no current figure, no rcParams) and nothing is shown. Backgrounds are transparent and text,
-ticks and spines mid-grey, so a figure reads the same on the book's light and dark pages; the heat map
-uses "viridis" (perceptually uniform, colour-blind safe).
+changes (no current figure, no rcParams) and nothing is shown. Every figure is drawn on the theme's opaque
+paper with dark text, ticks and spines (:mod:`cnnviz.render.theme`), so its contrast is the same on the
+book's light and dark pages; legends sit in an opaque box (never straight on a heat map); the heat map uses
+"viridis" (perceptually uniform, colour-blind safe). :func:`svg` writes text as SVG text, not glyph paths,
+so the page can be searched and its contrast measured.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from matplotlib.patches import Circle, Rectangle
 
 from cnnviz.analysis.erf import ERFResult, map_moments
 from cnnviz.analysis.ledger import LayerRecord
-from cnnviz.render.theme import MUTED, OKABE_ITO
+from cnnviz.render.theme import INK, MUTED, OKABE_ITO, PAPER
 
-__all__ = ["new_figure", "plot_erf", "plot_erf_profile", "plot_erf_side_by_side", "plot_memory_and_params", "plot_counts", "style_axes", "svg"]
+__all__ = ["legend", "new_figure", "paper_figure", "plot_erf", "plot_erf_profile", "plot_erf_side_by_side", "plot_memory_and_params", "plot_counts", "style_axes", "svg"]
 
 RF_COLOUR = OKABE_ITO["orange"]  # the theoretical receptive field
 SD_COLOUR = OKABE_ITO["vermillion"]  # the 1-sd circle of the Gaussian fit
@@ -28,19 +30,31 @@ R95_COLOUR = OKABE_ITO["sky_blue"]
 
 
 def style_axes(ax: Axes) -> None:
-    """Mid-grey text, ticks and spines on a transparent background."""
-    ax.set_facecolor("none")
+    """Dark grey ticks, spines and labels, dark titles, on the figure's paper."""
+    ax.set_facecolor("none")  # the figure's opaque paper shows through
     ax.tick_params(colors=MUTED, labelcolor=MUTED)
     for spine in ax.spines.values():
         spine.set_color(MUTED)
     ax.xaxis.label.set_color(MUTED)
     ax.yaxis.label.set_color(MUTED)
-    ax.title.set_color(MUTED)
+    ax.title.set_color(INK)
+
+
+def legend(ax: Axes, **kwargs: object):
+    """``ax.legend(**kwargs)`` in an opaque paper box with dark text: legible over a heat map or lines."""
+    box = ax.legend(framealpha=1.0, facecolor=PAPER, edgecolor=MUTED, labelcolor=INK, **kwargs)
+    return box
+
+
+def paper_figure(size: tuple[float, float]) -> Figure:
+    """A constrained-layout figure on the theme's opaque paper."""
+    return Figure(figsize=size, layout="constrained", facecolor=PAPER)
 
 
 def svg(fig: Figure, alt: str = ""):
     """``fig`` as an inline SVG for a notebook: object-API figures have no notebook display of their own
-    (that belongs to pyplot's inline backend, which cnnviz does not touch).
+    (that belongs to pyplot's inline backend, which cnnviz does not touch). The background is the figure's
+    opaque paper; text stays text (``svg.fonttype`` "none", set for this save only).
 
     ``alt`` describes the figure for a screen reader: it becomes the SVG's ``<title>`` and ``aria-label``
     (the book's build turns it into the image's alt text).
@@ -48,10 +62,12 @@ def svg(fig: Figure, alt: str = ""):
     import html
     import io
 
+    import matplotlib
     from IPython.display import SVG
 
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", transparent=True)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", facecolor=PAPER)
     text = buffer.getvalue()
     if alt:
         label = html.escape(alt, quote=True)
@@ -62,8 +78,7 @@ def svg(fig: Figure, alt: str = ""):
 
 
 def new_figure(size: tuple[float, float]) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=size, layout="constrained")
-    fig.patch.set_alpha(0.0)
+    fig = paper_figure(size)
     return fig, fig.add_subplot()
 
 
@@ -107,9 +122,7 @@ def plot_erf(result: ERFResult, ax: Axes | None = None) -> Figure:
         f"ERF: 1 sd {result.radius_1sd:.1f}px, 95% {result.radius_95:.1f}px; theoretical RF {rf}px",
         fontsize=10,
     )
-    legend = ax.legend(loc="lower right", fontsize=7, framealpha=0.6, labelcolor=MUTED)
-    legend.get_frame().set_facecolor("none")
-    legend.get_frame().set_edgecolor(MUTED)
+    legend(ax, loc="lower right", fontsize=8)
     colorbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     colorbar.set_label("|∂y/∂x|, normalised", color=MUTED)
     colorbar.ax.tick_params(colors=MUTED, labelcolor=MUTED)
@@ -122,8 +135,7 @@ def plot_erf_side_by_side(results: Sequence[ERFResult]) -> Figure:
     """One :func:`plot_erf` panel per result, in a row (e.g. a plain and a residual network)."""
     if not results:
         raise ValueError("plot_erf_side_by_side: no results to draw")
-    fig = Figure(figsize=(5.0 * len(results), 4.3), layout="constrained")
-    fig.patch.set_alpha(0.0)
+    fig = paper_figure((5.0 * len(results), 4.3))
     for result, ax in zip(results, fig.subplots(1, len(results), squeeze=False)[0], strict=True):
         plot_erf(result, ax)
     return fig
@@ -154,9 +166,7 @@ def plot_erf_profile(results: Sequence[ERFResult], ax: Axes | None = None) -> Fi
     models = sorted({r.model for r in results})
     ax.set_title(f"Effective vs theoretical receptive field: {', '.join(models)}", fontsize=10)
     ax.set_ylim(bottom=0)
-    legend = ax.legend(fontsize=8, framealpha=0.6, labelcolor=MUTED)
-    legend.get_frame().set_facecolor("none")
-    legend.get_frame().set_edgecolor(MUTED)
+    legend(ax, fontsize=8)
     ax.grid(True, color=MUTED, alpha=0.25)
     style_axes(ax)
     return fig
@@ -189,8 +199,7 @@ def plot_memory_and_params(
     memory = [r.activations for r in rows]
     params = [r.weights if weights_only else r.params for r in rows]
     (m_scale, m_unit), (p_scale, p_unit) = _unit(memory), _unit(params)
-    fig = Figure(figsize=size or (8, max(3.4, 0.27 * len(rows) + 0.8)), layout="constrained")
-    fig.patch.set_alpha(0.0)
+    fig = paper_figure(size or (8, max(3.4, 0.27 * len(rows) + 0.8)))
     ax_m, ax_p = fig.subplots(1, 2, sharey=True)
     positions = range(len(rows))
     ax_m.barh(positions, [v / m_scale for v in memory], color=OKABE_ITO["sky_blue"], edgecolor=MUTED)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cnnviz.analysis.memory import MemoryReport
 
 __all__ = [
+    "torchinfo_text",
     "markdown_rows",
     "network_summary_table",
     "select_rows",
@@ -381,11 +382,15 @@ _OPTIMIZER_ROWS = {"momentum": "momentum buffers", "adam": "Adam moments"}
 
 
 def memory_table(report: MemoryReport, digits: int = 1) -> str:
-    """What one report holds, in elements and in MB (decimal) of its dtype, as Markdown: the forward
-    activations, the parameters, their gradients and the optimizer's state (none for plain SGD)."""
+    """What one report holds, in elements and in MB (decimal) of its dtype, as Markdown: the input, the
+    forward activations, the parameters, their gradients and the optimizer's state (none for plain SGD).
+    Each row's MB are its own elements times the dtype's size (the input has a row of its own)."""
     who = "one image" if report.batch_size == 1 else f"batch of {report.batch_size}"
+    n_input = report.batch_size * report.input_elements
+    n_forward = report.batch_size * report.forward_activations
     rows = [
-        (f"forward activations, {who}", report.forward_activations, report.forward_bytes),
+        (f"input, {who}", n_input, n_input * report.bytes_per_element),
+        (f"forward activations, {who}", n_forward, n_forward * report.bytes_per_element),
         ("parameters", report.params, report.param_bytes),
         ("gradients", report.gradients, report.gradient_bytes),
     ]
@@ -606,3 +611,13 @@ def markdown_rows(header: Sequence[str], rows: Iterable[Sequence[object]]) -> st
         lines.append("| " + " | ".join(count(c) if isinstance(c, int) and not isinstance(c, bool) else str(c)
                                        for c in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+def torchinfo_text(stats: object) -> str:
+    """torchinfo's summary as text, with its units readable: torchinfo 1.8 formats its ``Units`` enum with
+    ``str()``, which on Python >= 3.11 prints "Total mult-adds (Units.MEGABYTES)" instead of "(M)"."""
+    import re
+
+    from torchinfo.enums import Units
+
+    return re.sub(r"\(Units\.([A-Z]+)\)", lambda m: f"({Units[m.group(1)].value})", str(stats))

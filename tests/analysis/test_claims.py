@@ -127,3 +127,12 @@ def test_each_chapter_is_a_module_of_the_package_and_claims_only_its_own():
         found = claims.for_chapter(chapter)
         assert found and {c.chapter for c in found} == {chapter}
         assert callable(importlib.import_module(f"cnnviz.analysis.claims.{chapter}").claims)
+
+
+def test_verdicts_name_whose_figure_they_are():
+    by_id = {c.id: c for c in claims.check_all()}
+    zfnet = by_id["zfnet.error"]
+    assert zfnet.holds and zfnet.verdict == "holds (ILSVRC-2013 results, not the ZFNet paper)"
+    error = by_id["googlenet.error"]  # the paper's 6.67%, which the notes round to 6.7%
+    assert error.holds and error.actual == "6.67%" and "6.67%" in error.note
+    assert "5 million" in by_id["googlenet.vs_alexnet"].note

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
+from cnnviz.analysis import ops
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import (
     basic_block_cost,
@@ -243,3 +244,21 @@ def test_stride_on_1x1_is_cheaper() -> None:
     v15 = bottleneck_block_cost(56, 256, 128, stride=2)
     assert paper.params == v15.params
     assert v15.macs - paper.macs == (56 * 56 - 28 * 28) * 256 * 128
+
+
+@pytest.mark.parametrize(("size", "kernel", "stride", "padding"), [(110, 3, 2, 0), (26, 3, 2, 0), (55, 3, 2, 0),
+                                                                   (13, 3, 2, 0), (7, 2, 2, 1), (8, 3, 3, 1)])
+@pytest.mark.parametrize("ceil_mode", [False, True])
+def test_pool_output_size_matches_torch(size, kernel, stride, padding, ceil_mode):
+    import torch
+
+    pool = torch.nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceil_mode)
+    expected = pool(torch.zeros(1, 1, size, size)).shape[-1]
+    assert ops.pool_output_size(size, kernel, stride, padding, ceil_mode) == expected
+
+
+def test_pool_output_size_zfnet_needs_ceil_mode():
+    assert (ops.pool_output_size(110, 3, 2), ops.pool_output_size(110, 3, 2, ceil_mode=True)) == (54, 55)
+    assert (ops.pool_output_size(26, 3, 2), ops.pool_output_size(26, 3, 2, ceil_mode=True)) == (12, 13)
+    with pytest.raises(ValueError, match="stride"):
+        ops.pool_output_size(10, 3, 0)

@@ -75,3 +75,10 @@ def choose_option(page, name: str, value: str, within: str = "") -> None:
     assert menu.count() == 1, f"expected one menu named {name!r}{where}, found {menu.count()}"
     menu.select_option(value)
     menu.dispatch_event("change")
+
+
+def page_text(page) -> str:
+    """The text a reader can get to on the page: every folded ``<details>`` (e.g. the claims that hold)
+    opened first, then the main column's rendered text."""
+    page.eval_on_selector_all("main details", "ds => ds.forEach(d => { d.open = true; })")
+    return page.inner_text("main")

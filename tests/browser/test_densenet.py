@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from cnnviz.analysis.ledger import ledger
 from cnnviz.interact.static.densenet import densenet_row
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, page_text, wait_for_text
 
 
 def _expected(k: int, layers: int, bottleneck: bool, compression: int) -> tuple[str, str, str]:
@@ -21,7 +21,7 @@ def test_densenet_page_shows_blocks_network_and_claims(open_page):
     titles = diagram_titles(page)
     assert any("dense_block" in t for t in titles) and any("transition" in t for t in titles), titles
     assert any("densenet121_block" in t for t in titles)
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class DenseBlock" in body and "class Transition" in body  # the code being taught
     assert f"{ledger('densenet121').total_params:,}" in body
     assert "each layer is connected to every other layer" in body

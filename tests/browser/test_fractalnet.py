@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from cnnviz.analysis import fractal_paths
 from cnnviz.interact.static.fractalnet import count_text, sample_text
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
+from tests.browser.pages import (
+    chapter_page,
+    diagram_titles,
+    move_slider,
+    nth_figure,
+    page_text,
+    wait_for_text,
+)
 
 
 def _readout(columns: int, sample: int) -> tuple[str, str]:
@@ -21,7 +28,7 @@ def test_fractalnet_page_shows_the_blocks_and_the_network(open_page):
     titles = diagram_titles(page)
     for C in (2, 3, 4):
         assert any(f"column{C}.0.conv" in ts and f"column{C + 1}.0.conv" not in ts for ts in titles), C
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class FractalBlock" in body and "class Join" in body  # the code being taught
     for C in range(1, 5):
         assert f"| {C} | {2**C - 1} |" in body or str(fractal_paths.fractal_block_count(C).paths) in body

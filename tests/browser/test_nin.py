@@ -12,7 +12,14 @@ from __future__ import annotations
 from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import mlpconv_cost
 from cnnviz.models.lecture import MLPCONV_EXAMPLE
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, vega_texts, wait_for_text
+from tests.browser.pages import (
+    chapter_page,
+    diagram_titles,
+    move_slider,
+    page_text,
+    vega_texts,
+    wait_for_text,
+)
 
 
 def _readouts(layers: int, width: int) -> tuple[str, str, str]:
@@ -34,7 +41,7 @@ def test_nin_page_shows_the_block_the_networks_and_the_claims(open_page):
     assert {"input", "conv", "cccp1", "cccp2", "input->conv", "conv->cccp1", "cccp1->cccp2"} <= block
     for name in ("nin_cifar", "nin_imagenet"):
         assert any(any(name in title for title in t) for t in titles), f"the {name} diagram is missing"
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class Mlpconv" in body and "class MlpconvSpec" in body  # the code being taught
     for name in ("nin_cifar", "nin_imagenet"):
         assert f"{ledger(name).total_params:,}" in body

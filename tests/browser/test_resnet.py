@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cnnviz.experiments.logs import load_logs
 from cnnviz.render.curves import curve_label
-from tests.browser.pages import chapter_page, diagram_titles, wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, page_text, wait_for_text
 
 LOGS = Path(__file__).resolve().parents[2] / "book" / "data" / "degradation"
 
@@ -26,7 +26,7 @@ def test_resnet_page_shows_curves_blocks_and_network(open_page):
     assert sum("input gradient" in a for a in alts) == 1, alts  # the ERF maps of plain-56 and ResNet-56, side by side
     titles = diagram_titles(page)
     assert any("basic_block" in t for t in titles) and any("bottleneck" in t for t in titles)
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class BasicBlock" in body and "class Bottleneck" in body  # the code being taught
     logs = load_logs(LOGS)
     assert f"{100 * logs['resnet56'].test_error[-1]:.1f}%" in body

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from cnnviz.analysis import ops
 from cnnviz.models.lecture import RESNEXT_BLOCK, RESNEXT_TABLE2
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
+from tests.browser.pages import (
+    chapter_page,
+    diagram_titles,
+    move_slider,
+    nth_figure,
+    page_text,
+    wait_for_text,
+)
 
 
 def _readout(C: int, d: int) -> tuple[str, str]:
@@ -33,7 +40,7 @@ def test_resnext_page_shows_the_forms_and_the_networks(open_page):
     titles = diagram_titles(page)
     assert any(any(t.startswith("paths.") for t in ts) for ts in titles), "the paths form diagram is missing"
     assert any("conv2" in ts and not any(t.startswith("paths.") for t in ts) for ts in titles)
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class AggregatedBottleneck" in body  # the code being taught
     assert "largest difference" in body  # the forms agree, numerically
     for C, d in RESNEXT_TABLE2:

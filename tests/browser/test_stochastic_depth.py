@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from cnnviz.analysis.stochastic_depth import network_cost, sample_dropped
 from cnnviz.interact.static.stochastic_depth import P_LAST_PERCENTS, SAMPLES, survival_readout
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, nth_figure, wait_for_text
+from tests.browser.pages import (
+    chapter_page,
+    diagram_titles,
+    move_slider,
+    nth_figure,
+    page_text,
+    wait_for_text,
+)
 
 
 def _sample_line(sample: int) -> str:
@@ -28,7 +35,7 @@ def _pick_rule(page, figure: str, rule: str) -> None:
 def test_stochastic_depth_page_shows_the_block_and_the_claims(open_page):
     page, _problems = open_page(chapter_page("stochastic_depth"))
     assert diagram_titles(page), "the stochastic depth block diagram is missing"
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class StochasticDepthBlock" in body  # the code being taught
     assert "output is exactly the input: True" in body and "output is exactly the input: False" in body
     assert f"{network_cost().expected_blocks:.2f} of 54" in body

@@ -13,7 +13,7 @@ from cnnviz.analysis.ledger import ledger
 from cnnviz.analysis.ops import thin_twin
 from cnnviz.interact.static.wide_resnet import readout_text
 from cnnviz.models.wide_resnet import wide_resnet
-from tests.browser.pages import chapter_page, diagram_titles, move_slider, wait_for_text
+from tests.browser.pages import chapter_page, diagram_titles, move_slider, page_text, wait_for_text
 
 
 def _expected(depth: int, k: int) -> tuple[str, str, str]:
@@ -33,7 +33,7 @@ def test_wide_resnet_page_shows_blocks_network_and_claims(open_page):
     titles = diagram_titles(page)
     assert any("WideBasicBlock_layer" in t for t in titles), titles
     assert any("bottleneck" in t for t in titles) and any("wrn28_10_block" in t for t in titles)
-    body = page.inner_text("main")
+    body = page_text(page)
     assert "class WideBasicBlock" in body  # the code being taught
     assert "bn1 → relu1 → conv1 → bn2 → relu2 → dropout → conv2" in body
     assert f"{ledger('wrn28_10').total_params:,}" in body

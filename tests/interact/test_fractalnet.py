@@ -12,6 +12,7 @@ from cnnviz.interact import widgets
 from cnnviz.interact.exercises import for_chapter as exercises_for
 from cnnviz.interact.static.fractalnet import count_text, drop_path_diagram, fractal_figure, sample_text
 from cnnviz.models.fractalnet import ConvUnit, FractalBlock, Join, fractal_joins, fractalnet
+from cnnviz.render import theme
 
 
 @pytest.mark.parametrize("C", [1, 2, 3, 4, 5])
@@ -134,7 +135,7 @@ def test_drop_path_diagram_dashes_what_the_sample_drops() -> None:
     dot = drop_path_diagram(3, 5)
     source = dot.source
     dead = [f"column{j}.{k}.conv" for j in (1, 2, 3) for k in range(2 ** (j - 1)) if f"column{j}.{k}.conv" not in s.live]
-    assert dead and all(f'"{name}" [color="#888888"' in source for name in dead)
+    assert dead and all(f'"{name}" [color="{theme.DIMMED}"' in source for name in dead)
     assert "dashed" in source and sample_text(s, fractal_paths.fractal_block_count(3)) in source
 
 

@@ -21,6 +21,7 @@ from cnnviz.interact.static.resnext import cardinality_figure
 from cnnviz.interact.static.vgg import stack_vs_large_figure
 from cnnviz.models.lecture import INCEPTION
 from cnnviz.models.resnet import Bottleneck
+from cnnviz.render import theme
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,7 +102,11 @@ def test_the_book_gets_the_light_cnnviz_vega_div(
     assert json.loads(div.attrs["data-spec"]) == figure.spec
     assert div.text == figure.fallback
     assert figure.spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
-    assert figure.spec["config"]["background"] == "transparent"
+    assert figure.spec["config"]["background"] == theme.PAPER
+    config = figure.spec["config"]
+    for colour in (config["text"]["color"], config["title"]["color"], config["axis"]["labelColor"],
+                   config["legend"]["labelColor"], config["title"]["subtitleColor"]):
+        assert theme.contrast_ratio(colour, theme.PAPER) >= 4.5, colour
     assert figure.spec["config"]["axis"]["labelColor"] == GREY
 
 

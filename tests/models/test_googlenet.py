@@ -244,7 +244,7 @@ def test_bad_arguments(kwargs, message):
 def test_metadata():
     info = models.info("googlenet")
     assert info.paper.arxiv == "1409.4842" and info.paper.bibkey == "szegedy2015going"
-    assert info.reported_error == 0.067 and info.input_size == (3, 224, 224)
+    assert info.reported_error == 0.0667 and info.input_size == (3, 224, 224)
     assert "googlenet" not in models.torchvision_names()
 
 

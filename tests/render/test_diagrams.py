@@ -203,7 +203,7 @@ def test_dot_source_is_deterministic_and_themed():
     a = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
     b = network_diagram(TinyNet(), "block", SIZE, rankdir="LR").source
     assert a == b
-    assert "rankdir=LR" in a and "bgcolor=transparent" in a
+    assert "rankdir=LR" in a and f'bgcolor="{theme.PAPER}"' in a
     assert f'fillcolor="{theme.FILL["conv"]}" id=stem' in a
     assert f'"stage.0.shortcut" -> "stage.0.add" [color="{theme.SKIP}" penwidth=1.6 style=dashed]' in a
     assert "0x" not in a  # no object ids
@@ -211,7 +211,7 @@ def test_dot_source_is_deterministic_and_themed():
 
 def test_labels_show_name_kind_shape_params_and_optional_macs():
     src = network_diagram("resnet20", "network", show_macs=True).source
-    assert 'layer1 [label="layer1: BasicBlock ×3\\n32×32×16 · 14K params · 14.2M MACs"' in src
+    assert 'layer1 [label="layer1: BasicBlock ×3\\n32×32×16\\n14K params · 14.2M MACs"' in src
     assert "peripheries=2" in src  # stages are drawn doubled
     assert 'id=layer1 peripheries=2 tooltip="layer1 (BasicBlock ×3)"' in src
     assert "resnet20 · network level · input 32×32×3 · 270K params · 40.6M MACs" in src
@@ -270,7 +270,7 @@ def test_inception_modules_match_the_lecture():
     ops = 28 * 28 * (64 * 256 + 64 * 256 + 128 * 256 + 192 * 9 * 64 + 96 * 25 * 64 + 64 * 256)
     assert reduced.total_macs == ops == 271_351_808
     src = module_diagram("inception_naive").source
-    assert 'label="1×1 conv, 128 + ReLU\\n28×28×128 · 32.9K params · 25.7M MACs"' in src
+    assert 'label="1×1 conv, 128 + ReLU\\n28×28×128\\n32.9K params · 25.7M MACs"' in src
     assert "Naive inception module · 28×28×256 → 28×28×672" in src
     assert module_diagram("inception_naive", c3x3=64).source.count("28×28×544") == 2  # node and caption
 
@@ -485,3 +485,21 @@ def test_dense_connectivity_falls_back_to_a_running_concatenation_when_large():
     assert [sum(e.dst == c for e in small.edges) for c in cats] == [1, 2, 2, 2, 2, 2, 2]
     assert {(e.src, e.dst) for e in small.edges} >= {(cats[1], cats[2]), (cats[5], cats[6])}
     assert [n.output_shape for n in small.nodes] == [n.output_shape for n in full.nodes]
+
+
+def test_inception_branches_are_drawn_as_their_layers():
+    """At the network level each Inception branch shows its layers (1×1 reduction, then the 3×3 or 5×5),
+    never a collapsed "ConvReLU ×2"; the diagram carries a colour key of the kinds it draws."""
+    src = network_diagram("googlenet", "network").source
+    assert "ConvReLU" not in src
+    assert '"inception3a.branch2.0" -> "inception3a.branch2.1"' in src
+    assert "1×1 conv, 96 + ReLU" in src and "3×3 conv, 128 + ReLU" in src and "5×5 conv, 32 + ReLU" in src
+    assert "colour key" in src and theme.FILL["pool"] in src
+
+
+def test_colour_key_lists_the_kinds_drawn():
+    label = diagrams.colour_key({"conv", "pool"}, "caption & <more>")
+    assert label.startswith("<<TABLE") and label.endswith("</TABLE>>")
+    assert "caption &amp; &lt;more&gt;" in label
+    assert label.index("convolution") < label.index("pooling")
+    assert f'BGCOLOR="{theme.FILL["conv"]}"' in label and "fully connected" not in label

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import matplotlib
+import matplotlib.legend
+import matplotlib.text
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -12,6 +14,7 @@ from matplotlib.image import AxesImage
 from matplotlib.patches import Circle, Rectangle
 
 from cnnviz.analysis.erf import ERFResult, map_moments, mass_radius
+from cnnviz.render import theme
 from cnnviz.render.plots import plot_erf, plot_erf_profile
 
 
@@ -44,7 +47,10 @@ def test_plot_erf_draws_map_rf_square_and_circle() -> None:
     assert result.radius_1sd == pytest.approx(3.0, rel=1e-3)  # the moments fit recovers sigma
     title = ax.get_title()
     assert "toy · layer2" in title and "1 sd 3.0px" in title and "theoretical RF 15px" in title
-    assert fig.patch.get_alpha() == 0.0
+    assert_on_paper(fig)
+    (legend,) = [a for a in ax.get_children() if isinstance(a, matplotlib.legend.Legend)]
+    assert legend.get_frame().get_alpha() == 1.0  # an opaque box: its text never sits on the heat map
+    assert matplotlib.colors.to_hex(legend.get_frame().get_facecolor()) == theme.PAPER.lower()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     assert buffer.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -136,3 +142,24 @@ def test_erf_side_by_side_draws_one_panel_per_result() -> None:
     assert [ax.get_title().split("\n")[0] for ax in heat_maps] == ["toy · layer1", "toy · layer2"]
     with pytest.raises(ValueError, match="no results"):
         plot_erf_side_by_side([])
+
+
+def assert_on_paper(fig) -> None:
+    """The figure is opaque paper and every text on it reaches 4.5:1 against the paper."""
+    assert matplotlib.colors.to_hex(fig.get_facecolor(), keep_alpha=True) == theme.PAPER.lower() + "ff"
+    texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text().strip() and t.get_visible()]
+    assert texts
+    for t in texts:
+        colour = matplotlib.colors.to_hex(t.get_color())
+        assert theme.contrast_ratio(colour, theme.PAPER) >= 4.5, (t.get_text(), colour)
+
+
+def test_svg_is_opaque_with_text_as_text():
+    from cnnviz.render.plots import new_figure, svg
+
+    fig, ax = new_figure((2, 2))
+    ax.set_title("hello")
+    source = svg(fig).data
+    assert "<text" in source and "hello" in source  # svg.fonttype "none", for this save only
+    assert matplotlib.rcParams["svg.fonttype"] == "path"  # nothing global changed
+    assert "fill: #ffffff" in source.lower()  # the paper is drawn, not transparent

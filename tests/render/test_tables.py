@@ -185,8 +185,8 @@ def test_memory_table_rows_follow_the_optimizer(small: Ledger) -> None:
 
     sgd = tables.memory_table(memory_from_ledger(small, optimizer="sgd")).splitlines()
     adam = tables.memory_table(memory_from_ledger(small, batch_size=4, optimizer="adam"), digits=3).splitlines()
-    assert len(sgd) == 2 + 3 and len(adam) == 2 + 4
-    assert adam[2].startswith("| forward activations, batch of 4 |") and adam[-1].startswith("| Adam moments |")
+    assert len(sgd) == 2 + 4 and len(adam) == 2 + 5
+    assert adam[2].startswith("| input, batch of 4 |") and adam[3].startswith("| forward activations, batch of 4 |") and adam[-1].startswith("| Adam moments |")
     assert adam[-1].endswith(f"| {2 * small.total_params:,} | {8 * small.total_params / 1e6:,.3f} MB |")
 
 
@@ -307,3 +307,21 @@ def test_markdown_rows() -> None:
                                  "| 32 | 32×4d | 70,144 |"]
     with pytest.raises(ValueError, match="every row needs 3 cells"):
         tables.markdown_rows(("a", "b", "c"), [(1, 2)])
+
+
+def test_memory_table_rows_agree_elements_and_bytes(small: Ledger) -> None:
+    from cnnviz.analysis.memory import memory_from_ledger
+
+    report = memory_from_ledger(small, batch_size=4, optimizer="adam")
+    for line in tables.memory_table(report, digits=6).splitlines()[2:]:
+        _label, elements, mb = (cell.strip() for cell in line.strip("|").split("|"))
+        assert float(mb.removesuffix(" MB")) == pytest.approx(int(elements.replace(",", "")) * 4 / 1e6)
+    assert report.forward_bytes == (4 * report.input_elements + 4 * report.forward_activations) * 4
+
+
+def test_torchinfo_text_prints_units_as_letters() -> None:
+    import torchinfo
+
+    stats = torchinfo.summary(nn.Sequential(nn.Conv2d(3, 8, 3)), input_size=(1, 3, 8, 8), verbose=0)
+    text = tables.torchinfo_text(stats)
+    assert "Units." not in text and "Total mult-adds (M)" in text

@@ -46,11 +46,17 @@ class Claim:
     source: str  # how it was computed, or the citation (bibkey and where in the paper)
     holds: bool
     note: str = ""  # why it is off, or what to keep in mind
+    credited: str = ""  # where a reported figure comes from when it is not the chapter's paper
+
+    @property
+    def basis_text(self) -> str:
+        """Whose figure the actual value is: "" (computed), "paper", or the credited source."""
+        return "" if self.basis == COMPUTED else (self.credited or "paper")
 
     @property
     def verdict(self) -> str:
         if self.holds:
-            return "holds" if self.basis == COMPUTED else "holds (paper)"
+            return f"holds ({self.basis_text})" if self.basis_text else "holds"
         off = self.actual_value - self.stated_value
         if self.stated_value and self.actual_value:
             return f"off: {self.actual} ({off / self.stated_value:+.0%})"

@@ -39,9 +39,12 @@ def claims() -> list[Claim]:
         ratio("googlenet.vs_alexnet", "googlenet", "12x less params than AlexNet", 12, 1,
                alexnet_params / googlenet_params,
                f"ledger: alexnet {alexnet_params:,} / googlenet {googlenet_params:,} parameters",
-               "The GoogLeNet paper states 12× too; counted, it is about 9× (the exact ratio depends on the "
-               "AlexNet variant: torchvision's single-tower AlexNet has 61.1M)."),
+               "The GoogLeNet paper states 12× too (Section 1). 12 is 60M / 5M: AlexNet's 60 million against "
+               "the \"5 million parameters\" the same authors later gave for GoogLeNet (szegedy2016rethinking, "
+               "Section 1). GoogLeNet as its paper's Table 1 builds it, without the auxiliary classifiers, has "
+               f"{googlenet_params:,}; the gap to 12× is in GoogLeNet's count, not in the AlexNet variant."),
         paper("googlenet.error", "googlenet", "6.7% error", "6.7%", 6.7, 100 * info.reported_error,
                f"{100 * info.reported_error:.2f}%", "szegedy2015going, Table 2 (ILSVRC-2014 test, top-5)",
-               "7 networks, 144 crops per image."),
+               "The paper's figure is 6.67%; the notes round it. 7 networks, 144 crops per image.",
+               resolution=0.1),
     ]

@@ -41,11 +41,21 @@ def ratio(id: str, chapter: str, statement: str, stated: float, resolution: floa
 
 
 def paper(id: str, chapter: str, statement: str, stated: str, stated_value: float, reported: float,
-          reported_text: str, source: str, note: str = "") -> Claim:  # fmt: skip
-    """A figure only the paper can give (a result, a training setting), with its citation in ``source``."""
+          reported_text: str, source: str, note: str = "", *, resolution: float = 0.0,
+          credited: str = "") -> Claim:  # fmt: skip
+    """A figure only the paper can give (a result, a training setting), with its citation in ``source``.
+
+    It holds when the stated figure is the reported one, or, with ``resolution``, the reported one rounded
+    to that resolution (the notes' "6.7%" for the paper's 6.67%). ``credited`` names the source when the
+    figure is not the chapter's own paper's (e.g. a challenge's results table).
+    """
+    if resolution:
+        holds = _rounds_to(reported, stated_value, resolution)
+    else:
+        holds = abs(stated_value - reported) <= 1e-9 * max(1.0, abs(reported))
     return Claim(
-        id, chapter, statement, stated, stated_value, reported, reported_text, PAPER, source,
-        abs(stated_value - reported) <= 1e-9 * max(1.0, abs(reported)), note,
+        id, chapter, statement, stated, stated_value, reported, reported_text, PAPER, source, holds, note,
+        credited,
     )
 
 

@@ -41,13 +41,14 @@ if TYPE_CHECKING:
     import altair
 
 __all__ = [
-    "BOOK_ENV", "FONT", "GREY", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid", "slider_param",
-    "static_figure", "style_chart",
+    "BOOK_ENV", "FONT", "GREY", "INK", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid",
+    "slider_param", "static_figure", "style_chart",
 ]
 
 BOOK_ENV = "CNNVIZ_BOOK"  # "1" while the book is built: figures leave the drawing to the site's script
 VEGA_BUNDLES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")  # in load order
-GREY = "#888888"  # text, axes and legends: legible on the book's light and dark pages
+GREY = theme.MUTED  # axes, legends and secondary marks: 7:1 on the figure's paper
+INK = theme.INK  # titles and readout text
 FONT = "Helvetica, Arial, sans-serif"
 
 @dataclass(frozen=True)
@@ -149,18 +150,23 @@ def slider_param(alt: Any, name: str, value: int, grid: Sequence[int], label: st
 
 
 def style_chart(chart: altair.TopLevelMixin) -> altair.TopLevelMixin:
-    """Transparent background, mid-grey text and axes, Okabe–Ito categories."""
+    """The theme's opaque paper, dark text and axes, Okabe–Ito categories; legends above the chart.
+
+    The paper is opaque (and the book's stylesheet gives the figure's sliders the same paper), so the
+    text contrast is fixed in both of the site's modes and in JupyterLab's dark theme. Legends go on top,
+    where they stay visible when a wide figure scrolls sideways on a phone.
+    """
     return (
-        chart.configure(background="transparent", font=FONT)
+        chart.configure(background=theme.PAPER, font=FONT, padding=8)
         .configure_view(stroke=None)
-        .configure_title(color=GREY, subtitleColor=GREY, anchor="start", fontSize=14, subtitleFontSize=12)
+        .configure_title(color=INK, subtitleColor=GREY, anchor="start", fontSize=14, subtitleFontSize=12)
         .configure_axis(
-            labelColor=GREY, titleColor=GREY, domainColor=GREY, tickColor=GREY, gridColor=GREY,
+            labelColor=GREY, titleColor=INK, domainColor=GREY, tickColor=GREY, gridColor=GREY,
             gridOpacity=0.25,
         )
-        .configure_legend(labelColor=GREY, titleColor=GREY)
-        .configure_header(labelColor=GREY, titleColor=GREY)
-        .configure_text(color=GREY, fontSize=12)
+        .configure_legend(labelColor=INK, titleColor=INK, orient="top")
+        .configure_header(labelColor=INK, titleColor=INK)
+        .configure_text(color=INK, fontSize=12)
         .configure_range(category=list(theme.OKABE_ITO.values())[:7])
     )
 

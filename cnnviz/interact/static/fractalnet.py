@@ -126,7 +126,7 @@ def fractal_figure(columns: int = 3, drop_sample: int = 1, *, max_columns: int =
         y=alt.Y("ya:Q", axis=yaxis, scale=yscale), y2="yb:Q",
         fill=alt.Fill("state:N", scale=alt.Scale(domain=["survives", "dropped"],
                                                   range=[theme.OKABE_ITO["sky_blue"], "transparent"]),
-                      legend=alt.Legend(title="convolution", orient="right")),
+                      legend=alt.Legend(title="convolution", orient="top")),  # in view on a phone
         tooltip=[alt.Tooltip("column:Q"), alt.Tooltip("state:N")],
     )  # fmt: skip
     join_data = alt.Chart(alt.Data(name="fractal_joins")).transform_filter(now)

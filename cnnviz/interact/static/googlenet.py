@@ -26,6 +26,10 @@ BRANCH_COLOURS = {  # Okabe–Ito
     "pool": theme.OKABE_ITO["bluish_green"],
 }
 
+# Bars this wide, with the module names beside them and the totals after them, keep the whole figure
+# (readout, legend, three panels) inside the book's 688 px column; the legend sits on top.
+PANEL_WIDTH = 360
+
 _INCEPTION_LABELS = {
     "c1x1": "1×1 filters",
     "c3x3": "3×3 filters",
@@ -118,7 +122,7 @@ def inception_cost_figure(
     colour = alt.Color(
         "branch:N",
         scale=alt.Scale(domain=list(BRANCH_COLOURS), range=list(BRANCH_COLOURS.values())),
-        legend=alt.Legend(title="branch", orient="right"),
+        legend=alt.Legend(title="branch", orient="top", direction="horizontal"),
     )
 
     def panel(measure: str, title: str) -> alt.LayerChart:
@@ -139,7 +143,7 @@ def inception_cost_figure(
                 text=f"label_{measure}:N",
             )
         )
-        return alt.layer(bars, totals).properties(width=420, height=56)
+        return alt.layer(bars, totals).properties(width=PANEL_WIDTH, height=56)
 
     per_module = (
         base.transform_aggregate(
@@ -148,8 +152,7 @@ def inception_cost_figure(
             line="datum.module == 'naive' ? 0 : 1",
             text=(
                 "(datum.module == 'naive' ? 'naive: ' : 'with 1×1 reductions: ') + format(datum.macs, ',')"
-                f" + ' multiply-adds, ' + format(datum.params, ',') + ' parameters, output {hw}×{hw}×'"
-                " + datum.depth"
+                " + ' multiply-adds, ' + format(datum.params, ',') + ' parameters'"  # the depth: third panel
             ),
         )
     )
@@ -161,7 +164,8 @@ def inception_cost_figure(
         " + '× fewer multiply-adds'",
     )
     readout = alt.layer(
-        readout_lines(alt, per_module, 3, 420, "readout_modules"), readout_lines(alt, ratio, 3, 420, "readout_ratio")
+        readout_lines(alt, per_module, 3, PANEL_WIDTH, "readout_modules"),
+        readout_lines(alt, ratio, 3, PANEL_WIDTH, "readout_ratio"),
     )
 
     naive = ops.inception_naive_cost(in_hw, in_channels, values["c1x1"], values["c3x3"], values["c5x5"])
