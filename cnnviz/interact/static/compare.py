@@ -104,9 +104,10 @@ def compare_figure(
         x=enc_x, y=enc_y,
         size=alt.Size("params:Q", title="parameters", scale=alt.Scale(type="linear", domain=[0, max_params],
                                                                       range=[0, 2500], zero=True),
-                      legend=alt.Legend(format="~s", orient="bottom", values=[1_000_000, 10_000_000, 50_000_000,
-                                                                              100_000_000])),
-        color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="bottom")),
+                      legend=alt.Legend(format="~s", orient="top", direction="vertical",
+                                        values=[1_000_000, 10_000_000, 50_000_000, 100_000_000])),
+        # legends on top, stacked vertically: in view at phone width, where the chart scrolls sideways
+        color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="top", direction="vertical")),
         tooltip=tooltip,
     )  # fmt: skip
     names = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(x=enc_x, y=enc_y, text="network:N")
@@ -150,7 +151,7 @@ def depth_timeline_figure(comp: Comparison) -> StaticFigure:
     tooltip = ["network:N", "year:Q", "depth:Q", alt.Tooltip("params:Q", format=","), "dataset:N"]
     colours = [theme.OKABE_ITO["sky_blue"], theme.OKABE_ITO["orange"], theme.OKABE_ITO["bluish_green"]]
     points = base.mark_circle(size=90, opacity=0.8).encode(
-        x=x, y=y, color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="bottom")),
+        x=x, y=y, color=alt.Color("dataset:N", scale=alt.Scale(range=colours), legend=alt.Legend(orient="top")),
         tooltip=tooltip)
     names = base.mark_text(align="left", dx=7, fontSize=10).encode(x=x, y=y, text="network:N")
     chart = alt.layer(points, names).properties(
