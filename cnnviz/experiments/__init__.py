@@ -13,6 +13,7 @@ from cnnviz.experiments.logs import (
     degradation_story,
     load_log,
     load_logs,
+    load_runs,
     save_log,
     summarize,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "load_cifar10",
     "load_log",
     "load_logs",
+    "load_runs",
     "normalize",
     "save_log",
     "summarize",

@@ -5,10 +5,14 @@
         [--out book/data/degradation] [--dataset synthetic|cifar10] [--cifar-dir DIR]
         [--device cpu|cuda] [--compile] [--jobs N] [--runs runs/degradation] [--seed 0]
         [--iterations N] [--threads N] [--no-progress]
+        [--lr X] [--batch-size N] [--input-size 32|16|8] [--width N] [--warmup] [--log-every N]
+        [--save-weights DIR]
+    python -m cnnviz.experiments probe GRID.json [--only ID,...] [--threads 1]
 
-Each network's log goes to ``OUT/<model>.json`` (format: ``cnnviz.experiments.logs``); its checkpoints go
-to ``RUNS/<preset>-<dataset>-seed<seed>/<model>/``, so rerunning an interrupted command resumes every
-network where it stopped. ``--jobs N`` trains N networks at once, one process each (for a GPU, which one
+Each network's log goes to ``OUT/<model>-seed<seed>.json`` (format: ``cnnviz.experiments.logs``); its
+checkpoints go to ``RUNS/<preset>-<dataset>-<settings hash>-seed<seed>/<model>/``, so rerunning an
+interrupted command resumes every network where it stopped, and a run with other settings never resumes
+from it. ``probe`` runs a probe grid written down before it runs (see :mod:`cnnviz.experiments.probes`). ``--jobs N`` trains N networks at once, one process each (for a GPU, which one
 small CIFAR network cannot fill). The book's logs: on a GPU machine,
 
     python -m cnnviz.experiments degradation --preset paper --device cuda --jobs 8 --compile
@@ -20,6 +24,9 @@ mounts the same subcommand through ``add_degradation_arguments`` and ``run_degra
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
+import json
 import shlex
 import subprocess
 import sys
@@ -57,6 +64,16 @@ def add_degradation_arguments(parser: argparse.ArgumentParser) -> argparse.Argum
                         help="override the preset's iterations (milestones scaled in proportion)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    parser.add_argument("--lr", type=float, default=None, help="override the preset's learning rate")
+    parser.add_argument("--batch-size", type=int, default=None, help="override the preset's batch size")
+    parser.add_argument("--input-size", type=int, default=None,
+                        help="side of the images the network sees (32; 16 = average-pooled 2x2)")
+    parser.add_argument("--width", type=int, default=None, help="first-stage filters (the paper's 16)")
+    parser.add_argument("--warmup", action="store_true",
+                        help="the paper's warm-up: lr / 10 until the training error is below 80%%")
+    parser.add_argument("--log-every", type=int, default=None, help="iterations between log points")
+    parser.add_argument("--save-weights", metavar="DIR", default=None,
+                        help="write each finished network's weights (float16) to DIR/<model>-seed<seed>.pt")
     return parser
 
 
@@ -73,7 +90,20 @@ def config_for(args: argparse.Namespace) -> TrainConfig:
                        milestones=tuple(m for m in milestones if m < args.iterations),
                        log_every=min(config.log_every, args.iterations),
                        checkpoint_every=min(config.checkpoint_every, args.iterations))
+    overrides = {"lr": args.lr, "batch_size": args.batch_size, "input_size": args.input_size,
+                 "width": args.width, "log_every": args.log_every}
+    changes.update({key: value for key, value in overrides.items() if value is not None})
+    if args.warmup:
+        changes["warmup"] = True
+    if args.lr is not None and not args.lr > 0:
+        raise ValueError(f"--lr must be a positive number, got {args.lr}")
     return TrainConfig(**{**config.__dict__, **changes})
+
+
+def settings_hash(config: TrainConfig) -> str:
+    """Eight hex digits naming a configuration without its seed: the checkpoint folder of its runs."""
+    settings = {k: v for k, v in dataclasses.asdict(config).items() if k != "seed"}
+    return hashlib.sha256(json.dumps(settings, sort_keys=True, default=list).encode()).hexdigest()[:8]
 
 
 def load_dataset(args: argparse.Namespace, config: TrainConfig) -> ImageDataset:
@@ -147,10 +177,12 @@ def run_degradation(args: argparse.Namespace, argv: Sequence[str] | None = None)
     dataset = load_dataset(args, config)
     command = "python -m cnnviz.experiments " + shlex.join(argv)
     for name in names:
-        run_dir = Path(args.runs) / f"{args.preset}-{args.dataset}-seed{args.seed}" / name
+        run_dir = Path(args.runs) / f"{args.preset}-{args.dataset}-{settings_hash(config)}-seed{args.seed}" / name
+        weights = Path(args.save_weights) / f"{name}-seed{args.seed}.pt" if args.save_weights else None
         log = train(name, dataset, config, run_dir=run_dir, device=device, compile=args.compile,
-                    progress=not args.no_progress,
-                    meta={"command": command, "preset": args.preset, "dataset": dataset.name})
+                    progress=not args.no_progress, weights_path=weights,
+                    meta={"command": command, "preset": args.preset, "dataset": dataset.name,
+                          "jobs": args.jobs})
         path = save_log(log, args.out)
         print(f"{name}: train error {log.train_error[-1]:.4f}, test error {log.test_error[-1]:.4f}, "
               f"{log.meta['images_per_second']} images/s, {log.meta['wall_time_s']:.0f} s -> {path}",
@@ -162,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cnnviz.experiments", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="experiment", required=True)
     add_degradation_arguments(sub.add_parser("degradation", help="plain vs residual nets (He et al. 2016)"))
+    probe = sub.add_parser("probe", help="run a probe grid (settings and selection rule fixed in its file)")
+    probe.add_argument("grid", help="the grid's JSON file; logs go to the folder beside it")
+    probe.add_argument("--only", default=None, help="comma-separated probe ids (default: all not yet run)")
+    probe.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
     return parser
 
 
@@ -170,6 +206,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.experiment == "probe":
+            from cnnviz.experiments.probes import run_grid
+
+            return run_grid(args.grid, only=args.only, threads=args.threads, argv=argv)
         return run_degradation(args, argv)
     except (ValueError, FileNotFoundError, KeyError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error

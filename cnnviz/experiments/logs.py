@@ -1,4 +1,4 @@
-"""Run logs of the degradation experiment: one JSON file per network (``book/data/degradation/plain56.json``).
+"""Run logs of the degradation experiment: one JSON file per network and seed (``plain56-seed1.json``).
 
     {
       "model": "plain56",
@@ -6,12 +6,20 @@
       "train_error": [0.62, 0.48, ...],        # fraction wrong on the training batches since the last point
       "test_error": [0.58, 0.45, ...],         # fraction wrong on the whole test set at that iteration
       "train_loss": [1.71, 1.32, ...],         # optional: mean cross-entropy over the same batches
+      "train_eval_error": [...], "train_eval_loss": [...], "test_loss": [...], "lr": [...],
+                                               # optional, per log point: a fixed subset of the training
+                                               # images in eval mode, the test loss, the learning rate
+      "grad_norm": {"conv1": [...], "layer1": [...], ...},      # optional, per log point (see recorders)
+      "grad_mean_abs": {"conv1": [...], ...},
+      "responses": {"layers": [...], "std": [...]},              # optional, at the end (Fig. 7)
       "meta": {"command": ..., "git_commit": ..., "hardware": ..., "wall_time_s": ..., "seed": ...,
                "dataset": ..., "preset": ..., "images_per_second": ..., ...}
     }
 
-Errors are fractions in [0, 1], iterations strictly increasing. ``meta`` may hold more keys (the training
-configuration, torch version, device); those listed above are required.
+Errors are fractions in [0, 1], iterations strictly increasing, every per-log-point list as long as
+``iterations``. ``meta`` may hold more keys (the training configuration, torch version, device, threads,
+load average); those listed above are required. A log's file name holds the network and the seed, so the
+runs of several seeds share a folder: :func:`load_runs` reads them all, :func:`load_logs` one per network.
 """
 
 from __future__ import annotations
@@ -24,13 +32,16 @@ from typing import Any
 
 __all__ = [
     "REQUIRED_META", "DegradationStory", "FinalError", "RunLog", "degradation_story", "load_log", "load_logs",
-    "save_log", "summarize", "validate",
+    "load_runs", "save_log", "summarize", "validate",
 ]
 
 REQUIRED_META = (
     "command", "git_commit", "hardware", "wall_time_s", "seed", "dataset", "preset", "images_per_second",
 )
 _SERIES = ("iterations", "train_error", "test_error")
+ERROR_SERIES = ("train_eval_error",)  # optional per-log-point fractions
+VALUE_SERIES = ("train_eval_loss", "test_loss", "lr")  # optional per-log-point non-negative numbers
+GRADIENTS = ("grad_norm", "grad_mean_abs")
 
 
 @dataclass(frozen=True)
@@ -43,6 +54,18 @@ class RunLog:
     test_error: tuple[float, ...]
     meta: dict[str, Any] = field(default_factory=dict)
     train_loss: tuple[float, ...] | None = None
+    series: dict[str, tuple[float, ...]] = field(default_factory=dict)  # ERROR_SERIES and VALUE_SERIES
+    gradients: dict[str, dict[str, tuple[float, ...]]] = field(default_factory=dict)  # GRADIENTS -> group -> values
+    responses: dict[str, list] | None = None  # {"layers": [...], "std": [...]}
+
+    @property
+    def seed(self) -> int:
+        return int(self.meta["seed"])
+
+    @property
+    def file_name(self) -> str:
+        """``<model>-seed<seed>.json``: one file per network and seed."""
+        return f"{self.model}-seed{self.seed}.json"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -53,6 +76,10 @@ class RunLog:
         }
         if self.train_loss is not None:
             data["train_loss"] = list(self.train_loss)
+        data.update({key: list(values) for key, values in self.series.items()})
+        data.update({kind: {name: list(v) for name, v in groups.items()} for kind, groups in self.gradients.items()})
+        if self.responses is not None:
+            data["responses"] = self.responses
         data["meta"] = self.meta
         return data
 
@@ -97,28 +124,60 @@ def validate(data: object, source: str = "run log") -> RunLog:
         for i, value in enumerate(data[key]):
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ValueError(f"{source}: {key}[{i}] must be a fraction in [0, 1], got {value!r}")
-    if "train_loss" in data:
-        for i, value in enumerate(data["train_loss"]):
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-                raise ValueError(f"{source}: train_loss[{i}] must be a non-negative number, got {value!r}")
+    n = len(iterations)
+    series = {key: data[key] for key in (*ERROR_SERIES, *VALUE_SERIES) if key in data}
+    for key in ("train_loss", *series):
+        values = data.get(key)
+        if values is None:
+            continue
+        _check_numbers(source, key, values, n, fraction=key in ERROR_SERIES)
+    gradients = {kind: data[kind] for kind in GRADIENTS if kind in data}
+    for kind, groups in gradients.items():
+        if not isinstance(groups, dict) or not groups:
+            raise ValueError(f"{source}: {kind!r} must be an object of per-group lists")
+        for name, values in groups.items():
+            _check_numbers(source, f"{kind}[{name!r}]", values, n, fraction=False)
+    responses = data.get("responses")
+    if responses is not None:
+        ok = isinstance(responses, dict) and isinstance(responses.get("layers"), list) and isinstance(
+            responses.get("std"), list) and len(responses["layers"]) == len(responses["std"]) > 0
+        if not ok:
+            raise ValueError(f"{source}: 'responses' must be {{'layers': [...], 'std': [...]}} of equal length")
+        _check_numbers(source, "responses['std']", responses["std"], len(responses["std"]), fraction=False)
     meta = data["meta"]
     if not isinstance(meta, dict):
         raise ValueError(f"{source}: 'meta' must be an object, got {type(meta).__name__}")
     missing = [key for key in REQUIRED_META if key not in meta]
     if missing:
         raise ValueError(f"{source}: meta lacks {', '.join(missing)}; required: {', '.join(REQUIRED_META)}")
+    if "seed" in meta and (isinstance(meta["seed"], bool) or not isinstance(meta["seed"], int)):
+        raise ValueError(f"{source}: meta['seed'] must be an integer, got {meta['seed']!r}")
     return RunLog(
         model, tuple(iterations), tuple(float(e) for e in data["train_error"]),
         tuple(float(e) for e in data["test_error"]), dict(meta),
         tuple(float(x) for x in data["train_loss"]) if "train_loss" in data else None,
+        series={key: tuple(float(x) for x in values) for key, values in series.items()},
+        gradients={kind: {name: tuple(float(x) for x in v) for name, v in groups.items()}
+                   for kind, groups in gradients.items()},
+        responses=responses,
     )
 
 
+def _check_numbers(source: str, key: str, values: object, n: int, *, fraction: bool) -> None:
+    if not isinstance(values, list) or len(values) != n:
+        raise ValueError(f"{source}: {key} must be a list of {n} numbers (one per log point)")
+    for i, value in enumerate(values):
+        bad = isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0
+        if bad or (fraction and value > 1):
+            kind = "a fraction in [0, 1]" if fraction else "a non-negative number"
+            raise ValueError(f"{source}: {key}[{i}] must be {kind}, got {value!r}")
+
+
 def save_log(log: RunLog, folder: str | Path) -> Path:
-    """Write ``folder/<model>.json`` (validated first); returns the path."""
+    """Write ``folder/<model>-seed<seed>.json`` (validated first; another seed's file is left alone)."""
     data = log.to_json()
     validate(data, f"run log of {log.model}")
-    path = Path(folder) / f"{log.model}.json"
+    path = Path(folder) / log.file_name
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(data, indent=1) + "\n")
@@ -146,15 +205,31 @@ def _order(model: str) -> tuple[int, str, int]:
     return (0 if match[1] == "plain" else 1, match[1], int(match[2]))
 
 
-def load_logs(folder: str | Path) -> dict[str, RunLog]:
-    """All ``*.json`` run logs of a folder, keyed by model, plain nets first, then by depth."""
+def load_runs(folder: str | Path) -> dict[tuple[str, int], RunLog]:
+    """All ``*.json`` run logs of a folder, keyed by (model, seed): plain nets first, then by depth and seed."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no run-log folder {folder}")
     logs = [load_log(path) for path in sorted(folder.glob("*.json"))]
     if not logs:
         raise FileNotFoundError(f"{folder} holds no *.json run logs")
-    return {log.model: log for log in sorted(logs, key=lambda log: _order(log.model))}
+    runs: dict[tuple[str, int], RunLog] = {}
+    for log in sorted(logs, key=lambda log: (_order(log.model), log.seed)):
+        key = (log.model, log.seed)
+        if key in runs:
+            raise ValueError(f"{folder}: two logs of {log.model} with seed {log.seed}")
+        runs[key] = log
+    return runs
+
+
+def load_logs(folder: str | Path) -> dict[str, RunLog]:
+    """The run logs of a folder holding one seed per network, keyed by model (plain nets first, by depth)."""
+    runs = load_runs(folder)
+    models = [model for model, _ in runs]
+    repeated = sorted({m for m in models if models.count(m) > 1})
+    if repeated:
+        raise ValueError(f"{folder} holds several seeds of {', '.join(repeated)}; read it with load_runs")
+    return {model: log for (model, _), log in runs.items()}
 
 
 def summarize(logs: dict[str, RunLog] | str | Path) -> list[FinalError]:

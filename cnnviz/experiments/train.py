@@ -5,8 +5,15 @@
     augmentation (4-px padding, random 32x32 crop, horizontal flip) on per-channel normalised images.
 
 Every ``log_every`` iterations the log records the training error over the batches since the previous log
-point (the paper's thin curves: augmented batches, train mode) and the error on the whole test set (bold
-curves). A preset fixes the schedule: ``paper`` is the above; ``quick`` is a scaled-down version (fewer
+point (the paper's thin curves: augmented batches, train mode), the error and loss of a fixed subset of the
+training images measured in eval mode (``train_eval_size``: what "training error" means when a network's
+fit is judged), the error on the whole test set (bold curves), and the gradient norms of
+:mod:`cnnviz.experiments.recorders`; at the end, the std of every 3×3 layer's response (the paper's Fig. 7).
+
+Options that are not the paper's, each recorded in the log's ``differs_from_paper``: ``input_size`` (16
+feeds each image average-pooled 2×2, and pads 2 px instead of 4 before the random crop), ``width`` (the
+CIFAR networks' first-stage filters) and ``warmup`` (the paper's warm-up, which it uses for ResNet-110 only:
+the learning rate divided by 10 until the training error of a log interval is below 80%). A preset fixes the schedule: ``paper`` is the above; ``quick`` is a scaled-down version (fewer
 iterations, smaller batches and dataset, milestones at the same fractions 1/2 and 3/4) that trains all eight
 networks on two CPU cores in minutes. It exercises the code path; its curves are far from converged.
 
@@ -33,6 +40,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +50,20 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from cnnviz import models
-from cnnviz.experiments.data import ImageDataset, augment, channel_stats, normalize
+from cnnviz.experiments.data import PAD, ImageDataset, augment, channel_stats, normalize
 from cnnviz.experiments.logs import RunLog
+from cnnviz.experiments.recorders import GradientRecorder, response_std
 from cnnviz.validate import integer, positive_int
 
-__all__ = ["PRESETS", "TrainConfig", "differences_from_paper", "git_commit", "hardware_name", "train"]
+__all__ = [
+    "PRESETS", "TrainConfig", "differences_from_paper", "downsample", "git_commit", "hardware_name", "save_weights",
+    "train",
+]
 
 CHECKPOINT = "checkpoint.pt"
-CHECKPOINT_VERSION = 1
+CHECKPOINT_VERSION = 2
+WARMUP_FACTOR = 0.1  # the paper: "we use 0.01 to warm up the training ... then go back to 0.1"
+WARMUP_UNTIL_ERROR = 0.8  # "until the training error is below 80% (about 400 iterations)"
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,18 @@ class TrainConfig:
     n_test: int | None = None
     seed: int = 0
     eval_batch_size: int = 1_000
+    input_size: int = 32  # the side of the images the network sees; smaller ones are average-pooled
+    width: int = 16  # the CIFAR networks' first-stage filters
+    warmup: bool = False  # the paper's warm-up (used there for ResNet-110 only)
+    train_eval_size: int = 1_000  # training images measured in eval mode at each log point
+    response_batch: int = 500  # test images on which the layer responses are measured at the end
 
     def __post_init__(self) -> None:
-        for name in ("iterations", "batch_size", "log_every", "checkpoint_every", "eval_batch_size"):
+        for name in ("iterations", "batch_size", "log_every", "checkpoint_every", "eval_batch_size",
+                     "input_size", "width", "train_eval_size", "response_batch"):
             positive_int("TrainConfig", name, getattr(self, name))
+        if not isinstance(self.warmup, bool):
+            raise ValueError(f"TrainConfig: warmup must be True or False, got {self.warmup!r}")
         if list(self.milestones) != sorted(set(self.milestones)) or any(
             not 0 < m < self.iterations for m in self.milestones
         ):
@@ -113,10 +135,11 @@ def differences_from_paper(config: TrainConfig) -> dict[str, dict[str, Any]]:
     """
     paper = dataclasses.asdict(PRESETS["paper"])
     run = dataclasses.asdict(config)
+    measurement = ("seed", "log_every", "checkpoint_every", "eval_batch_size", "train_eval_size", "response_batch")
     return {
         name: {"paper": _listify(paper[name]), "run": _listify(value)}
         for name, value in run.items()
-        if name not in ("seed", "log_every", "checkpoint_every", "eval_batch_size") and value != paper[name]
+        if name not in measurement and value != paper[name]
     }
 
 
@@ -161,8 +184,8 @@ class _Batches:
     """The training batch of step ``i``: epoch ``i // steps_per_epoch`` is a fresh shuffle (last partial
     batch dropped), then the paper's augmentation; a pure function of (seed, i)."""
 
-    def __init__(self, x: torch.Tensor, y: torch.Tensor, config: TrainConfig, mean, std) -> None:
-        self.x, self.y, self.config, self.mean, self.std = x, y, config, mean, std
+    def __init__(self, x: torch.Tensor, y: torch.Tensor, config: TrainConfig, mean, std, pad: int) -> None:
+        self.x, self.y, self.config, self.mean, self.std, self.pad = x, y, config, mean, std, pad
         self.steps_per_epoch = len(y) // config.batch_size
         if self.steps_per_epoch == 0:
             raise ValueError(
@@ -178,7 +201,7 @@ class _Batches:
         b = self.config.batch_size
         index = self._perm[j * b : (j + 1) * b]
         x = normalize(self.x[index], self.mean, self.std)  # (B, 3, 32, 32) float32
-        x = augment(x, _generator(self.config.seed, 1, step))
+        x = augment(x, _generator(self.config.seed, 1, step), self.pad)
         return x, self.y[index]
 
 
@@ -201,14 +224,29 @@ def _to_device(x: torch.Tensor, device: torch.device) -> torch.Tensor:
 
 
 @torch.no_grad()
-def _test_error(forward: Callable, x: torch.Tensor, y: torch.Tensor, mean, std, batch: int, device) -> float:
+def _evaluate(forward: Callable, x: torch.Tensor, y: torch.Tensor, mean, std, batch: int, device) -> tuple[float, float]:
+    """(error, mean cross-entropy) of the model on un-augmented images (the caller sets eval mode)."""
     wrong = torch.zeros((), dtype=torch.int64, device=device)
+    loss = torch.zeros((), dtype=torch.float64, device=device)
     for start in range(0, len(y), batch):
         images = _to_device(normalize(x[start : start + batch], mean, std), device)
         with _autocast(device):
             logits = forward(images)  # (B, 10)
         wrong += (logits.argmax(1) != y[start : start + batch]).sum()
-    return wrong.item() / len(y)
+        loss += F.cross_entropy(logits.float(), y[start : start + batch], reduction="sum").double()
+    return wrong.item() / len(y), loss.item() / len(y)
+
+
+def downsample(images: torch.Tensor, size: int) -> torch.Tensor:
+    """uint8 images (N, C, H, H) average-pooled to (N, C, size, size); ``size`` must divide H."""
+    native = images.shape[-1]
+    if size == native:
+        return images
+    if size > native or native % size:
+        valid = ", ".join(str(d) for d in range(1, native + 1) if native % d == 0)
+        raise ValueError(f"train: input_size must divide the images' {native} px, got {size}; valid: {valid}")
+    pooled = F.avg_pool2d(images.to(torch.float32), native // size)
+    return pooled.round().to(torch.uint8)
 
 
 def _resolve_device(device: str | torch.device) -> torch.device:
@@ -231,13 +269,15 @@ def train(
     progress: bool = True,
     stop_at: int | None = None,
     meta: dict[str, Any] | None = None,
+    weights_path: str | Path | None = None,
 ) -> RunLog:
     """Train the registered ``model_name`` on ``dataset`` with ``config``; returns its log.
 
     ``run_dir``: where the checkpoint goes (every ``checkpoint_every`` iterations and at the end); a run
     finding a checkpoint there resumes from it. ``stop_at``: stop after that many iterations, checkpoint
     and return the partial log (what an interruption leaves; used to test resuming). ``meta`` is merged
-    into the log's ``meta`` (the caller adds command, preset, dataset).
+    into the log's ``meta`` (the caller adds command, preset, dataset, jobs). ``weights_path``: where the
+    final weights go, float16 (a state dict), when the run finishes.
     """
     device = _resolve_device(device)
     info = models.info(model_name)  # ValueError for an unknown name
@@ -247,22 +287,35 @@ def train(
     if stop_at is not None and not 0 < stop_at <= config.iterations:
         raise ValueError(f"train: stop_at must be in [1, iterations={config.iterations}], got {stop_at!r}")
     data = dataset.subset(config.n_train, config.n_test)
-    mean, std = channel_stats(data.x_train)
-    x_train, y_train = data.x_train.to(device), data.y_train.to(device)
-    x_test, y_test = data.x_test.to(device), data.y_test.to(device)
-    batches = _Batches(x_train, y_train, config, mean, std)
+    native = data.x_train.shape[-1]
+    x_train = downsample(data.x_train, config.input_size)
+    x_test = downsample(data.x_test, config.input_size)
+    mean, std = channel_stats(x_train)
+    x_train, y_train = x_train.to(device), data.y_train.to(device)
+    x_test, y_test = x_test.to(device), data.y_test.to(device)
+    pad = max(1, round(PAD * config.input_size / native))  # the paper's 4 px at 32 px, in proportion
+    batches = _Batches(x_train, y_train, config, mean, std, pad)
+    n_eval = min(config.train_eval_size, len(y_train))
+    load_start = os.getloadavg()
     checkpoint_path = Path(run_dir) / CHECKPOINT if run_dir is not None else None
 
     with _forked_rng(device):
         torch.manual_seed(config.seed)
-        model: nn.Module = models.get(info.name)  # He init draws from the (forked) global generator
+        model: nn.Module = _build(info.name, config)  # He init draws from the (forked) global generator
         model.to(device)
         if device.type == "cuda":
             model.to(memory_format=torch.channels_last)
         optimizer = torch.optim.SGD(
             model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
         )
-        log: dict[str, list] = {"iterations": [], "train_error": [], "test_error": [], "train_loss": []}
+        recorder = GradientRecorder(model)
+        log: dict[str, Any] = {
+            "iterations": [], "train_error": [], "test_error": [], "train_loss": [], "test_loss": [],
+            "train_eval_error": [], "train_eval_loss": [], "lr": [],
+            "grad_norm": {name: [] for name in recorder.groups},
+            "grad_mean_abs": {name: [] for name in recorder.groups},
+        }
+        warming, warmup_end = config.warmup, None
         start, wall, train_time = 0, 0.0, 0.0
         wrong = torch.zeros((), dtype=torch.int64, device=device)  # since the last log point
         loss_sum = torch.zeros((), dtype=torch.float64, device=device)
@@ -278,8 +331,10 @@ def train(
                 )
             model.load_state_dict(state["model_state"])
             optimizer.load_state_dict(state["optimizer_state"])
-            log = {key: list(values) for key, values in state["log"].items()}
+            log = state["log"]
             start, wall, train_time = state["iteration"], state["wall_time_s"], state["train_time_s"]
+            warming, warmup_end = state["warming"], state["warmup_end"]
+            recorder.load(state["recorder"])
             wrong.fill_(state["wrong"])
             loss_sum.fill_(state["loss_sum"])
             seen = state["seen"]
@@ -296,7 +351,8 @@ def train(
                 "dataset": data.name, "iteration": iteration, "model_state": model.state_dict(),
                 "optimizer_state": optimizer.state_dict(), "log": log, "wall_time_s": wall,
                 "train_time_s": train_time, "wrong": int(wrong.item()), "loss_sum": float(loss_sum.item()),
-                "seen": seen, "rng_cpu": torch.get_rng_state(),
+                "seen": seen, "rng_cpu": torch.get_rng_state(), "warming": warming, "warmup_end": warmup_end,
+                "recorder": recorder.state(),
                 "rng_cuda": torch.cuda.get_rng_state(device) if device.type == "cuda" else None,
             }
             tmp = checkpoint_path.with_suffix(".tmp")
@@ -309,8 +365,9 @@ def train(
         bar = tqdm(total=config.iterations, initial=start, desc=info.name, disable=not progress, unit="it")
         tick = time.perf_counter()
         for step in range(start, end):
+            lr = config.lr_at(step) * (WARMUP_FACTOR if warming else 1.0)
             for group in optimizer.param_groups:
-                group["lr"] = config.lr_at(step)
+                group["lr"] = lr
             x, y = batches(step)
             x = _to_device(x, device)
             with _autocast(device):
@@ -318,6 +375,7 @@ def train(
                 loss = F.cross_entropy(logits, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
+            recorder.record()
             optimizer.step()
             wrong += (logits.argmax(1) != y).sum()  # stays on the device: no sync per step
             loss_sum += loss.detach().double() * len(y)
@@ -335,12 +393,24 @@ def train(
             wall += now - tick
             if is_log:
                 model.eval()
-                test_error = _test_error(forward, x_test, y_test, mean, std, config.eval_batch_size, device)
+                evaluate = partial(_evaluate, forward, mean=mean, std=std, batch=config.eval_batch_size, device=device)
+                test_error, test_loss = evaluate(x_test, y_test)
+                fit_error, fit_loss = evaluate(x_train[:n_eval], y_train[:n_eval])
                 model.train()
                 log["iterations"].append(iteration)
                 log["train_error"].append(wrong.item() / seen)
                 log["train_loss"].append(loss_sum.item() / seen)
                 log["test_error"].append(test_error)
+                log["test_loss"].append(test_loss)
+                log["train_eval_error"].append(fit_error)
+                log["train_eval_loss"].append(fit_loss)
+                log["lr"].append(lr)
+                norms, means = recorder.take()
+                for name in recorder.groups:
+                    log["grad_norm"][name].append(norms[name])
+                    log["grad_mean_abs"][name].append(means[name])
+                if warming and log["train_error"][-1] < WARMUP_UNTIL_ERROR:
+                    warming, warmup_end = False, iteration
                 bar.set_postfix(train=f"{log['train_error'][-1]:.3f}", test=f"{test_error:.3f}")
                 wrong.zero_()
                 loss_sum.zero_()
@@ -352,6 +422,12 @@ def train(
             tick = time.perf_counter()
             wall += tick - now
         bar.close()
+        responses = None
+        if end == config.iterations:
+            probe = _to_device(normalize(x_test[: config.response_batch], mean, std), device)
+            responses = response_std(model, probe).to_json()
+            if weights_path is not None:
+                save_weights(model, weights_path)
 
     images = end * config.batch_size
     run_meta = {
@@ -362,12 +438,38 @@ def train(
         "n_train": len(data.y_train), "n_test": len(data.y_test),
         "config": _listify(dataclasses.asdict(config)),
         "differs_from_paper": differences_from_paper(config),
+        "threads": torch.get_num_threads(), "load_average": {"start": list(load_start), "end": list(os.getloadavg())},
+        "warmup_end": warmup_end, "augment_pad": pad, "input_size": config.input_size,
     }
     run_meta.update(meta or {})
     return RunLog(
         info.name, tuple(log["iterations"]), tuple(log["train_error"]), tuple(log["test_error"]), run_meta,
         tuple(log["train_loss"]),
+        series={key: tuple(log[key]) for key in ("test_loss", "train_eval_error", "train_eval_loss", "lr")},
+        gradients={kind: {name: tuple(v) for name, v in log[kind].items()} for kind in ("grad_norm", "grad_mean_abs")},
+        responses=responses,
     )
+
+
+def _build(name: str, config: TrainConfig) -> nn.Module:
+    """The registered network, with ``config.width`` where it differs from the default."""
+    if config.width == TrainConfig.width:
+        return models.get(name)
+    if "width" not in models.kwargs_of(name):
+        raise ValueError(f"train: {name} has no width option; width={config.width} needs a CIFAR ResNet or plain net")
+    return models.get(name, width=config.width)
+
+
+def save_weights(model: nn.Module, path: str | Path) -> Path:
+    """The model's state dict, floating tensors as float16 (half the bytes; the book needs no more), atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().to("cpu", torch.float16) if v.is_floating_point() else v.detach().cpu()
+             for k, v in model.state_dict().items()}
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+    return path
 
 
 def _listify(value: Any) -> Any:

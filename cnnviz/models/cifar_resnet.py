@@ -13,6 +13,10 @@ The blocks are :class:`cnnviz.models.resnet.BasicBlock` (``shortcut="A"``, or ``
 Parameters (exact; the paper's Table 6 rounds): ResNet-20 269,722 (0.27M); -32 464,154 (0.46M);
 -44 658,586 (0.66M); -56 853,018 (0.85M); -110 1,727,962 (1.7M); -1202 19,421,274 (19.4M).
 
+``width`` (default 16, the paper's) sets the stages' filters to width, 2 width, 4 width. It is not a setting
+of the paper: the CPU-scale degradation experiment uses it as a lever on cost (a conv's cost grows with the
+square of its width), and every run that changes it records so in its log.
+
 Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default (the paper:
 "We adopt the weight initialization in [13] and BN"). The lecture says Xavier; the paper uses He.
 """
@@ -61,16 +65,19 @@ class CifarResNet(ConvNet):
     """
 
     def __init__(
-        self, name: str, n: int, block: BlockFactory, *, num_classes: int = 10, in_channels: int = 3
+        self, name: str, n: int, block: BlockFactory, *, num_classes: int = 10, in_channels: int = 3,
+        width: int = STAGE_CHANNELS[0],
     ) -> None:
         super().__init__(name, in_channels)
         positive_int(name, "num_classes", num_classes)
+        positive_int(name, "width", width)
         self.n = n
-        self.conv1 = nn.Conv2d(in_channels, STAGE_CHANNELS[0], 3, padding=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(STAGE_CHANNELS[0])
+        stage_channels = tuple(width * 2**i for i in range(len(STAGE_CHANNELS)))  # (16, 32, 64) by default
+        self.conv1 = nn.Conv2d(in_channels, stage_channels[0], 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(stage_channels[0])
         self.relu = nn.ReLU()
-        channels = STAGE_CHANNELS[0]
-        for i, out_channels in enumerate(STAGE_CHANNELS):
+        channels = stage_channels[0]
+        for i, out_channels in enumerate(stage_channels):
             stride = 1 if i == 0 else 2
             self.add_module(f"layer{i + 1}", make_stage(block, channels, out_channels, n, stride))
             channels = out_channels
@@ -94,13 +101,16 @@ class CifarResNet(ConvNet):
 
 
 def cifar_resnet(
-    depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3
+    depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3, width: int = 16
 ) -> CifarResNet:
-    """CIFAR-10 ResNet-``depth`` (6n+2 layers, option A shortcuts), or its plain twin if not ``residual``."""
+    """CIFAR-10 ResNet-``depth`` (6n+2 layers, option A shortcuts), or its plain twin if not ``residual``.
+
+    ``width``: the first stage's filters (the paper's 16; the later stages double it), see the module notes.
+    """
     n = blocks_per_stage(depth)
     block = partial(BasicBlock, shortcut="A" if residual else None)
     name = f"resnet{depth}" if residual else f"plain{depth}"
-    return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels)
+    return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels, width=width)
 
 
 def _make_identity(block: BasicBlock) -> None:
@@ -139,7 +149,8 @@ def deepened(shallow: CifarResNet, depth: int) -> CifarResNet:
         raise ValueError(
             f"deepened: depth must be at least the shallow network's {6 * shallow.n + 2} layers, got {depth}"
         )
-    deep = cifar_resnet(depth, residual, num_classes=shallow.fc.out_features, in_channels=shallow.in_channels)
+    deep = cifar_resnet(depth, residual, num_classes=shallow.fc.out_features, in_channels=shallow.in_channels,
+                        width=shallow.conv1.out_channels)
     deep.load_state_dict(shallow.state_dict(), strict=False)  # stem, fc and the first n blocks of each stage
     for stage in (deep.layer1, deep.layer2, deep.layer3):
         for block in list(stage)[shallow.n:]:

@@ -27,7 +27,7 @@ def _log(model="plain20", **changes):
 def test_round_trip(tmp_path):
     log = _log()
     path = save_log(log, tmp_path / "out")
-    assert path == tmp_path / "out" / "plain20.json"
+    assert path == tmp_path / "out" / "plain20-seed0.json"
     data = json.loads(path.read_text())
     assert list(data) == ["model", "iterations", "train_error", "test_error", "train_loss", "meta"]
     assert data["iterations"] == [40, 80] and data["test_error"] == [0.85, 0.55]

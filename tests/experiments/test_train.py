@@ -106,14 +106,15 @@ def test_quick_preset_command(entry, tmp_path, capsys):
     argv = ["degradation", "--preset", "quick", "--models", "plain20", "--iterations", "4",
             "--out", str(tmp_path / "out"), "--runs", str(tmp_path / "runs"), "--no-progress"]
     assert ENTRY_POINTS[entry](argv) == 0
-    data = json.loads((tmp_path / "out" / "plain20.json").read_text())
+    data = json.loads((tmp_path / "out" / "plain20-seed0.json").read_text())
     assert data["iterations"] == [4] and data["model"] == "plain20"
     meta = data["meta"]
     assert meta["preset"] == "quick" and meta["dataset"] == "synthetic"
     assert meta["n_train"] == 5_000 and meta["n_test"] == 500
     assert meta["config"]["milestones"] == [2, 3] and meta["config"]["batch_size"] == 32
     assert meta["command"].startswith("python -m cnnviz.experiments degradation --preset quick")
-    assert (tmp_path / "runs" / "quick-synthetic-seed0" / "plain20" / CHECKPOINT).is_file()
+    [run] = (tmp_path / "runs").glob("quick-synthetic-*-seed0")  # the settings' hash names the folder
+    assert (run / "plain20" / CHECKPOINT).is_file()
     assert "plain20: train error" in capsys.readouterr().out
 
 
