@@ -91,6 +91,19 @@ def load_model_spec(spec: str) -> Any:
     Clear errors for a missing file, a file that fails to import, a missing class (the nn.Module classes the
     file defines are listed), a class that is not an nn.Module, and a class that needs arguments.
     """
+    return build_model_class(load_model_class(spec), spec)
+
+
+def build_model_class(cls: Any, spec: str) -> Any:
+    """``cls()``, its failure reported on one line naming ``spec``."""
+    try:
+        return cls()
+    except Exception as error:  # the reader's constructor
+        raise UsageError(f"{spec}() failed: {type(error).__name__}: {error}") from None
+
+
+def load_model_class(spec: str) -> Any:
+    """``"path/to/file.py:ClassName"`` -> that nn.Module class, checked to build with no arguments."""
     import importlib.util
     import inspect
     from pathlib import Path
@@ -130,10 +143,7 @@ def load_model_spec(spec: str) -> Any:
             f"{path_text}:{class_name} needs arguments ({', '.join(required)}); the command builds it with "
             f"none: give them default values"
         )
-    try:
-        return cls()
-    except Exception as error:  # the reader's constructor
-        raise UsageError(f"{path_text}:{class_name}() failed: {type(error).__name__}: {error}") from None
+    return cls
 
 
 def _is_file_spec(name: str) -> bool:
@@ -296,6 +306,60 @@ def _cmd_degradation(args: argparse.Namespace) -> int:
     return run_degradation(args, args.argv)
 
 
+def _cmd_train(args: argparse.Namespace) -> str:
+    """Train a registered CIFAR network or the reader's own class; write its log and print its final errors."""
+    import shlex
+
+    import torch
+
+    from cnnviz.experiments.logs import save_log
+    from cnnviz.experiments.train import PRESETS, TrainConfig, train
+
+    if args.threads is not None:
+        if args.threads < 1:
+            raise UsageError(f"--threads must be a positive integer, got {args.threads}")
+        torch.set_num_threads(args.threads)
+    if _is_file_spec(args.model):
+        cls = load_model_class(args.model)
+        name, builder = cls.__name__, lambda: build_model_class(cls, args.model)
+    else:
+        name, builder = args.model, None
+    base = PRESETS[args.preset]
+    iterations = args.iterations or base.iterations
+    changes = {"seed": args.seed, "input_size": args.input_size, "iterations": iterations,
+               "milestones": tuple(sorted({m for m in (iterations // 2, iterations * 3 // 4) if 0 < m < iterations})),
+               "log_every": max(1, min(base.log_every, iterations)),
+               "checkpoint_every": max(1, min(base.checkpoint_every, iterations))}
+    config = TrainConfig(**{**base.__dict__, **changes})
+    dataset = _training_data(args, config)
+    command = "cnnviz " + shlex.join(_without_paths(args.argv))
+    log = train(name, dataset, config, device=args.device, progress=not args.no_progress, builder=builder,
+                meta={"command": command, "preset": args.preset, "dataset": dataset.name, "jobs": 1})
+    path = save_log(log, args.out)
+    fit, test = log.series["train_eval_error"][-1], log.test_error[-1]
+    return (f"{name}: training error {fit:.1%} (eval mode, {min(config.train_eval_size, len(dataset.y_train)):,} "
+            f"training images), test error {test:.1%}, after {iterations:,} iterations\nlog: {path}\n")
+
+
+def _training_data(args: argparse.Namespace, config: Any) -> Any:
+    from cnnviz.experiments.data import load_cifar10, synthetic_shapes
+
+    if args.dataset == "cifar10":
+        if not args.cifar_dir:
+            raise UsageError("--dataset cifar10 needs --cifar-dir DIR (the extracted cifar-10-batches-py folder)")
+        return load_cifar10(args.cifar_dir)
+    if args.cifar_dir:
+        raise UsageError("--cifar-dir applies to --dataset cifar10 only")
+    return synthetic_shapes(config.n_train or 50_000, config.n_test or 10_000, seed=0)
+
+
+def _without_paths(argv: Sequence[str]) -> list[str]:
+    """The command line with file and folder arguments reduced to their last component (no machine paths)."""
+    from pathlib import PurePath
+
+    return [PurePath(a).name if ("/" in a and not a.startswith("-")) else a for a in argv]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cnnviz", description="The classic CNN architectures, measured and drawn.")
     parser.add_argument("--version", action="version", version=f"cnnviz {cnnviz.__version__}")
@@ -347,6 +411,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("degradation", help=degradation_help, description=degradation_help)
     add_degradation_arguments(p)
     p.set_defaults(run=_cmd_degradation)
+
+    train_help = ("train a CIFAR network of the zoo, or your own nn.Module class (path/to/file.py:Class), and "
+                  "write its log in the book's format")
+    p = sub.add_parser("train", help=train_help, description=train_help)
+    p.add_argument("model", help="a registry name (e.g. plain20) or path/to/file.py:ClassName (10 logits out)")
+    p.add_argument("--preset", choices=("cpu", "quick"), default="cpu",
+                   help="the schedule (cpu: the book's CPU-scale run, the default; quick: a smoke test)")
+    p.add_argument("--dataset", choices=("synthetic", "cifar10"), default="synthetic")
+    p.add_argument("--cifar-dir", help="the extracted cifar-10-batches-py folder (with --dataset cifar10)")
+    p.add_argument("--input-size", type=int, default=32, help="side of the images the network sees (32, 16, 8)")
+    p.add_argument("--iterations", type=int, default=None, help="override the preset's iterations")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's)")
+    p.add_argument("--out", default="runs/train", help="folder for the log (default runs/train)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(run=_cmd_train)
 
     claims_help = "check the lecture's numbers"
     p = sub.add_parser("claims", help=claims_help, description=claims_help)

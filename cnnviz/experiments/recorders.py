@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-__all__ = ["GradientRecorder", "ResponseStd", "gradient_groups", "response_std"]
+__all__ = ["GradientRecorder", "ResponseStd", "gradient_groups", "response_layers", "response_std"]
 
 FIRST_CONV = "conv1"
 
@@ -99,7 +99,7 @@ class ResponseStd:
         return {"layers": list(self.layers), "std": list(self.std)}
 
 
-def _follows_3x3(model: nn.Module) -> list[tuple[str, nn.BatchNorm2d]]:
+def response_layers(model: nn.Module) -> list[tuple[str, nn.BatchNorm2d]]:
     """Batch norms whose input is a 3×3 convolution: the module defined just before each is such a conv."""
     found, previous = [], None
     for name, module in model.named_modules():
@@ -113,7 +113,7 @@ def _follows_3x3(model: nn.Module) -> list[tuple[str, nn.BatchNorm2d]]:
 @torch.no_grad()
 def response_std(model: nn.Module, images: torch.Tensor) -> ResponseStd:
     """The std of every 3×3 layer's response (after BN, before addition and ReLU) on ``images``, eval mode."""
-    layers = _follows_3x3(model)
+    layers = response_layers(model)
     if not layers:
         raise ValueError(f"response_std: {type(model).__name__} has no batch norm after a 3x3 convolution")
     stds: dict[str, float] = {}

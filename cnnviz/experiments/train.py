@@ -52,7 +52,7 @@ from tqdm.auto import tqdm
 from cnnviz import models
 from cnnviz.experiments.data import PAD, ImageDataset, augment, channel_stats, normalize
 from cnnviz.experiments.logs import RunLog
-from cnnviz.experiments.recorders import GradientRecorder, response_std
+from cnnviz.experiments.recorders import GradientRecorder, response_layers, response_std
 from cnnviz.validate import integer, positive_int
 
 __all__ = [
@@ -270,6 +270,7 @@ def train(
     stop_at: int | None = None,
     meta: dict[str, Any] | None = None,
     weights_path: str | Path | None = None,
+    builder: Callable[[], nn.Module] | None = None,
 ) -> RunLog:
     """Train the registered ``model_name`` on ``dataset`` with ``config``; returns its log.
 
@@ -277,13 +278,19 @@ def train(
     finding a checkpoint there resumes from it. ``stop_at``: stop after that many iterations, checkpoint
     and return the partial log (what an interruption leaves; used to test resuming). ``meta`` is merged
     into the log's ``meta`` (the caller adds command, preset, dataset, jobs). ``weights_path``: where the
-    final weights go, float16 (a state dict), when the run finishes.
+    final weights go, float16 (a state dict), when the run finishes. ``builder``: a function returning the
+    network to train instead of a registered one (``model_name`` then only names it); it is called after
+    the seed is set, and its output must be 10 logits per image.
     """
     device = _resolve_device(device)
-    info = models.info(model_name)  # ValueError for an unknown name
-    if info.dataset != "CIFAR-10":
-        cifar = ", ".join(models.names(dataset="CIFAR-10"))
-        raise ValueError(f"train: {model_name} is not a 32x32 (CIFAR) network; valid models: {cifar}")
+    if builder is None:
+        info = models.info(model_name)  # ValueError for an unknown name
+        if info.dataset != "CIFAR-10":
+            cifar = ", ".join(models.names(dataset="CIFAR-10"))
+            raise ValueError(f"train: {model_name} is not a 32x32 (CIFAR) network; valid models: {cifar}")
+        name = info.name
+    else:
+        name = model_name
     if stop_at is not None and not 0 < stop_at <= config.iterations:
         raise ValueError(f"train: stop_at must be in [1, iterations={config.iterations}], got {stop_at!r}")
     data = dataset.subset(config.n_train, config.n_test)
@@ -301,7 +308,8 @@ def train(
 
     with _forked_rng(device):
         torch.manual_seed(config.seed)
-        model: nn.Module = _build(info.name, config)  # He init draws from the (forked) global generator
+        # He init draws from the (forked) global generator
+        model: nn.Module = _build(name, config) if builder is None else _checked(builder(), name, x_test, mean, std)
         model.to(device)
         if device.type == "cuda":
             model.to(memory_format=torch.channels_last)
@@ -312,8 +320,8 @@ def train(
         log: dict[str, Any] = {
             "iterations": [], "train_error": [], "test_error": [], "train_loss": [], "test_loss": [],
             "train_eval_error": [], "train_eval_loss": [], "lr": [],
-            "grad_norm": {name: [] for name in recorder.groups},
-            "grad_mean_abs": {name: [] for name in recorder.groups},
+            "grad_norm": {group: [] for group in recorder.groups},
+            "grad_mean_abs": {group: [] for group in recorder.groups},
         }
         warming, warmup_end = config.warmup, None
         start, wall, train_time = 0, 0.0, 0.0
@@ -322,7 +330,7 @@ def train(
         seen = 0
         if checkpoint_path is not None and checkpoint_path.is_file():
             state = torch.load(checkpoint_path, map_location=device, weights_only=True)
-            expected = {"model": info.name, "config": dataclasses.asdict(config), "dataset": data.name}
+            expected = {"model": name, "config": dataclasses.asdict(config), "dataset": data.name}
             found = {key: state.get(key) for key in expected}
             if state.get("version") != CHECKPOINT_VERSION or _listify(found) != _listify(expected):
                 raise ValueError(
@@ -347,7 +355,7 @@ def train(
                 return
             checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
             state = {
-                "version": CHECKPOINT_VERSION, "model": info.name, "config": dataclasses.asdict(config),
+                "version": CHECKPOINT_VERSION, "model": name, "config": dataclasses.asdict(config),
                 "dataset": data.name, "iteration": iteration, "model_state": model.state_dict(),
                 "optimizer_state": optimizer.state_dict(), "log": log, "wall_time_s": wall,
                 "train_time_s": train_time, "wrong": int(wrong.item()), "loss_sum": float(loss_sum.item()),
@@ -362,7 +370,7 @@ def train(
         forward = torch.compile(model) if compile else model
         model.train()
         end = config.iterations if stop_at is None else stop_at
-        bar = tqdm(total=config.iterations, initial=start, desc=info.name, disable=not progress, unit="it")
+        bar = tqdm(total=config.iterations, initial=start, desc=name, disable=not progress, unit="it")
         tick = time.perf_counter()
         for step in range(start, end):
             lr = config.lr_at(step) * (WARMUP_FACTOR if warming else 1.0)
@@ -406,9 +414,9 @@ def train(
                 log["train_eval_loss"].append(fit_loss)
                 log["lr"].append(lr)
                 norms, means = recorder.take()
-                for name in recorder.groups:
-                    log["grad_norm"][name].append(norms[name])
-                    log["grad_mean_abs"][name].append(means[name])
+                for group in recorder.groups:
+                    log["grad_norm"][group].append(norms[group])
+                    log["grad_mean_abs"][group].append(means[group])
                 if warming and log["train_error"][-1] < WARMUP_UNTIL_ERROR:
                     warming, warmup_end = False, iteration
                 bar.set_postfix(train=f"{log['train_error'][-1]:.3f}", test=f"{test_error:.3f}")
@@ -423,7 +431,7 @@ def train(
             wall += tick - now
         bar.close()
         responses = None
-        if end == config.iterations:
+        if end == config.iterations and response_layers(model):  # a network with BN after 3x3 convs
             probe = _to_device(normalize(x_test[: config.response_batch], mean, std), device)
             responses = response_std(model, probe).to_json()
             if weights_path is not None:
@@ -443,12 +451,33 @@ def train(
     }
     run_meta.update(meta or {})
     return RunLog(
-        info.name, tuple(log["iterations"]), tuple(log["train_error"]), tuple(log["test_error"]), run_meta,
+        name, tuple(log["iterations"]), tuple(log["train_error"]), tuple(log["test_error"]), run_meta,
         tuple(log["train_loss"]),
         series={key: tuple(log[key]) for key in ("test_loss", "train_eval_error", "train_eval_loss", "lr")},
-        gradients={kind: {name: tuple(v) for name, v in log[kind].items()} for kind in ("grad_norm", "grad_mean_abs")},
+        gradients={kind: {group: tuple(v) for group, v in log[kind].items()} for kind in ("grad_norm", "grad_mean_abs")},
         responses=responses,
     )
+
+
+def _checked(model: object, name: str, x: torch.Tensor, mean, std) -> nn.Module:
+    """A network built by the caller's ``builder``: an nn.Module whose output is 10 logits per image."""
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"train: {name} must build an nn.Module, got {type(model).__name__}")
+    images = normalize(x[:2], mean, std)
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            out = model(images)
+    except Exception as error:  # the reader's network: one line, not a traceback from inside torch
+        raise ValueError(f"train: {name} fails on a batch of shape {tuple(images.shape)}: "
+                         f"{type(error).__name__}: {error}") from None
+    finally:
+        model.train(was_training)
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) != (2, 10):
+        got = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(f"train: {name} must output 10 logits per image, shape (N, 10); for N = 2 it gave {got}")
+    return model
 
 
 def _build(name: str, config: TrainConfig) -> nn.Module:
