@@ -183,3 +183,80 @@ def test_augment_crop_is_a_shift_of_the_padded_image():
     for crop in out[:, 0]:
         windows = [padded[y : y + 32, x : x + 32] for y in range(9) for x in range(9)]
         assert any(torch.equal(crop, w) or torch.equal(crop, w.flip(-1)) for w in windows)
+
+
+# --- the opt-in download, against a server on this machine (the real endpoint is never reached in tests) ---
+
+
+def _archive(tmp_path, *, corrupt=False):
+    import io
+    import tarfile
+
+    folder = tmp_path / "src" / "cifar-10-batches-py"
+    folder.mkdir(parents=True, exist_ok=True)
+    _fake_cifar(folder)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        tar.add(folder, arcname="cifar-10-batches-py")
+    data = buffer.getvalue()
+    return data[: len(data) // 2] if corrupt else data
+
+
+@pytest.fixture
+def server():
+    import http.server
+    import threading
+
+    files: dict[str, bytes] = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the stdlib's name)
+            body = files.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield files, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_download_verifies_the_checksum_and_extracts(tmp_path, server):
+    import hashlib
+
+    from cnnviz.experiments.data import download_cifar10
+
+    files, base = server
+    files["/c.tar.gz"] = data = _archive(tmp_path)
+    root = tmp_path / "data"
+    folder = download_cifar10(root, url=base + "/c.tar.gz", md5=hashlib.md5(data).hexdigest(), progress=False)
+    assert folder == root / "cifar-10-batches-py" and load_cifar10(folder).x_train.shape == (20, 3, 32, 32)
+    assert [p.name for p in root.iterdir()] == ["cifar-10-batches-py"]  # no archive or scratch left
+    # a second call finds the folder and does not download again
+    assert download_cifar10(root, url=base + "/gone", md5="0", progress=False) == folder
+
+
+def test_download_failures_leave_nothing(tmp_path, server):
+    import hashlib
+
+    from cnnviz.experiments.data import download_cifar10
+
+    files, base = server
+    files["/c.tar.gz"] = _archive(tmp_path)
+    root = tmp_path / "data"
+    with pytest.raises(ValueError, match=r"has MD5 [0-9a-f]{32}, expected 0+ \(a corrupt or different file\)"):
+        download_cifar10(root, url=base + "/c.tar.gz", md5="0" * 32, progress=False)
+    files["/half.tar.gz"] = half = _archive(tmp_path, corrupt=True)
+    with pytest.raises(ValueError, match="does not extract"):
+        download_cifar10(root, url=base + "/half.tar.gz", md5=hashlib.md5(half).hexdigest(), progress=False)
+    with pytest.raises(ConnectionError, match="could not download"):
+        download_cifar10(root, url=base + "/missing.tar.gz", progress=False)
+    with pytest.raises(ConnectionError, match="could not download"):
+        download_cifar10(root, url="http://127.0.0.1:9/none", timeout=2, progress=False)  # nothing listens
+    assert list(root.iterdir()) == []
