@@ -4,8 +4,9 @@
 
 Per exercise: a card cell (``show``: question, hint, collapsed answer; on the site also an answer box) and,
 for computed questions and tasks, a self-check cell for Jupyter, tagged ``remove-cell`` so that the site,
-which has the answer box and no kernel, does not show an unanswered check. Cell ids are derived from the
-exercise ids, so rerunning the script changes nothing.
+which has the answer box and no kernel, does not show an unanswered check; both are collapsed in Jupyter and
+Colab too (``scripts.notebook_visibility``). Cell ids are derived from the exercise ids, so rerunning the
+script changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 import nbformat
 
 from cnnviz.interact import exercises
+from scripts.notebook_visibility import fix_cell
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 INTRO = (
@@ -53,6 +55,8 @@ def section(chapter: str) -> list[nbformat.NotebookNode]:
         check = nbformat.v4.new_code_cell(source, metadata={"tags": ["remove-cell"]})
         check["id"] = _cell_id(exercise, "check")
         cells.append(check)
+    for cell in cells:  # hidden in Jupyter and Colab as on the site (a titled Colab form)
+        fix_cell(cell)
     return cells
 
 

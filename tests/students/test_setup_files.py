@@ -78,6 +78,7 @@ def test_the_package_admits_colabs_stack(package: str, colab_version: str) -> No
 
 def _colab_cell(url: str) -> str:
     return (
+        "#@title Install cnnviz on Colab\n"  # a Colab form: hidden there, as on the site (notebook_visibility)
         "# On Colab, install cnnviz first (Binder and `make lab` already have it).\n"
         "import sys\n"
         "\n"
