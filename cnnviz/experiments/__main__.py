@@ -72,6 +72,8 @@ def add_degradation_arguments(parser: argparse.ArgumentParser) -> argparse.Argum
     parser.add_argument("--warmup", action="store_true",
                         help="the paper's warm-up: lr / 10 until the training error is below 80%%")
     parser.add_argument("--log-every", type=int, default=None, help="iterations between log points")
+    parser.add_argument("--no-batch-norm", action="store_true",
+                        help="the BatchNorm ablation: every batch norm of the network an identity")
     parser.add_argument("--save-weights", metavar="DIR", default=None,
                         help="write each finished network's weights (float16) to DIR/<model>-seed<seed>.pt")
     return parser
@@ -95,6 +97,8 @@ def config_for(args: argparse.Namespace) -> TrainConfig:
     changes.update({key: value for key, value in overrides.items() if value is not None})
     if args.warmup:
         changes["warmup"] = True
+    if args.no_batch_norm:
+        changes["batch_norm"] = False
     if args.lr is not None and not args.lr > 0:
         raise ValueError(f"--lr must be a positive number, got {args.lr}")
     return TrainConfig(**{**config.__dict__, **changes})

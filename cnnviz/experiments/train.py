@@ -85,6 +85,7 @@ class TrainConfig:
     input_size: int = 32  # the side of the images the network sees; smaller ones are average-pooled
     width: int = 16  # the CIFAR networks' first-stage filters
     warmup: bool = False  # the paper's warm-up (used there for ResNet-110 only)
+    batch_norm: bool = True  # False: the BatchNorm ablation (CIFAR networks only)
     train_eval_size: int = 1_000  # training images measured in eval mode at each log point
     response_batch: int = 500  # test images on which the layer responses are measured at the end
 
@@ -92,8 +93,9 @@ class TrainConfig:
         for name in ("iterations", "batch_size", "log_every", "checkpoint_every", "eval_batch_size",
                      "input_size", "width", "train_eval_size", "response_batch"):
             positive_int("TrainConfig", name, getattr(self, name))
-        if not isinstance(self.warmup, bool):
-            raise ValueError(f"TrainConfig: warmup must be True or False, got {self.warmup!r}")
+        for name in ("warmup", "batch_norm"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"TrainConfig: {name} must be True or False, got {getattr(self, name)!r}")
         if list(self.milestones) != sorted(set(self.milestones)) or any(
             not 0 < m < self.iterations for m in self.milestones
         ):
@@ -481,12 +483,13 @@ def _checked(model: object, name: str, x: torch.Tensor, mean, std) -> nn.Module:
 
 
 def _build(name: str, config: TrainConfig) -> nn.Module:
-    """The registered network, with ``config.width`` where it differs from the default."""
-    if config.width == TrainConfig.width:
-        return models.get(name)
-    if "width" not in models.kwargs_of(name):
-        raise ValueError(f"train: {name} has no width option; width={config.width} needs a CIFAR ResNet or plain net")
-    return models.get(name, width=config.width)
+    """The registered network, with ``config.width`` and ``config.batch_norm`` where they are not the default."""
+    options = {key: getattr(config, key) for key in ("width", "batch_norm")
+               if getattr(config, key) != getattr(TrainConfig, key)}
+    for key, value in options.items():
+        if key not in models.kwargs_of(name):
+            raise ValueError(f"train: {name} has no {key} option; {key}={value} needs a CIFAR ResNet or plain net")
+    return models.get(name, **options)
 
 
 def save_weights(model: nn.Module, path: str | Path) -> Path:

@@ -17,6 +17,11 @@ Parameters (exact; the paper's Table 6 rounds): ResNet-20 269,722 (0.27M); -32 4
 of the paper: the CPU-scale degradation experiment uses it as a lever on cost (a conv's cost grows with the
 square of its width), and every run that changes it records so in its log.
 
+``batch_norm=False`` (default True) builds the network with every batch norm replaced by an identity, for
+the book's BatchNorm ablation. It is the one place the zoo removes a norm layer (the design guide's "no
+norm-layer injection" has this exception, for the CIFAR networks only); the convolutions stay without bias,
+as in the paper's network, so the ablation removes BN's scale and shift and nothing else changes.
+
 Initialisation: He (MSRA) normal for convs, BN weight 1 / bias 0, fc at PyTorch's default (the paper:
 "We adopt the weight initialization in [13] and BN"). The lecture says Xavier; the paper uses He.
 """
@@ -101,16 +106,32 @@ class CifarResNet(ConvNet):
 
 
 def cifar_resnet(
-    depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3, width: int = 16
+    depth: int, residual: bool = True, *, num_classes: int = 10, in_channels: int = 3, width: int = 16,
+    batch_norm: bool = True,
 ) -> CifarResNet:
     """CIFAR-10 ResNet-``depth`` (6n+2 layers, option A shortcuts), or its plain twin if not ``residual``.
 
-    ``width``: the first stage's filters (the paper's 16; the later stages double it), see the module notes.
+    ``width``: the first stage's filters (the paper's 16; the later stages double it); ``batch_norm=False``:
+    the BatchNorm ablation (every BN an identity). See the module notes.
     """
     n = blocks_per_stage(depth)
+    if not isinstance(batch_norm, bool):
+        raise ValueError(f"cifar_resnet: batch_norm must be True or False, got {batch_norm!r}")
     block = partial(BasicBlock, shortcut="A" if residual else None)
     name = f"resnet{depth}" if residual else f"plain{depth}"
-    return CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels, width=width)
+    net = CifarResNet(name, n, block, num_classes=num_classes, in_channels=in_channels, width=width)
+    if not batch_norm:
+        _remove_batch_norm(net)
+        net.model_name = f"{name}_nobn"
+    return net
+
+
+def _remove_batch_norm(net: nn.Module) -> None:
+    """Replace every ``nn.BatchNorm2d`` of ``net`` by an identity, in place (the BatchNorm ablation)."""
+    for parent in list(net.modules()):
+        for child_name, child in list(parent.named_children()):
+            if isinstance(child, nn.BatchNorm2d):
+                setattr(parent, child_name, nn.Identity())
 
 
 def _make_identity(block: BasicBlock) -> None:

@@ -151,3 +151,18 @@ def test_the_shipped_probe_grid_is_valid_and_its_rule_judges(tmp_path):
     bad.write_text(json.dumps({**grid, "probes": [{**probe, "batch": 3}]}))
     with pytest.raises(ValueError, match="unknown setting"):
         load_grid(bad)
+
+
+def test_batch_norm_ablation_trains_without_any_batch_norm(shapes):
+    from cnnviz.models.cifar_resnet import cifar_resnet
+
+    net = cifar_resnet(20, residual=False, batch_norm=False)
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in net.modules())
+    bn_params = sum(p.numel() for m in cifar_resnet(20, residual=False).modules()
+                    if isinstance(m, nn.BatchNorm2d) for p in m.parameters())
+    assert sum(p.numel() for p in net.parameters()) == 269_722 - bn_params  # nothing else changes
+    with pytest.raises(ValueError, match="batch_norm must be True or False"):
+        cifar_resnet(20, batch_norm="no")
+    log = train("plain20", shapes, TrainConfig(**{**SMALL.__dict__, "batch_norm": False}), progress=False)
+    assert log.meta["differs_from_paper"]["batch_norm"] == {"paper": True, "run": False}
+    assert log.responses is None  # no batch norm after a 3x3 conv: no Fig. 7 responses
