@@ -15,6 +15,7 @@ from cnnviz.experiments.logs import (
     load_logs,
     load_runs,
     save_log,
+    shipped_runs,
     summarize,
 )
 from cnnviz.experiments.train import PRESETS, TrainConfig, train
@@ -34,6 +35,7 @@ __all__ = [
     "load_runs",
     "normalize",
     "save_log",
+    "shipped_runs",
     "summarize",
     "synthetic_shapes",
     "train",

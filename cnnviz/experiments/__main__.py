@@ -2,7 +2,7 @@
 
     python -m cnnviz.experiments degradation --preset paper|cpu|quick
         [--models plain20,plain32,plain44,plain56,resnet20,resnet32,resnet44,resnet56]
-        [--out book/data/degradation] [--dataset synthetic|cifar10] [--cifar-dir DIR]
+        [--out cnnviz/experiments/runs/degradation-cpu] [--dataset synthetic|cifar10] [--cifar-dir DIR]
         [--device cpu|cuda] [--compile] [--jobs N] [--runs runs/degradation] [--seed 0]
         [--iterations N] [--threads N] [--no-progress]
         [--lr X] [--batch-size N] [--input-size 32|16|8] [--width N] [--warmup] [--log-every N]
@@ -50,7 +50,7 @@ def add_degradation_arguments(parser: argparse.ArgumentParser) -> argparse.Argum
                              "on two cores); quick: a smoke test of a few minutes")
     parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
                         help="comma-separated registry names (default: the eight of Fig. 6)")
-    parser.add_argument("--out", default="book/data/degradation", help="folder for the JSON logs")
+    parser.add_argument("--out", default="cnnviz/experiments/runs/degradation-cpu", help="folder for the JSON logs")
     parser.add_argument("--dataset", choices=("synthetic", "cifar10"), default="synthetic")
     parser.add_argument("--cifar-dir",
                         help="the extracted cifar-10-batches-py folder (with --dataset cifar10)")

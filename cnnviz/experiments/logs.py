@@ -32,7 +32,7 @@ from typing import Any
 
 __all__ = [
     "REQUIRED_META", "DegradationStory", "FinalError", "RunLog", "degradation_story", "load_log", "load_logs",
-    "load_runs", "save_log", "summarize", "validate",
+    "load_runs", "save_log", "shipped_runs", "summarize", "validate",
 ]
 
 REQUIRED_META = (
@@ -203,6 +203,22 @@ def _order(model: str) -> tuple[int, str, int]:
     if not match:
         return (2, model, 0)
     return (0 if match[1] == "plain" else 1, match[1], int(match[2]))
+
+
+def shipped_runs(name: str) -> Path:
+    """The folder of a run set shipped inside the package (``cnnviz/experiments/runs/<name>``).
+
+    The chapters read their logs through this, so they find them wherever cnnviz is installed (a checkout,
+    Binder, or a plain ``pip install`` on Colab), not relative to the book's folder.
+    """
+    from importlib.resources import files
+
+    root = Path(str(files("cnnviz.experiments") / "runs"))
+    folder = root / name
+    if not folder.is_dir():
+        known = ", ".join(sorted(p.name for p in root.iterdir() if p.is_dir())) or "none"
+        raise FileNotFoundError(f"shipped_runs: no run set {name!r}; shipped: {known}")
+    return folder
 
 
 def load_runs(folder: str | Path) -> dict[tuple[str, int], RunLog]:

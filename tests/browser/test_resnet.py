@@ -11,7 +11,7 @@ from cnnviz.experiments.logs import load_logs
 from cnnviz.render.curves import curve_label
 from tests.browser.pages import chapter_page, diagram_titles, page_text, wait_for_text
 
-LOGS = Path(__file__).resolve().parents[2] / "book" / "data" / "degradation"
+LOGS = Path(__file__).resolve().parents[2] / "cnnviz" / "experiments" / "runs" / "degradation-cpu"
 
 
 def _readout(name: str, log) -> str:

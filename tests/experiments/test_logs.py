@@ -125,3 +125,14 @@ def test_degradation_story_needs_two_common_depths():
     del logs["resnet56"]
     with pytest.raises(ValueError, match="at least two common depths"):
         degradation_story(logs)
+
+
+def test_shipped_runs_are_found_inside_the_package():
+    from cnnviz.experiments.logs import load_runs, shipped_runs
+
+    folder = shipped_runs("degradation-cpu")
+    assert folder.parts[-3:] == ("experiments", "runs", "degradation-cpu")
+    runs = load_runs(folder)
+    assert ("plain56", 0) in runs and all(log.meta["seed"] == seed for (_, seed), log in runs.items())
+    with pytest.raises(FileNotFoundError, match=r"no run set 'nope'; shipped: .*degradation-cpu"):
+        shipped_runs("nope")
