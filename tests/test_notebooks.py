@@ -66,7 +66,7 @@ def test_the_intro_lists_every_chapter_of_the_table_of_contents():
     assert [c for c in listed if c in chapters] == chapters
 
 
-_SOURCE_CALL = re.compile(r"^prose\.source\((\w+)(?:, ([^)]*))?\)$", re.M)
+_SOURCE_CALL = re.compile(r"\b[Pp]rose\.source\((\w+)(?:, ([^)]*))?\)")  # also inside a call (a folded listing)
 
 
 def _imported(path: Path, name: str) -> object:

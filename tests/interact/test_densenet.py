@@ -113,12 +113,12 @@ def test_live_view_matches_the_figure_and_the_widget_wires_it() -> None:
 
 
 def test_claims_and_exercises() -> None:
-    from cnnviz.analysis.claims import for_chapter
+    from cnnviz.analysis.claims import Verdict, for_chapter
     from cnnviz.interact.exercises import for_chapter as exercises
 
-    verdicts = {c.id: c.holds for c in for_chapter("densenet")}
-    assert verdicts == {"densenet.connected": True, "densenet.vanishing_gradients": True,
-                        "densenet.feature_propagation": True, "densenet.feature_reuse": True}
+    verdicts = {c.id: c.verdict for c in for_chapter("densenet")}
+    assert verdicts == {"densenet.connected": Verdict.HOLDS, "densenet.vanishing_gradients": Verdict.NOT_TESTABLE,
+                        "densenet.feature_propagation": Verdict.HOLDS, "densenet.feature_reuse": Verdict.HOLDS}
     answers = {e.id: e.expected() for e in exercises("densenet") if e.kind == "computed"}
     assert answers["densenet.layer_inputs"] == 256 + 32 * 36  # DenseNet-201: 256 into block 3, layer 37
     assert answers["densenet.transition_out"] == 640

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from cnnviz.analysis import fractal_paths
-from cnnviz.analysis.claims import for_chapter
+from cnnviz.analysis.claims import Verdict, for_chapter
 from cnnviz.interact import widgets
 from cnnviz.interact.exercises import for_chapter as exercises_for
 from cnnviz.interact.static.fractalnet import count_text, drop_path_diagram, fractal_figure, sample_text
@@ -92,9 +92,11 @@ def test_drop_path_sample_restores_the_random_state_and_validates() -> None:
 
 def test_claims_and_verdicts() -> None:
     claims = {c.id: c for c in for_chapter("fractalnet")}
-    assert set(claims) == {"fractalnet.no_residuals", "fractalnet.shallow_and_deep", "fractalnet.drop_path",
-                           "fractalnet.full_at_test", "fractalnet.paper_params"}  # fmt: skip
-    assert all(c.holds for i, c in claims.items() if i != "fractalnet.paper_params")
+    assert {i: c.verdict for i, c in claims.items()} == {
+        "fractalnet.shallow_to_deep": Verdict.NOT_TESTABLE, "fractalnet.no_residuals": Verdict.HOLDS,
+        "fractalnet.shallow_and_deep": Verdict.HOLDS, "fractalnet.drop_path": Verdict.HOLDS,
+        "fractalnet.full_at_test": Verdict.HOLDS, "fractalnet.paper_params": Verdict.OFF,
+    }  # fmt: skip
     paper = claims["fractalnet.paper_params"]
     assert not paper.holds and paper.stated == "38.6M" and paper.actual == "33.7M"
     assert paper.actual_value == sum(p.numel() for p in fractalnet().parameters())

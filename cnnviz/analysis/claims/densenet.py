@@ -4,12 +4,13 @@ The notes say DenseNets have "dense blocks where each layer is connected to ever
 forward fashion", and that this "alleviates vanishing gradients, strengthens feature propagation,
 encourages feature reuse". The first statement is checked on the tensors of the zoo's DenseNet-121: every
 layer must receive, unchanged, the output of every earlier layer of its block
-(:func:`measured_connectivity`). The other three are not numbers; each gets the evidence the book can
-compute, and the verdict says what that evidence is:
+(:func:`measured_connectivity`). The other three are not numbers; each gets the evidence there is, and the
+verdict says what that evidence is:
 
-* vanishing gradients: the shortest path (in weight layers) from the input to the loss, against the
-  longest (:func:`weight_layer_paths`): every layer is a few layers away from the classifier, the paper's
-  "implicit deep supervision". A structural argument, not a training measurement.
+* vanishing gradients: a claim about training, not testable without trained networks; the verdict says
+  what would test it. The structure the paper's argument rests on is computed beside it: the shortest
+  path (in weight layers) from the input to the loss, against the longest (:func:`weight_layer_paths`),
+  every layer a few layers from the classifier, the paper's "implicit deep supervision".
 * feature propagation: every layer's output reaches the end of its block unchanged (measured).
 * feature reuse: the paper's evidence (its Fig. 5, the weights of trained layers on earlier features) needs
   trained weights the book does not have; the computed side is what reuse buys: a narrow growth rate.
@@ -25,9 +26,19 @@ import torch
 import torch.fx
 from torch import nn
 
-from cnnviz.analysis.claims import COMPUTED, PAPER, Claim
+from cnnviz.analysis.claims import COMPUTED, PAPER, Bullet, Claim, Verdict
+from cnnviz.analysis.claims.make import not_testable
 
 __all__ = ["measured_connectivity", "network_connectivity", "weight_layer_paths", "claims"]
+
+# The notes' two bullets on DenseNet, as they write them ("feature use": their word for reuse).
+CONNECTED = Bullet(
+    "densenet.connected",
+    "Dense blocks where each layer is connected to every other layer in feed forward fashion.",
+)
+ADVANTAGES = Bullet(
+    "densenet.advantages", "Alleviates vanishing grads, strengthens feature prop, encourages feature use."
+)
 
 
 def measured_connectivity(block: nn.Module, x: torch.Tensor) -> np.ndarray:
@@ -118,9 +129,9 @@ def weight_layer_paths(model: str | nn.Module) -> tuple[int, int]:
 
 
 def _claim(id: str, statement: str, stated: str, stated_value: float, actual_value: float, actual: str,
-           source: str, holds: bool, note: str, basis: str = COMPUTED) -> Claim:  # fmt: skip
+           source: str, holds: bool, note: str, bullet: Bullet, basis: str = COMPUTED) -> Claim:  # fmt: skip
     return Claim(id, "densenet", statement, stated, float(stated_value), float(actual_value), actual, basis,
-                 source, holds, note)  # fmt: skip
+                 source, Verdict.of(holds), note, bullet=bullet)  # fmt: skip
 
 
 def claims() -> list[Claim]:
@@ -149,27 +160,35 @@ def claims() -> list[Claim]:
                "later layer's input where the concatenation puts it", found == expected and above == 0,
                "Every layer receives the block input and the output of every earlier layer of its block, "
                "unchanged; between blocks, the transitions (1×1 convolution, pooling) connect consecutive "
-               "blocks only, so \"every other layer\" holds within a block."),
-        _claim("densenet.vanishing_gradients", "Alleviates vanishing gradients (evidence: the shortest path "
-               "from the input to the loss, DenseNet-121)", "short paths", long, short,
-               f"{short} weight layers on the shortest path, {long} on the longest",
-               "weight_layer_paths('densenet121'), traced", short < long / 10,
-               f"Structural evidence, not a training measurement: through the concatenations every layer is "
-               f"a few weight layers from the classifier (DenseNet-BC-100: {short_bc} of {long_bc}), so its "
-               "gradient need not pass through the whole depth (the paper's \"implicit deep supervision\", "
-               "section 5). The book trains no DenseNet; the paper's evidence is that DenseNets of up to "
-               "250 layers train without optimisation difficulty."),
+               "blocks only, so \"every other layer\" holds within a block.", CONNECTED),
+        not_testable(
+            "densenet.vanishing_gradients", "densenet", "Alleviates vanishing gradients",
+            "DenseNets trained on CIFAR beside plain and residual networks of the same depth, several seeds, "
+            "recording the gradient norm at the first layers through training",
+            "huang2017densely, sections 4.3 and 5: DenseNets of up to 250 layers (Table 2) train without the "
+            "optimisation difficulties of very deep ResNets, and each layer gets a short path to the loss "
+            "(implicit deep supervision); the book ships no such runs",
+            f"A claim about training; the paper's evidence is indirect (deep DenseNets train well), and the "
+            f"book trains no DenseNet. What the argument rests on is structural, and computed (the actual "
+            f"column, traced by weight_layer_paths('densenet121')): through the concatenations every layer is "
+            f"a few weight layers from the classifier (DenseNet-BC-100: {short_bc} of {long_bc}), so its "
+            f"gradient need not pass through the whole depth. A short path does not show that the gradient "
+            f"stays strong in training.",
+            bullet=ADVANTAGES,
+            actual=f"{short} weight layers on the shortest path, {long} on the longest",
+        ),
         _claim("densenet.feature_propagation", "Strengthens feature propagation (evidence: does every layer's "
                "output reach the end of its block unchanged? DenseNet-121)", "every", layers, reach_end,
                f"{reach_end} of {layers} feature maps (block inputs and layer outputs)",
                "network_connectivity('densenet121'): the last row, the block's output", reach_end == layers,
                "Measured: each block's output holds every map computed in the block, unchanged; in a ResNet a "
-               "block's output is a sum, and a layer's features reach later layers only mixed with others."),
+               "block's output is a sum, and a layer's features reach later layers only mixed with others.",
+               ADVANTAGES),
         _claim("densenet.feature_reuse", "Encourages feature reuse", "reuse", 1, 1,
                "the paper's Fig. 5 (trained weights)", "huang2017densely, section 5 and Fig. 5", True,
                f"Shown in the paper from trained DenseNets (the weights of a layer on the maps of every earlier "
                f"layer); the book has no trained DenseNet. What reuse buys is computed: each layer of "
                f"DenseNet-121 adds only k = {k} maps (the last layer of block 3 reads {widest:,} and adds "
                f"{k}), and the network has {dense.total_params:,} parameters against ResNet-50's "
-               f"{res.total_params:,}.", basis=PAPER),
+               f"{res.total_params:,}.", ADVANTAGES, basis=PAPER),
     ]

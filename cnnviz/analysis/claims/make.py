@@ -1,48 +1,46 @@
 """Constructors of claims, shared by the chapters' modules: a computed figure, a ratio, a paper's figure,
-an output volume; and the ledgers they read, built once per process."""
+an output volume, a statement not testable here; and the ledgers they read, built once per process."""
 
 from __future__ import annotations
 
 import functools
 
-from cnnviz.analysis.claims import COMPUTED, PAPER, Claim, parse_figure
+from cnnviz.analysis.claims import COMPUTED, PAPER, Bullet, Claim, Verdict, parse_figure
 from cnnviz.analysis.ledger import Ledger, ledger
 from cnnviz.format import count, hwc, si_count
+
+NO_FIGURE = "—"  # the "stated" of a statement the notes make without a figure
 
 
 def _rounds_to(actual: float, stated: float, resolution: float) -> bool:
     return abs(actual - stated) <= resolution / 2 + 1e-9
 
 
-
-
-
-
 def computed(
     id: str, chapter: str, statement: str, stated: str, actual: float, source: str, note: str = "",
-    actual_text: str | None = None,
+    actual_text: str | None = None, *, bullet: Bullet | None = None,
 ) -> Claim:  # fmt: skip
     """A figure cnnviz computes; it holds when it rounds to ``stated`` at the notes' precision."""
     value, resolution = parse_figure(stated)
     return Claim(
         id, chapter, statement, stated, value, float(actual),
         actual_text or f"{count(actual)} ({si_count(actual)})" if actual >= 1e4 else actual_text or count(actual),
-        COMPUTED, source, _rounds_to(actual, value, resolution), note,
+        COMPUTED, source, Verdict.of(_rounds_to(actual, value, resolution)), note, bullet=bullet,
     )
 
 
 def ratio(id: str, chapter: str, statement: str, stated: float, resolution: float, actual: float,
-          source: str, note: str = "") -> Claim:  # fmt: skip
+          source: str, note: str = "", *, bullet: Bullet | None = None) -> Claim:  # fmt: skip
     """A computed ratio ("12× fewer"); it holds within ``resolution / 2`` of ``stated``."""
     return Claim(
         id, chapter, statement, f"{stated:g}×", stated, actual, f"{actual:.1f}×", COMPUTED, source,
-        _rounds_to(actual, stated, resolution), note,
+        Verdict.of(_rounds_to(actual, stated, resolution)), note, bullet=bullet,
     )
 
 
 def paper(id: str, chapter: str, statement: str, stated: str, stated_value: float, reported: float,
           reported_text: str, source: str, note: str = "", *, resolution: float = 0.0,
-          credited: str = "") -> Claim:  # fmt: skip
+          credited: str = "", bullet: Bullet | None = None) -> Claim:  # fmt: skip
     """A figure only the paper can give (a result, a training setting), with its citation in ``source``.
 
     It holds when the stated figure is the reported one, or, with ``resolution``, the reported one rounded
@@ -54,20 +52,33 @@ def paper(id: str, chapter: str, statement: str, stated: str, stated_value: floa
     else:
         holds = abs(stated_value - reported) <= 1e-9 * max(1.0, abs(reported))
     return Claim(
-        id, chapter, statement, stated, stated_value, reported, reported_text, PAPER, source, holds, note,
-        credited,
+        id, chapter, statement, stated, stated_value, reported, reported_text, PAPER, source, Verdict.of(holds),
+        note, credited, bullet=bullet,
     )
 
 
+def not_testable(id: str, chapter: str, statement: str, would_test: str, source: str, note: str = "", *,
+                 bullet: Bullet | None = None, stated: str = NO_FIGURE,
+                 actual: str = "not measured: needs trained networks") -> Claim:  # fmt: skip
+    """A statement nothing the book runs can test (a claim about training, without trained networks here).
+
+    ``would_test`` says what would test it (the runs, what they record); ``source`` names the paper's own
+    evidence, so the reader knows where the statement comes from and how the paper supports it.
+    """
+    return Claim(
+        id, chapter, statement, stated, 0.0, 0.0, actual, COMPUTED, source, Verdict.NOT_TESTABLE, note,
+        would_test=would_test, bullet=bullet,
+    )
 
 
-def shape_claim(id: str, chapter: str, label: str, stated: str, led: Ledger, layer: str, note: str = "") -> Claim:
+def shape_claim(id: str, chapter: str, label: str, stated: str, led: Ledger, layer: str, note: str = "", *,
+                bullet: Bullet | None = None) -> Claim:  # fmt: skip
     """The output volume of ``layer`` against the notes' ``stated`` "HxWxC"."""
     row = next(r for r in led.rows if r.name == layer)
     actual = hwc(row.output_shape)
     return Claim(
         id, chapter, f"[{stated}] {label}", stated, 0.0, 0.0, actual, COMPUTED,
-        f"ledger({led.model!r}), layer {layer!r}", actual == stated, note,
+        f"ledger({led.model!r}), layer {layer!r}", Verdict.of(actual == stated), note, bullet=bullet,
     )
 
 

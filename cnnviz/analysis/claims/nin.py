@@ -14,9 +14,11 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from cnnviz.analysis.claims import COMPUTED, Claim
+from cnnviz.analysis.claims import COMPUTED, Bullet, Claim, Verdict
 from cnnviz.analysis.claims.make import cached_ledger
 
+# The notes' one bullet on NiN, as they write it: checked as three statements, one per word.
+FILTER = Bullet("nin.filter", "Convolves a more complex hierarchical filter")
 _N_PATCHES = 1024  # random patches for the gradient rank: the unit responds to about a fifth of them
 
 
@@ -99,16 +101,17 @@ def _claims() -> list[Claim]:
             "same output", 0.0, difference, f"largest difference {difference:.1e}", COMPUTED,
             f"CIFAR NiN's first mlpconv block against unfold + nn.Linear layers with its weights, on every "
             f"{k}×{k} patch of a random 12×12 input",
-            difference < 1e-4,
+            Verdict.of(difference < 1e-4),
             "The mlpconv layer is one small MLP applied to every patch: a convolution with a multilayer "
-            "filter. Its 1×1 layers are the MLP's hidden and output layers.",
+            "filter. Its 1×1 layers are the MLP's hidden and output layers.", bullet=FILTER,
         ),
         Claim(
             "nin.hierarchical", "nin", f"{statement}: *hierarchical*, a stack of layers in each filter",
             "> 1 layer", 1.0, float(fewest),
             f"{fewest} weight layers (nin_cifar: {', '.join(map(str, depths['nin_cifar']))}; nin_imagenet: "
             f"{', '.join(map(str, depths['nin_imagenet']))})",
-            COMPUTED, "ledger: Conv2d layers inside each mlpconv block, with a ReLU after each", fewest > 1,
+            COMPUTED, "ledger: Conv2d layers inside each mlpconv block, with a ReLU after each",
+            Verdict.of(fewest > 1), bullet=FILTER,
         ),
         Claim(
             "nin.more_complex", "nin",
@@ -117,9 +120,10 @@ def _claims() -> list[Claim]:
             f"{mlpconv_rank} directions (conv + ReLU: {conv_rank})", COMPUTED,
             f"rank of the input gradients of one output unit over {_N_PATCHES} random {k}×{k}×3 patches, CIFAR "
             "NiN's first block",
-            mlpconv_rank > conv_rank == 1,
+            Verdict.of(mlpconv_rank > conv_rank == 1),
             f"A linear filter followed by a ReLU sees its {patch_values}-value patch through one projection: "
             "every gradient is a multiple of its weights. The micro-MLP's gradients span "
             f"{'all' if mlpconv_rank == patch_values else mlpconv_rank} of the {patch_values} directions.",
+            bullet=FILTER,
         ),
     ]

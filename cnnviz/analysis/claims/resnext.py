@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from cnnviz.analysis.claims import COMPUTED, PAPER, Claim
+from cnnviz.analysis.claims import COMPUTED, PAPER, Bullet, Claim, Verdict
 from cnnviz.analysis.claims.make import total_params
 
 __all__ = ["TABLE3_SOURCE", "TABLE3_TOP1_ERROR", "branch_topologies", "claims"]
@@ -27,6 +27,12 @@ TABLE3_TOP1_ERROR: dict[tuple[int, int, int], float] = {
     (101, 1, 64): 22.0, (101, 2, 40): 21.7, (101, 4, 24): 21.4, (101, 8, 14): 21.3, (101, 32, 4): 21.2,
 }  # fmt: skip
 TABLE3_SOURCE = "xie2017aggregated, Table 3 (ImageNet-1K val, top-1 error, 224×224 single crop)"
+
+# The notes' two bullets on ResNeXt, as they write them: each checked as two statements.
+CARDINALITY = Bullet(
+    "resnext.cardinality", 'Increases width of residual block through multiple parallel pathways "Cardinality"'
+)
+INCEPTION = Bullet("resnext.inception", "Parallel pathways similar in spirit to inception modules")
 
 
 def branch_topologies(branches: list[nn.Module]) -> int:
@@ -44,9 +50,9 @@ def branch_topologies(branches: list[nn.Module]) -> int:
 
 
 def _holds(id: str, statement: str, stated: str, stated_value: float, actual_value: float, actual: str,
-           source: str, holds: bool, note: str, basis: str = COMPUTED) -> Claim:  # fmt: skip
+           source: str, holds: bool, note: str, bullet: Bullet, basis: str = COMPUTED) -> Claim:  # fmt: skip
     return Claim(id, "resnext", statement, stated, float(stated_value), float(actual_value), actual, basis,
-                 source, holds, note)  # fmt: skip
+                 source, Verdict.of(holds), note, bullet=bullet)  # fmt: skip
 
 
 def claims() -> list[Claim]:
@@ -78,18 +84,18 @@ def claims() -> list[Claim]:
                "models.get('resnext50_32x4d', form='paths').layer1[1].paths; the grouped form's .layer1[1].conv2.groups",
                n_paths == groups > 1,
                "The paths are the C = 32 of the name; the grouped convolution computes the same block as one "
-               "3×3 convolution with groups = 32."),
+               "3×3 convolution with groups = 32.", CARDINALITY),
         _holds("resnext.wider", "Increases width of residual block (inner width of a conv2_x block, ResNeXt-50 "
                "32×4d against ResNet-50)", "wider", width_r, width_x, f"{width_x} against {width_r} channels",
                "models.get('resnext50_32x4d' / 'resnet50').layer1[1].conv1.out_channels", width_x > width_r,
                f"{width_x / width_r:g}× as wide at about the same cost: the block has {block_x:,} convolution weights against "
                f"ResNet-50's {block_r:,} ({block_x / block_r:.3f}×), and the whole network {net_x:,} parameters "
-               f"against {net_r:,}. The width is spread over 32 paths of 4 channels."),
+               f"against {net_r:,}. The width is spread over 32 paths of 4 channels.", CARDINALITY),
         _holds("resnext.inception_spirit", "Parallel pathways similar in spirit to inception modules "
                "(split → transform → merge)", "similar", 1, 1, "the paper's own framing",
                "xie2017aggregated, sections 1 and 3.2", True,
                "The paper presents its block as Inception's split-transform-merge strategy with one "
-               "topology shared by all paths.", basis=PAPER),
+               "topology shared by all paths.", INCEPTION, basis=PAPER),
         _holds("resnext.identical_paths", "… but unlike Inception, every path has the same topology (different "
                "branch types: ResNeXt-50 block vs Inception 3a)", "1", same_i, same_x,
                f"{same_x} of {n_paths} paths vs {same_i} of {len(branches)} Inception branches",
@@ -97,5 +103,5 @@ def claims() -> list[Claim]:
                same_x == 1 and same_i == len(branches),
                "Inception's branches differ (1×1; 1×1→3×3; 1×1→5×5; pool→1×1) and are concatenated; "
                "ResNeXt's are copies of one bottleneck, summed, which is what lets them be one grouped "
-               "convolution."),
+               "convolution.", INCEPTION),
     ]

@@ -12,10 +12,14 @@ appears with its source, Table 2.
 
 from __future__ import annotations
 
-from cnnviz.analysis.claims import PAPER, Claim
+from cnnviz.analysis.claims import PAPER, Bullet, Claim, Verdict
 from cnnviz.analysis.claims.make import ratio, total_params
 from cnnviz.analysis.fire_modules import DEEP_COMPRESSION, model_bytes
 from cnnviz.format import megabytes
+
+# The notes' bullets on SqueezeNet that give figures, as they write them ("$50 \times$" in their markup).
+FEWER_PARAMS = Bullet("squeezenet.fewer_params", "AlexNet accuracy with 50× fewer params")
+SMALLER = Bullet("squeezenet.smaller", "500× smaller than AlexNet")
 
 
 def claims() -> list[Claim]:
@@ -25,22 +29,25 @@ def claims() -> list[Claim]:
     statement = "500× smaller than AlexNet"
     return [
         ratio("squeezenet.fewer_params", "squeezenet", "AlexNet accuracy with 50× fewer params", 50, 10,
-              alexnet / squeeze, f"ledger: alexnet {alexnet:,} / squeezenet1_0 {squeeze:,} parameters"),
+              alexnet / squeeze, f"ledger: alexnet {alexnet:,} / squeezenet1_0 {squeeze:,} parameters",
+              bullet=FEWER_PARAMS),
         ratio("squeezenet.fewer_params_owt", "squeezenet", "50× fewer params (against single-tower AlexNet)",
               50, 10, owt / squeeze, f"ledger: alexnet_owt {owt:,} / squeezenet1_0 {squeeze:,} parameters",
               f"Krizhevsky's single-tower variant (krizhevsky2014one) has {'more' if owt > alexnet else 'fewer'} "
-              f"parameters than the two-tower network of 2012 ({owt - alexnet:+,}), so the ratio barely moves."),
+              f"parameters than the two-tower network of 2012 ({owt - alexnet:+,}), so the ratio barely moves.",
+              bullet=FEWER_PARAMS),
         ratio("squeezenet.smaller", "squeezenet", statement + " (both in float32)", 500, 100, a32 / s32,
               "model size: parameters × 4 bytes for both networks",
               f"Uncompressed, SqueezeNet is {a32 / s32:.0f}× smaller ({megabytes(s32, 2)} against "
-              f"{megabytes(a32)}): the architecture gives the 50×, not the 500×."),
+              f"{megabytes(a32)}): the architecture gives the 50×, not the 500×.", bullet=SMALLER),
         ratio("squeezenet.smaller_6bit", "squeezenet", statement + " (SqueezeNet's weights in 6 bits)", 500, 100,
               a32 / s6, "model size: AlexNet's parameters × 32 bits against SqueezeNet's × 6 bits, dense",
               f"Quantising SqueezeNet's dense weights to 6 bits ({megabytes(s6, 2)}) gives {a32 / s6:.0f}×; "
-              "the rest of the paper's 510× comes from pruning and Huffman coding (Deep Compression)."),
+              "the rest of the paper's 510× comes from pruning and Huffman coding (Deep Compression).",
+              bullet=SMALLER),
         Claim("squeezenet.smaller_deep_compression", "squeezenet", statement + " (with Deep Compression)", "500×",
               500, reported.ratio, f"{reported.ratio:g}× ({reported.size_mb:g}MB)", PAPER, reported.source,
-              abs(reported.ratio - 500) <= 100 / 2,  # "500×" read to the nearest hundred, as the ratios above
+              Verdict.of(abs(reported.ratio - 500) <= 100 / 2),  # "500×" to the nearest hundred, as above
               "Deep Compression (han2016deep): pruning, 6-bit quantisation and Huffman coding of the weights; "
-              "the paper's result, not computed here."),
+              "the paper's result, not computed here.", bullet=SMALLER),
     ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import torch
 
-from cnnviz.analysis.claims import Claim
+from cnnviz.analysis.claims import Bullet, Claim
 from cnnviz.analysis.claims.make import cached_ledger, computed, paper, total_params
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.ledger import ledger
@@ -22,6 +22,12 @@ __all__ = [
     "Reported", "IMAGENET", "IMAGENET_SOURCE", "HE2016_RESNET152_10CROP", "CIFAR", "CIFAR_SOURCE", "DROPOUT",
     "SPEED", "VAL_IMAGES", "reported", "group_widths", "claims",
 ]
+
+# The bullets of the notes these claims check, as the notes write them.
+NOT_DEPTH = Bullet("wide_resnet.not_depth", "Argued residuals were important & NOT depth of network")
+WIDER = Bullet("wide_resnet.wider",
+               "They used wider residual blocks (F × k filters instead of F) i.e. More filters")  # fmt: skip
+OUTPERFORMS = Bullet("wide_resnet.outperforms", "50 layer wide ResNet outperforms 152 layers original ResNet")
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,7 @@ def claims() -> list[Claim]:
                "The paper's conclusion: 'the main power of residual networks is in residual blocks, and not in "
                "extreme depth'. Depth still helps up to a point (Table 4: WRN-16-8 < WRN-22-8 < WRN-28-8 in "
                "accuracy, WRN-40-8 worse), and on ImageNet the 50-layer bottleneck beat the wide 18- and 34-layer "
-               "basic-block networks (Tables 7, 8)."),
+               "basic-block networks (Tables 7, 8).", bullet=NOT_DEPTH),
         computed("wrn.width_factor", "wide_resnet", "Wider residual blocks (F×k filters instead of F): WRN-28-10",
                   "10", max(width_ratios, key=lambda r: abs(r - 10)),
                   f"ledger('wrn28_10'): group widths {'/'.join(map(str, wide))} against "
@@ -148,7 +154,7 @@ def claims() -> list[Claim]:
                   "Every 3×3 convolution of the residual groups has k = 10 times the filters; the 16-filter "
                   "stem and the classifier's inputs aside, nothing else changes.",
                   actual_text=f"{'/'.join(map(str, wide))} = 10 × {'/'.join(map(str, thin))}"
-                  if width_ratios == [10.0] * 3 else None),
+                  if width_ratios == [10.0] * 3 else None, bullet=WIDER),
         computed("wrn.width_factor_imagenet", "wide_resnet",
                   "Wider residual blocks (F×k filters instead of F): WRN-50-2", "2",
                   max(inner_ratios, key=lambda r: abs(r - 2)),
@@ -158,20 +164,21 @@ def claims() -> list[Claim]:
                   f"outputs stay {'/'.join(map(str, out_wide))}, as in ResNet-50 "
                   f"({'/'.join(map(str, out))}).",
                   actual_text=f"{'/'.join(map(str, inner_wide))} = 2 × {'/'.join(map(str, inner))}"
-                  if inner_ratios == [2.0] * 4 else None),
+                  if inner_ratios == [2.0] * 4 else None, bullet=WIDER),
         computed("wrn.depth50", "wide_resnet", "50 layer wide ResNet", "50", d_wrn,
-                  "weight_layer_depth('wide_resnet50_2')"),
+                  "weight_layer_depth('wide_resnet50_2')", bullet=OUTPERFORMS),
         computed("wrn.depth152", "wide_resnet", "152 layers original ResNet", "152", d_152,
-                  "weight_layer_depth('resnet152')"),
+                  "weight_layer_depth('resnet152')", bullet=OUTPERFORMS),
         paper("wrn.outperforms", "wide_resnet",
                "50 layer wide ResNet outperforms 152 layers original ResNet: ImageNet top-1 error",
                "lower", 1, float(wrn.error < r152.error),
                f"{wrn.error}% against {r152.error}% ({wrn.error - r152.error:+.2f} points)", IMAGENET_SOURCE,
-               f"{protocol} {cost}"),
+               f"{protocol} {cost}", bullet=OUTPERFORMS),
         paper("wrn.outperforms_top5", "wide_resnet",
                "50 layer wide ResNet outperforms 152 layers original ResNet: ImageNet top-5 error",
                "lower", 1, float(wrn.top5 < r152.top5 and WRN50_2_TABLE9_TOP5 < r152.top5),
                f"{wrn.top5}% against {r152.top5}% ({wrn.top5 - r152.top5:+.2f} points)", IMAGENET_SOURCE,
                f"Table 9 of the same paper gives WRN-50-2 {WRN50_2_TABLE9_TOP5}% top-5, Table 8 {wrn.top5}%: "
-               f"the tables disagree; with either figure it is below ResNet-152's {r152.top5}%."),
+               f"the tables disagree; with either figure it is below ResNet-152's {r152.top5}%.",
+               bullet=OUTPERFORMS),
     ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from cnnviz.analysis.claims import Claim
+from cnnviz.analysis.claims import Bullet, Claim
 from cnnviz.analysis.claims.make import paper
+
+# The bullet of the notes this claim checks, as the notes write it.
+ERROR = Bullet("zfnet.error", "ZFNet: Error: 11.7 (2013)")
 
 
 def claims() -> list[Claim]:
@@ -15,5 +18,5 @@ def claims() -> list[Claim]:
                f"{100 * info.reported_error:.1f}%", "russakovsky2015imagenet (ILSVRC-2013 classification results: Clarifai)",
                "11.7% is the ILSVRC-2013 winning entry (Clarifai, Zeiler's ensemble). The ZFNet paper's own best "
                "(zeiler2014visualizing, Table 2) is 14.8% top-5 test error for an ensemble of 6 networks.",
-               credited="ILSVRC-2013 results, not the ZFNet paper"),
+               credited="ILSVRC-2013 results, not the ZFNet paper", bullet=ERROR),
     ]
