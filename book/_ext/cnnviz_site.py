@@ -3,7 +3,9 @@
 - Drops the second copy of sphinx-thebe's inline ``const THEBE_JS_URL`` script: Sphinx 7.4 + sphinx-thebe
   emit it twice on every page, which is a JavaScript error ("Identifier 'THEBE_JS_URL' has already been
   declared").
-- Gives each Graphviz diagram output its graph label as alt text (cell outputs carry none).
+- Gives each Graphviz diagram output its graph label as alt text (cell outputs carry none), and marks where
+  in the drawing its caption and colour key lie (a hidden ``span.cnnviz-diagram-keybox`` after the image),
+  so that the book's script can keep them in view below a diagram that scrolls in its own box.
 - Adds the book's own scripts from ``book/_assets`` (the MathJax 2 shim for ipywidgets, the loader of the
   kernel-free interactive figures, the exercises' answer boxes). They are added here rather than from a top-level ``_static`` folder,
   because jupyter-book would then add every vendored ``.js`` file to every page.
@@ -48,9 +50,60 @@ def _graph_label(svg: str) -> str:
     return ". ".join(t.strip() for t in texts if t.strip())
 
 
+def _numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", text)]
+
+
+def key_box(svg: str) -> tuple[float, float, float, float] | None:
+    """Where a Graphviz diagram's caption and colour key lie, as fractions (left, top, width, height) of
+    the drawing; None if it has no such table.
+
+    ``cnnviz.render.diagrams.colour_key`` draws them as one table painted in the paper's colour, so its box
+    is the first shape after the background in the graph's own label (drawn before the first node, edge or
+    cluster: Graphviz writes each of those as a ``<g id=...>`` group, nodes and edges after a
+    ``<!-- name -->`` comment; a graph tooltip wraps the whole drawing in a ``<g id="a_graph0">`` link), and
+    holds every other shape and text of that label."""
+    view = re.search(r'<svg[^>]*\sviewBox="([^"]*)"', svg)
+    graph = re.search(r'<g id="graph0"[^>]*\stransform="([^"]*)"', svg)
+    if not view or not graph:
+        return None
+    vx, vy, vw, vh = _numbers(view.group(1))
+    scale = re.search(r"scale\(([^)]*)\)", graph.group(1))
+    shift = re.search(r"translate\(([^)]*)\)", graph.group(1))
+    sx, sy = (_numbers(scale.group(1)) * 2)[:2] if scale else (1.0, 1.0)
+    tx, ty = (_numbers(shift.group(1)) + [0.0, 0.0])[:2] if shift else (0.0, 0.0)
+    inner = svg.find(">", graph.end()) + 1
+    first = re.compile(r'<!--|<g id="(?!a_graph0")').search(svg, inner)  # the first node, edge or cluster
+    head = svg[inner : first.start() if first else len(svg)]
+    shapes = []
+    for points in re.findall(r'<polygon[^>]*\spoints="([^"]*)"', head):
+        xy = _numbers(points)
+        xs, ys = xy[0::2], xy[1::2]
+        shapes.append((min(xs), min(ys), max(xs), max(ys)))
+    texts = [(float(x), float(y)) for x, y in re.findall(r'<text[^>]*\sx="([^"]*)" y="([^"]*)"', head)]
+    if len(shapes) < 2 or vw <= 0 or vh <= 0:
+        return None
+    left, top, right, bottom = shapes[1]  # shapes[0] is the background
+    tolerance = 0.5
+    for a, b, c, d in shapes[2:]:  # every cell of the label inside the table's box
+        if a < left - tolerance or b < top - tolerance or c > right + tolerance or d > bottom + tolerance:
+            return None
+    if not all(left <= x <= right and top <= y <= bottom for x, y in texts):
+        return None
+
+    def fx(x: float) -> float:
+        return (sx * (x + tx) - vx) / vw
+
+    def fy(y: float) -> float:
+        return (sy * (y + ty) - vy) / vh
+
+    return fx(left), fy(top), fx(right) - fx(left), fy(bottom) - fy(top)
+
+
 def _describe_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give an SVG output its description as alt text: a figure's own ``aria-label``, or a Graphviz
-    diagram's graph label; without one, the page would announce the image's file name."""
+    diagram's graph label; without one, the page would announce the image's file name. After a Graphviz
+    diagram with a caption-and-key table, a hidden marker says where that table lies (:func:`key_box`)."""
     for image in doctree.findall(nodes.image):
         uri = image.get("uri", "")
         if image.get("alt") or not uri.endswith(".svg"):
@@ -65,6 +118,12 @@ def _describe_diagrams(app: Sphinx, doctree: nodes.document, docname: str) -> No
             label = _graph_label(text)
             if label:
                 image["alt"] = f"Diagram: {label}"
+            box = key_box(text)
+            if box is not None and image.parent is not None:
+                marker = '<span class="cnnviz-diagram-keybox" hidden data-key="{}"></span>'.format(
+                    " ".join(f"{v:.5f}" for v in box)
+                )
+                image.parent.insert(image.parent.index(image) + 1, nodes.raw("", marker, format="html"))
 
 
 def setup(app: Sphinx) -> dict:

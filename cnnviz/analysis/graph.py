@@ -26,6 +26,8 @@ from torch import nn
 from torch.fx.passes.shape_prop import ShapeProp
 
 from cnnviz.analysis.graph_nodes import (
+    COLLAPSE_REASONS,
+    Collapsed,
     Unit,
     describe,
     describe_container,
@@ -44,6 +46,8 @@ from cnnviz.analysis.tracing import eval_mode, module_path, trace
 
 __all__ = [
     "DEFAULT_MAX_NODES",
+    "DEFAULT_MAX_REPEATS",
+    "Collapsed",
     "LEVELS",
     "FigureGraph",
     "GraphEdge",
@@ -56,6 +60,9 @@ __all__ = [
 
 LEVELS = ("network", "block", "layer")
 DEFAULT_MAX_NODES = 400
+# A stage of more blocks than this is drawn as its first block, one node for the middle ones, its last block:
+# its repeats add no new structure, only height (DenseNet-121's 24-layer block, ResNet-101's 23 blocks).
+DEFAULT_MAX_REPEATS = 8
 
 # --- graph data ------------------------------------------------------------------------------------
 
@@ -90,7 +97,15 @@ class NetworkGraph:
     cluster_labels: Mapping[str, str]  # module path -> "layer1: Bottleneck ×3"
     total_params: int
     total_macs: int
-    note: str = ""  # e.g. what was collapsed to keep the drawing legible
+    # What the drawing call did, as facts for its caption (cnnviz.render.diagrams words them): the blocks
+    # drawn as one node, and whether concatenations are drawn as a running concatenation.
+    collapsed: tuple[Collapsed, ...] = ()
+    running_concat: bool = False
+
+    def __post_init__(self) -> None:
+        problems = collapse_problems(self)
+        if problems:
+            raise ValueError(f"{self.model} ({self.level} level): " + "; ".join(problems))
 
     def node(self, name: str) -> GraphNode:
         for n in self.nodes:
@@ -107,6 +122,39 @@ class NetworkGraph:
                 return index[path]
             path = path.rpartition(".")[0]
         return None
+
+
+def collapse_problems(g: NetworkGraph) -> list[str]:
+    """Where ``g.collapsed`` and ``g``'s nodes disagree: a recorded collapse without its node, a node that
+    stands for repeated blocks without a record, a record whose node holds another number of blocks. A
+    caption worded from the records can then never say "collapsed" of a drawing that collapsed nothing,
+    nor miss a collapse the drawing made."""
+    problems = []
+    stage_nodes = {n.name: n for n in g.nodes if n.kind == "stage"}
+    recorded: set[str] = set()
+    for c in g.collapsed:
+        where = f"{c.stage} blocks {c.start}..{c.stop - 1} recorded as node {c.node!r}"
+        if c.why not in COLLAPSE_REASONS:
+            problems.append(f"{where}: unknown reason {c.why!r}")
+        if (c.why == "level") != (g.level == "network"):
+            problems.append(f"{where}: reason {c.why!r} at {g.level} level")
+        if not 0 <= c.start < c.stop <= c.of or c.count < 2 and not c.whole_stage:
+            problems.append(f"{where}: not a range of two or more of the stage's {c.of} blocks")
+        node = stage_nodes.get(c.node)
+        if node is None:
+            problems.append(f"{where}, but the graph has no such collapsed node")
+            continue
+        recorded.add(c.node)
+        if c.why == "level":
+            held = c.of if c.stage in node.members else 0
+        else:
+            held = sum(b in node.members for b in c.blocks)
+        if len(c.blocks) != c.count or held != c.count or f"×{c.count}" not in node.detail:
+            problems.append(f"{where} ({c.count} blocks), but the node holds {held} ({node.detail!r})")
+    for name in sorted(set(stage_nodes) - recorded):
+        detail = stage_nodes[name].detail
+        problems.append(f"node {name!r} ({detail}) stands for collapsed blocks, but no record says so")
+    return problems
 
 
 # --- shapes ----------------------------------------------------------------------------------------
@@ -176,6 +224,7 @@ def network_graph(
     input_size: tuple[int, int, int] | None = None,
     *,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_repeats: int | None = DEFAULT_MAX_REPEATS,
     fold_activations: bool | None = None,
     show_rf: bool = False,
     collapse: Mapping[str, tuple[int, int]] | None = None,
@@ -185,19 +234,20 @@ def network_graph(
     """The graph of ``model`` (a registry name or an nn.Module) at ``level``: nodes with their ledger
     numbers, and edges.
 
-    ``max_nodes`` (block and layer levels): when the drawing would hold more nodes, the middle blocks of
-    the longest stages are collapsed into one node each (first and last block stay expanded), and
-    ``NetworkGraph.note`` says so; ``None`` never collapses. ``collapse`` (stage path -> (start, stop))
-    collapses blocks[start:stop] of a stage in any case. ``fold_activations`` (default: on except at
+    Block and layer levels: a stage of more than ``max_repeats`` blocks is drawn as its first block, one
+    node for the middle ones and its last block; ``max_nodes``: when the drawing would still hold more
+    blocks and layers, the longest stages are collapsed the same way. ``collapse`` (stage path -> (start,
+    stop)) collapses blocks[start:stop] of a stage in any case. ``None`` never collapses. What was
+    collapsed, and why, is recorded in ``NetworkGraph.collapsed`` (the network level draws every stage as
+    one node, and records that too). ``fold_activations`` (default: on except at
     layer level) draws a ReLU that directly follows a layer inside that layer's node ("+ ReLU").
     ``show_rf`` adds each node's receptive field. Errors name ``where`` (the reader's call).
     """
     if level not in LEVELS:
         raise ValueError(f"{where}: level must be one of {', '.join(LEVELS)}, got {level!r}")
-    if max_nodes is not None and (
-        isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1
-    ):
-        raise ValueError(f"{where}: max_nodes must be a positive integer or None, got {max_nodes!r}")
+    for key, value in (("max_nodes", max_nodes), ("max_repeats", max_repeats)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise ValueError(f"{where}: {key} must be a positive integer or None, got {value!r}")
     module, label, size = resolve_model(model, input_size, dict(model_kwargs), where=where)
     graph, _ = build_graph(
         module,
@@ -205,6 +255,7 @@ def network_graph(
         size,
         level,
         max_nodes=max_nodes,
+        max_repeats=max_repeats,
         fold_activations=fold_activations,
         show_rf=show_rf,
         collapse=collapse,
@@ -219,6 +270,7 @@ def build_graph(
     level: str,
     *,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_repeats: int | None = DEFAULT_MAX_REPEATS,
     fold_activations: bool | None = None,
     show_rf: bool = False,
     collapse: Mapping[str, tuple[int, int]] | None = None,
@@ -227,7 +279,7 @@ def build_graph(
     """The graph of a built module at ``level`` (see :func:`network_graph`), and the ledger it was
     counted with (``table``: one already computed for this module and size)."""
     table = table if table is not None else ledger(module, size)
-    plan = plan_nodes(module, level, max_nodes, collapse or {})
+    plan = plan_nodes(module, level, max_nodes, collapse or {}, max_repeats)
     opaque = {m for u in plan.units.values() if u.opaque for m in u.modules}
     graph = trace(module, where="network_graph", label=label, opaque=opaque, childless_leaves=True)
     fn_names = function_names(graph)
@@ -281,6 +333,8 @@ def build_graph(
             else:
                 assign[node] = fn_names[node]
                 extra[fn_names[node]] = (*described, owner)
+
+    _absorb_into_groups(graph, assign, units)
 
     # 2. Block level: a residual block becomes its branch, the shortcut branch and the add node.
     if level == "block":
@@ -376,10 +430,9 @@ def build_graph(
         clusters = _clusters(anchor, inclusive, plan.labels) if level != "network" or anchor else ()
         nodes.append(GraphNode(name, kind, detail, shape, params, macs, member_names, clusters, rf))
 
-    note = plan.note
-    if max_nodes is not None and len(edges) > 2 * max_nodes:
+    running = max_nodes is not None and len(edges) > 2 * max_nodes
+    if running:
         edges = _running_concat(edges, nodes)
-        note = "; ".join(x for x in (note, "concatenations drawn as a running concatenation") if x)
     result_edges = _mark_skips([GraphEdge(s, d) for s, d in edges], nodes)
     fold = level != "layer" if fold_activations is None else fold_activations
     if fold:
@@ -395,10 +448,43 @@ def build_graph(
             cluster_labels={c: plan.labels.get(c, c) for c in sorted(used)},
             total_params=table.total_params,
             total_macs=table.total_macs,
-            note=note,
+            collapsed=tuple(plan.collapsed),
+            running_concat=running,
         ),
         table,
     )
+
+
+def _absorb_into_groups(
+    graph: fx.Graph, assign: dict[fx.Node, str | None], units: Mapping[str, Unit]
+) -> None:
+    """A function node of a stage's own forward whose result only the collapsed blocks of that stage use
+    (DenseNet's concatenations between the layers drawn as one node) belongs to that node."""
+    groups = {name: u for name, u in units.items() if u.kind == "group"}
+    if not groups:
+        return
+
+    def consumers(node: fx.Node) -> set[str | None]:
+        found: set[str | None] = set()
+        for user in node.users:
+            target = assign.get(user)
+            if target is None and user.op in ("call_function", "call_method"):
+                found |= consumers(user) or {None}  # see-through: look further
+            else:
+                found.add(target)
+        return found
+
+    for node in reversed(graph.nodes):  # users before the nodes they use
+        if node.op not in ("call_function", "call_method") or assign.get(node) in units:
+            continue
+        into = consumers(node)
+        if len(into) != 1:
+            continue
+        (group,) = into
+        owner = module_path(node)
+        stage = groups[group].anchor if group in groups else None
+        if stage is not None and (owner == stage or owner.startswith(stage + ".")):
+            assign[node] = group
 
 
 def _running_sum(
@@ -435,7 +521,10 @@ def _split_residuals(
     fn_names: dict[fx.Node, str],
     model: nn.Module,
 ) -> None:
-    """Block level: take the last add of each block's own forward out of the block node."""
+    """Block level: take the last add of each block's own forward out of the block node, and the shortcut
+    branch beside it. Layers that both branches use (a pre-activation block's BN-ReLU, which feeds the
+    convolutions and the projection) become a node of their own ahead of both, so that the projection is
+    drawn beside the block, not after it."""
     by_unit: dict[str, list[fx.Node]] = {}
     for node in graph.nodes:
         if assign.get(node) in units and units[assign[node]].kind == "block":  # type: ignore[index]
@@ -467,6 +556,19 @@ def _split_residuals(
 
         branches = [_ancestors(a, inside - after) for a in tensor_inputs(join)]
         main = max(branches, key=len) if branches else []
+        position = {n: i for i, n in enumerate(fx_nodes)}
+        shared = sorted(
+            (n for n in main if assign[n] == name and any(n in b for b in branches if b is not main)),
+            key=position.__getitem__,
+        )
+        shared_modules = [n for n in shared if n.op == "call_module"]
+        if shared_modules:
+            described = [describe(submodule(model, str(n.target))) for n in shared_modules]
+            pre_name = f"{unit.name}.preact"
+            detail = "pre-activation: " + " + ".join(d for _, d in described)
+            extra[pre_name] = (described[0][0], detail, unit.anchor)
+            for n in shared:
+                assign[n] = pre_name
         for branch in branches:
             rest = [n for n in branch if n not in main and assign[n] == name]
             if not rest:
@@ -475,7 +577,9 @@ def _split_residuals(
             prefix = _common_path([str(n.target) if n.op == "call_module" else module_path(n) for n in rest])
             if prefix and prefix != unit.name and prefix.startswith(unit.name + "."):
                 branch_name = prefix
-                detail = "shortcut: " + describe_container(model, prefix)
+                inner = submodule(model, prefix)
+                leaf = next(inner.children(), None) is None  # a bare 1×1 conv (WRN) or a container
+                detail = "shortcut: " + (describe(inner)[1] if leaf else describe_container(model, prefix))
             else:
                 branch_name, detail = f"{unit.name}.shortcut", "shortcut"
             kind = (
@@ -541,7 +645,8 @@ def _running_concat(edges: list[tuple[str, str]], nodes: list[GraphNode]) -> lis
 
 
 def _mark_skips(edges: list[GraphEdge], nodes: list[GraphNode]) -> list[GraphEdge]:
-    """Into an add node, every edge but the one from the deepest source is a shortcut."""
+    """Into an add node, every edge but the one from the deepest source is a shortcut (of two sources as
+    deep, a block's projection node "shortcut: ..." is the shortcut)."""
     depth: dict[str, int] = {n.name: 0 for n in nodes}
     for e in edges:  # edges are in forward order of their destination
         depth[e.dst] = max(depth.get(e.dst, 0), depth.get(e.src, 0) + 1)
@@ -551,9 +656,15 @@ def _mark_skips(edges: list[GraphEdge], nodes: list[GraphNode]) -> list[GraphEdg
         dst = kinds.get(e.dst)
         incoming = [x.src for x in edges if x.dst == e.dst]
         is_add = dst is not None and dst.kind == "merge" and dst.detail.startswith("add")
-        deepest = max(incoming, key=lambda s: depth.get(s, 0)) if incoming else None
+        deepest = None
+        if incoming:
+            deepest = max(incoming, key=lambda s: (depth.get(s, 0), not _is_shortcut(kinds.get(s))))
         out.append(replace(e, skip=bool(is_add and len(incoming) > 1 and e.src != deepest)))
     return out
+
+
+def _is_shortcut(node: GraphNode | None) -> bool:
+    return node is not None and node.detail.startswith("shortcut")
 
 
 def _fold_activations(
@@ -613,6 +724,7 @@ def module_graphs(kind: str, *, where: str = "module_graphs", **spec: object) ->
             part.input_size,
             "layer",
             max_nodes=None,
+            max_repeats=None,  # a figure draws its block whole, but for its own ``collapse``
             fold_activations=True,
             show_rf=part.show_rf,
             collapse=part.collapse,

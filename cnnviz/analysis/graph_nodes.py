@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch.fx as fx
 from torch import nn
@@ -68,6 +68,36 @@ class Unit:
     anchor: str = ""  # module path whose clusters enclose it (inclusive)
 
 
+@dataclass(frozen=True)
+class Collapsed:
+    """What a drawing drew as one node instead of block by block: blocks ``start`` to ``stop - 1`` (0-based
+    positions among the ``of`` children of ``stage``) became the node ``node``. ``why``: ``"level"`` (a
+    network-level drawing draws each stage as one node), ``"max_repeats"`` (the stage is longer than the
+    call's ``max_repeats``), ``"max_nodes"`` (to stay under the call's ``max_nodes``) or ``"requested"``
+    (the call's ``collapse``); ``limit`` is that call's number, where there is one."""
+
+    stage: str  # module path of the stage ("layer3")
+    start: int
+    stop: int
+    of: int  # how many blocks the stage has
+    block: str  # their class name ("Bottleneck")
+    node: str  # the node drawn for them ("layer3.1..21", or "layer3" at network level)
+    blocks: tuple[str, ...]  # the module paths of the blocks it stands for
+    why: str
+    limit: int | None = None
+
+    @property
+    def count(self) -> int:
+        return self.stop - self.start
+
+    @property
+    def whole_stage(self) -> bool:
+        return self.start == 0 and self.stop == self.of
+
+
+COLLAPSE_REASONS = ("level", "max_repeats", "max_nodes", "requested")
+
+
 @dataclass
 class Plan:
     """Which unit each module belongs to, the stages, the cluster labels and what was collapsed."""
@@ -75,14 +105,20 @@ class Plan:
     units: dict[str, Unit]  # module qualified name -> unit
     stages: list[tuple[str, list[str]]]  # stage path, its block paths
     labels: dict[str, str]  # cluster labels
-    note: str = ""
+    collapsed: list[Collapsed] = field(default_factory=list)  # in the order they were decided
 
 
 def plan_nodes(
-    model: nn.Module, level: str, max_nodes: int | None, collapse: Mapping[str, tuple[int, int]]
+    model: nn.Module,
+    level: str,
+    max_nodes: int | None,
+    collapse: Mapping[str, tuple[int, int]],
+    max_repeats: int | None = None,
 ) -> Plan:
-    """The units of ``model`` at ``level``; ``collapse`` (stage -> (start, stop)) and ``max_nodes`` draw
-    blocks[start:stop] of a stage as one node."""
+    """The units of ``model`` at ``level``; ``collapse`` (stage -> (start, stop)) draws blocks[start:stop]
+    of a stage as one node; so do ``max_repeats`` (a stage of more blocks keeps its first and last) and
+    ``max_nodes`` (the longest stages, until the drawing holds no more units). Each collapse is recorded
+    in ``Plan.collapsed``: the facts a caption states."""
     plan = Plan(units={}, stages=[], labels={})
 
     def add(unit: Unit) -> None:
@@ -103,6 +139,9 @@ def plan_nodes(
                 plan.labels[path] = f"{path}: {block_cls} ×{len(blocks)}"
                 if level == "network":
                     add(Unit(path, "stage", (path,), block_cls, len(blocks), True, prefix.rstrip(".")))
+                    paths = tuple(f"{path}.{b}" for b, _ in blocks)
+                    whole = Collapsed(path, 0, len(blocks), len(blocks), block_cls, path, paths, "level")
+                    plan.collapsed.append(whole)
                     continue
                 plan.stages.append((path, [f"{path}.{b}" for b, _ in blocks]))
                 for b, block in blocks:
@@ -125,27 +164,45 @@ def plan_nodes(
     def count() -> int:
         return len({id(u) for u in plan.units.values()})
 
-    groups: list[tuple[str, int, int]] = [(s, *collapse[s]) for s in collapse]
+    done: set[str] = set()
+
+    def collapse_stage(stage: str, blocks: list[str], start: int, stop: int, why: str, limit: int | None) -> None:
+        record = _collapse(model, plan, stage, blocks, start, stop, why, limit)
+        if record is not None:
+            plan.collapsed.append(record)
+            done.add(stage)
+
+    for stage, (start, stop) in collapse.items():
+        kids = [f"{stage}.{n}" for n, _ in submodule(model, stage).named_children()]
+        collapse_stage(stage, kids, start, stop, "requested", None)
+    if level != "network" and max_repeats is not None:
+        for stage, blocks in plan.stages:
+            if stage not in done and len(blocks) > max_repeats:
+                collapse_stage(stage, blocks, 1, len(blocks) - 1, "max_repeats", max_repeats)
     if level != "network" and max_nodes is not None and count() > max_nodes:
         for stage, blocks in sorted(plan.stages, key=lambda sb: -len(sb[1])):
             if count() <= max_nodes or len(blocks) < 4:
                 break
-            groups.append((stage, 1, len(blocks) - 1))
-            _collapse(model, plan, stage, blocks, 1, len(blocks) - 1)
-        if groups:
-            shown = ", ".join(f"{s} (blocks {a}–{b - 1})" for s, a, b in groups)
-            plan.note = f"collapsed to stay under {max_nodes} nodes: {shown}"
-    for stage, start, stop in ((s, *collapse[s]) for s in collapse):
-        kids = [f"{stage}.{n}" for n, _ in submodule(model, stage).named_children()]
-        _collapse(model, plan, stage, kids, start, stop)
+            if stage not in done:
+                collapse_stage(stage, blocks, 1, len(blocks) - 1, "max_nodes", max_nodes)
     return plan
 
 
-def _collapse(model: nn.Module, plan: Plan, stage: str, blocks: list[str], start: int, stop: int) -> None:
-    """Draw blocks[start:stop] of ``stage`` as one node."""
+def _collapse(
+    model: nn.Module,
+    plan: Plan,
+    stage: str,
+    blocks: list[str],
+    start: int,
+    stop: int,
+    why: str,
+    limit: int | None,
+) -> Collapsed | None:
+    """Draw blocks[start:stop] of ``stage`` as one node; the record of it (None: fewer than two blocks,
+    nothing collapsed)."""
     middle = blocks[start:stop]
     if len(middle) < 2:
-        return
+        return None
     cls = type(submodule(model, middle[0])).__name__
     name = f"{middle[0]}..{middle[-1].rpartition('.')[2]}"
     unit = Unit(name, "group", tuple(middle), cls, len(middle), True, stage)
@@ -154,6 +211,7 @@ def _collapse(model: nn.Module, plan: Plan, stage: str, blocks: list[str], start
             del plan.units[path]
     for m in middle:
         plan.units[m] = unit
+    return Collapsed(stage, start, start + len(middle), len(blocks), cls, name, tuple(middle), why, limit)
 
 
 def _contains_stage(module: nn.Module, ancestors: tuple[type, ...]) -> bool:

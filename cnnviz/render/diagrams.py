@@ -9,6 +9,11 @@ graph records from :mod:`cnnviz.analysis` drawn with graphviz. Nothing here buil
 * :func:`diff_diagram` — two networks side by side with exactly the layers that differ highlighted
   (:func:`cnnviz.analysis.diff.network_diff`; the changes as data: :func:`cnnviz.analysis.diff.layer_diff`).
 
+Every diagram's caption says what its drawing call did, worded here from the graph's records
+(:func:`caption_facts`): which blocks were drawn as one node and why, or that none were; what its dashed
+arrows and boxes are; what is dimmed. The same words are the diagram's ``caption`` attribute, for the
+page's own caption. The caption and colour key are one table at the bottom of the drawing.
+
 All in the one theme of :mod:`cnnviz.render.theme`. The DOT source is deterministic: node names are
 qualified layer names (``layer1.0.conv1``), which also become the ``<title>`` and ``id`` of each node in
 the SVG. Graphviz does the layout (we only describe the graph).
@@ -16,6 +21,8 @@ the SVG. Graphviz does the layout (we only describe the graph).
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +30,15 @@ from typing import TYPE_CHECKING
 import graphviz
 
 from cnnviz.analysis.diff import network_diff
-from cnnviz.analysis.graph import DEFAULT_MAX_NODES, GraphNode, NetworkGraph, module_graphs, network_graph
+from cnnviz.analysis.graph import (
+    DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REPEATS,
+    Collapsed,
+    GraphNode,
+    NetworkGraph,
+    module_graphs,
+    network_graph,
+)
 from cnnviz.format import compact_count, hwc
 from cnnviz.models.figures import MODULE_KINDS
 from cnnviz.render import theme
@@ -34,6 +49,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MODULE_KINDS",
     "Diagram",
+    "caption_facts",
     "GraphvizNotFoundError",
     "diff_diagram",
     "draw_network",
@@ -60,7 +76,25 @@ class GraphvizNotFoundError(RuntimeError):
 
 
 class Diagram(graphviz.Digraph):
-    """A ``graphviz.Digraph`` (shown inline by Jupyter) whose rendering explains a missing Graphviz."""
+    """A ``graphviz.Digraph`` (shown inline by Jupyter) whose rendering explains a missing Graphviz.
+
+    ``caption``: what the drawing call did (:func:`caption_facts` joined with "; ", no final full stop), for
+    a page to cite under the figure; the drawing carries the same words above its colour key. Setting the
+    graph's label to a plain string (``diagram.attr(label="...")``) replaces the caption's title line only:
+    what the call did and the colour key stay, so no chapter can drop them by retitling a diagram.
+    """
+
+    caption: str = ""
+    _kinds: tuple[str, ...] = ()
+    _facts: tuple[str, ...] = ()
+    _keyed: bool = False
+
+    def attr(self, kw: str | None = None, _attributes=None, **attrs) -> None:  # type: ignore[override]
+        label = attrs.get("label")
+        if self._keyed and kw in (None, "graph") and isinstance(label, str) and not label.startswith("<"):
+            lines = label.replace("\n", "\\n").split("\\n")
+            attrs["label"] = colour_key(self._kinds, "\\n".join([*lines, *self._facts]))
+        super().attr(kw, _attributes=_attributes, **attrs)
 
     def pipe(self, *args, **kwargs):  # type: ignore[override]
         try:
@@ -87,11 +121,74 @@ def save_svg(diagram: graphviz.Digraph, path: str | Path) -> Path:
     return path
 
 
+# --- captions: what the drawing call did ----------------------------------------------------------
+
+_WHY = {
+    "max_repeats": "stages of more than {limit} blocks keep only their first and last apart",
+    "max_nodes": "to stay under {limit} blocks and layers",
+    "requested": "",
+}
+
+
+def _blocks(c: Collapsed) -> str:
+    return f"blocks {c.start + 1}–{c.stop} of {c.of}"  # 1-based, as a reader counts blocks
+
+
+def _collapse_facts(g: NetworkGraph) -> list[str]:
+    whole = [c for c in g.collapsed if c.why == "level"]
+    facts = []
+    if whole:
+        stages = ", ".join(f"{c.stage} ({c.of} blocks)" for c in whole)
+        facts.append(f"each stage drawn as one node: {stages}")
+    parts = [c for c in g.collapsed if c.why != "level"]
+    for why in dict.fromkeys(c.why for c in parts):
+        same = [c for c in parts if c.why == why]
+        if len(same) == 1:
+            text = f"{same[0].stage}: {_blocks(same[0])} drawn as one node"
+        else:
+            text = "drawn as one node each: " + ", ".join(f"{c.stage} {_blocks(c)}" for c in same)
+        reason = _WHY.get(why, why).format(limit=same[0].limit)
+        facts.append(text + (f" ({reason})" if reason else ""))
+    if not g.collapsed:
+        unit = "layer" if g.level == "layer" else "block"
+        facts.append(
+            "no stage of repeated blocks (none collapsed)"
+            if g.level == "network"
+            else f"every {unit} drawn (none collapsed)"
+        )
+    return facts
+
+
+def caption_facts(g: NetworkGraph, *, clusters: bool = True, dimmed: bool = False) -> list[str]:
+    """What a drawing of ``g`` did, worded from its records, one fact per line: which blocks are drawn as
+    one node and why (``g.collapsed``, checked against the nodes when ``g`` was built), or that none are;
+    what the dashed arrows are (shortcuts, when ``g`` has any) and, with ``clusters``, the dashed boxes;
+    the running concatenation; with ``dimmed``, what the dimmed parts are."""
+    facts = _collapse_facts(g)
+    if any(e.skip for e in g.edges):
+        projected = any(n.detail.startswith("shortcut") for n in g.nodes)
+        facts.append(
+            "dashed orange arrows: shortcuts (a block's input, carried to its add)"
+            + ("; a projection on a shortcut is its own node beside the block" if projected else "")
+        )
+    if g.running_concat:
+        facts.append(
+            "each concat drawn from the previous concat and the newest output (the same tensor as "
+            "joining every earlier output, drawn with fewer arrows)"
+        )
+    if clusters and any(n.clusters for n in g.nodes):
+        facts.append("dashed boxes: the stages and modules their nodes belong to")
+    if dimmed:
+        facts.append("grey, dashed: the layers and arrows this sample drops")
+    return facts
+
+
+def _sentence(facts: list[str]) -> str:
+    """The facts as one clause for a page's caption ("every block drawn (none collapsed); dashed ...")."""
+    return "; ".join(facts)
+
+
 # --- drawing --------------------------------------------------------------------------------------
-
-
-
-
 
 
 def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool) -> str:
@@ -120,36 +217,65 @@ def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool)
 
 
 KEY_COLUMNS = 4  # colour-key cells per row: a narrow diagram keeps its width
+CAPTION_WIDTH = 72  # characters per caption line: a long fact must not widen the drawing
 
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _wrap(line: str, width: int = CAPTION_WIDTH) -> list[str]:
+    """``line`` in lines of at most ``width`` characters, broken after its " · " and "; " separators where
+    it can ("25.6M params" stays on one line), elsewhere at spaces."""
+    pieces = [p for p in re.split(r"(?<= · )|(?<=; )", line) if p]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + len(piece.rstrip()) <= width:
+            lines[-1] += piece
+        else:
+            lines.extend(textwrap.wrap(piece, width) or [piece])
+            if piece.endswith(" "):
+                lines[-1] += " "
+    return [x.rstrip() for x in lines]
+
+
 def colour_key(kinds: Collection[str], caption: str = "") -> str:
-    """The diagram's caption and its colour key as a Graphviz HTML-like label: the caption's lines, then one
-    cell per node kind drawn (in :data:`cnnviz.render.theme.KIND_NAMES` order), filled with that kind's colour.
-    """
+    """The diagram's caption and its colour key as a Graphviz HTML-like label: the caption's lines (wrapped at
+    :data:`CAPTION_WIDTH` characters), then one cell per node kind drawn (in
+    :data:`cnnviz.render.theme.KIND_NAMES` order), filled with that kind's colour. The table is painted in
+    the paper's colour, so that its box is the first shape of the drawing after the background (the book's
+    site finds the key there, to keep it in view below a diagram that scrolls)."""
     ordered = [k for k in theme.KIND_NAMES if k in kinds] + sorted(set(kinds) - set(theme.KIND_NAMES))
     cells = [
         f'<TD BGCOLOR="{theme.fill(k)}"><FONT COLOR="{theme.TEXT}">{_html(theme.KIND_NAMES.get(k, k))}</FONT></TD>'
         for k in ordered
     ]
     rows = ["<TR>" + "".join(cells[i : i + KEY_COLUMNS]) + "</TR>" for i in range(0, len(cells), KEY_COLUMNS)]
-    lines = [f'<TR><TD COLSPAN="{KEY_COLUMNS}" BORDER="0">{_html(line)}</TD></TR>' for line in caption.split("\\n") if line]
+    wrapped = [part for line in caption.split("\\n") if line for part in _wrap(line)]
+    lines = [f'<TR><TD COLSPAN="{KEY_COLUMNS}" BORDER="0">{_html(line)}</TD></TR>' for line in wrapped]
     key = f'<TR><TD COLSPAN="{KEY_COLUMNS}" BORDER="0" ALIGN="LEFT">colour key:</TD></TR>' if cells else ""
     body = "".join(lines) + key + "".join(rows)
-    return f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3" COLOR="{theme.OUTLINE}">{body}</TABLE>>'
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="3" COLOR="{theme.OUTLINE}" '
+        f'BGCOLOR="{theme.PAPER}">{body}</TABLE>>'
+    )
 
 
-def _new_digraph(name: str, rankdir: str, caption: str, kinds: Collection[str] = ()) -> Diagram:
+def _new_digraph(
+    name: str, rankdir: str, caption: str, kinds: Collection[str] = (), facts: list[str] | None = None
+) -> Diagram:
+    """A themed digraph whose label is ``caption``, then ``facts`` (one line each), then the colour key."""
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
+    facts = facts or []
+    caption = "\\n".join(x for x in (caption, *facts) if x)
     dot = Diagram(name=name, graph_attr={**theme.GRAPH_ATTR, "rankdir": rankdir})
+    dot.caption = _sentence(facts)
     dot.attr("node", **theme.NODE_ATTR)
     dot.attr("edge", **theme.EDGE_ATTR)
     if caption or kinds:
         dot.attr(label=colour_key(kinds, caption), labelloc="b", fontcolor=theme.INK)
+        dot._kinds, dot._facts, dot._keyed = tuple(kinds), tuple(facts), True
     return dot
 
 
@@ -226,6 +352,7 @@ def network_diagram(
     show_macs: bool = False,
     show_rf: bool = False,
     max_nodes: int | None = DEFAULT_MAX_NODES,
+    max_repeats: int | None = DEFAULT_MAX_REPEATS,
     fold_activations: bool | None = None,
     **model_kwargs: object,
 ) -> Diagram:
@@ -233,14 +360,15 @@ def network_diagram(
 
     Each node shows its output shape (H×W×C) and parameters, optionally its MACs and receptive field;
     every number comes from the ledger. Returns a ``graphviz.Digraph`` (shown inline in Jupyter; see
-    :func:`save_svg`). See :func:`cnnviz.analysis.graph.network_graph` for ``max_nodes`` and
-    ``fold_activations``.
+    :func:`save_svg`). See :func:`cnnviz.analysis.graph.network_graph` for ``max_repeats``, ``max_nodes``
+    and ``fold_activations``. The caption (and ``Diagram.caption``) says what was drawn as one node.
     """
     g = network_graph(
         model,
         level,
         input_size,
         max_nodes=max_nodes,
+        max_repeats=max_repeats,
         fold_activations=fold_activations,
         show_rf=show_rf,
         where="network_diagram",
@@ -259,9 +387,7 @@ def draw_network(
         f"{g.model} · {level} level · input {h}×{w}×{g.input_size[0]} · "
         f"{compact_count(g.total_params)} params · {compact_count(g.total_macs)} MACs"
     )
-    if g.note:
-        caption += f"\\n{g.note}"
-    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, {n.kind for n in g.nodes})
+    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, {n.kind for n in g.nodes}, caption_facts(g))
     _emit(dot, g, show_macs=show_macs, show_rf=show_rf)
     return dot
 
@@ -303,13 +429,23 @@ def diff_diagram(
         f"{ga.model} → {gb.model} · {level} level · {diff.count('changed')} changed (Δ), "
         f"{diff.count('added')} added (+), {diff.count('removed')} removed (−) layers"
     )
-    dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption, {n.kind for n in (*ga.nodes, *gb.nodes)})
+    facts = _diff_facts(ga, gb)
+    kinds = {n.kind for n in (*ga.nodes, *gb.nodes)}
+    dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption, kinds, facts)
     for prefix, g, marks in (("a/", ga, diff.marks_a), ("b/", gb, diff.marks_b)):
         title = f"{g.model} · {compact_count(g.total_params)} params"
         with dot.subgraph(name=f"cluster_{prefix}") as sub:
             sub.attr(label=title, id=f"cluster_{prefix}", **theme.CLUSTER_ATTR)
             _emit(sub, g, prefix=prefix, highlight={node: _MARK[c] for node, c in marks.items()})
     return dot
+
+
+def _diff_facts(ga: NetworkGraph, gb: NetworkGraph) -> list[str]:
+    """The caption facts of two networks side by side: shared facts once, the others per network."""
+    a, b = caption_facts(ga), caption_facts(gb)
+    facts = [f for f in a if f in b]
+    facts += [f"{ga.model}: {f}" for f in a if f not in b] + [f"{gb.model}: {f}" for f in b if f not in a]
+    return facts
 
 
 # --- module diagrams: the lecture's building blocks --------------------------------------------------
@@ -321,11 +457,16 @@ def module_diagram(
     *,
     show_macs: bool = True,
     surviving: tuple[Collection[str], Collection[tuple[str, str]]] | None = None,
+    title: str = "",
+    note: str = "",
     **spec: object,
 ) -> Diagram:
     """Draw one building block of the lecture; ``spec`` overrides its sizes (see ``MODULE_KINDS`` and
     :mod:`cnnviz.models.figures`). ``surviving`` (node names, edges) draws the rest of the block dashed: the
     sub-network a drop-path sample keeps (:func:`cnnviz.analysis.fractal_paths.drop_path_sample`).
+    ``title`` replaces the caption's first line, ``note`` adds a line after what the call did: a chapter's
+    own words go into the caption this way, wrapped, above the colour key, instead of replacing the label
+    (``diagram.attr(label=...)`` would drop the key and the facts, and one long line widens the drawing).
 
     The block is the zoo's own module, measured with the ledger, so every filter count, output depth,
     parameter count and MAC count on the drawing is computed, never typed. Defaults are the lecture's
@@ -344,11 +485,14 @@ def module_diagram(
         )
         if f.paper_count:
             caption += f"\\n{f.paper_count}: {f.conv_weights:,} of the {g.total_params:,}"
-        dot = _new_digraph(kind, rankdir, caption, {n.kind for n in g.nodes})
+        facts = caption_facts(g, clusters=False, dimmed=surviving is not None) + ([note] if note else [])
+        dot = _new_digraph(kind, rankdir, title or caption, {n.kind for n in g.nodes}, facts)
         _emit(dot, g, show_macs=show_macs, show_rf=f.show_rf, show_names=False, clusters=False,
               surviving=surviving)
         return dot
-    dot = _new_digraph(kind, rankdir, "", {n.kind for f in figures for n in f.graph.nodes})
+    facts = [x for f in figures for x in caption_facts(f.graph, clusters=False)]
+    facts = [*dict.fromkeys(facts), "dashed boxes: the drawings compared"] + ([note] if note else [])
+    dot = _new_digraph(kind, rankdir, title, {n.kind for f in figures for n in f.graph.nodes}, facts)
     for i, f in enumerate(figures):
         title = f"{f.title} = {f.graph.total_params:,} · {compact_count(f.graph.total_macs)} MACs"
         with dot.subgraph(name=f"cluster_{i}") as sub:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -43,6 +44,11 @@ HAS_DOT = shutil.which("dot") is not None
 def golden_dot(golden):
     """``golden_dot(name, source)``: compare with tests/render/golden_dot/NAME.dot, or rewrite it."""
     return lambda name, source: golden(GOLDEN_DOT / f"{name}.dot", source)
+
+
+def caption_of(source: str) -> str:
+    """A diagram's caption as one line: the label's caption cells (wrapped on the drawing) joined."""
+    return " ".join(re.findall(r'<TD COLSPAN="\d+" BORDER="0">([^<]*)</TD>', source))
 
 
 # --- small networks defined here ---------------------------------------------------------------------
@@ -177,14 +183,19 @@ def test_resnet20_stages_block_skips_and_layer_adds():
     assert sum(n.params for n in layer.nodes) == 269_722 == layer.total_params
 
 
-def test_long_stages_are_collapsed_and_the_note_says_so():
-    g = network_graph("resnet110", "layer", max_nodes=120)
-    assert "collapsed to stay under 120 nodes" in g.note
+def test_long_stages_are_collapsed_and_the_record_says_so():
+    g = network_graph("resnet110", "layer", max_nodes=120, max_repeats=None)
+    assert [(c.stage, c.start, c.stop, c.of, c.why, c.limit) for c in g.collapsed] == [
+        (f"layer{i}", 1, 17, 18, "max_nodes", 120) for i in (1, 2, 3)
+    ]
     groups = [n for n in g.nodes if n.detail.endswith("(collapsed)")]
-    assert [n.name for n in groups] == ["layer1.1..16", "layer2.1..16", "layer3.1..16"]
+    assert [n.name for n in groups] == ["layer1.1..16", "layer2.1..16", "layer3.1..16"] == [c.node for c in g.collapsed]
     assert groups[0].detail == "BasicBlock ×16 (collapsed)"
     assert sum(n.params for n in g.nodes) == g.total_params
-    assert network_graph("resnet110", "layer", max_nodes=None).note == ""
+    assert network_graph("resnet110", "layer", max_nodes=None, max_repeats=None).collapsed == ()
+    caption = diagrams.draw_network(g).caption
+    assert "drawn as one node each: layer1 blocks 2–17 of 18, layer2 blocks 2–17 of 18" in caption
+    assert "(to stay under 120 blocks and layers)" in caption
 
 
 def test_activation_folding_and_its_switch():
@@ -214,7 +225,7 @@ def test_labels_show_name_kind_shape_params_and_optional_macs():
     assert 'layer1 [label="layer1: BasicBlock ×3\\n32×32×16\\n14K params · 14.2M MACs"' in src
     assert "peripheries=2" in src  # stages are drawn doubled
     assert 'id=layer1 peripheries=2 tooltip="layer1 (BasicBlock ×3)"' in src
-    assert "resnet20 · network level · input 32×32×3 · 270K params · 40.6M MACs" in src
+    assert "resnet20 · network level · input 32×32×3 · 270K params · 40.6M MACs" in caption_of(src)
 
 
 def test_receptive_field_on_nodes():
@@ -271,7 +282,7 @@ def test_inception_modules_match_the_lecture():
     assert reduced.total_macs == ops == 271_351_808
     src = module_diagram("inception_naive").source
     assert 'label="1×1 conv, 128 + ReLU\\n28×28×128\\n32.9K params · 25.7M MACs"' in src
-    assert "Naive inception module · 28×28×256 → 28×28×672" in src
+    assert "Naive inception module · 28×28×256 → 28×28×672" in caption_of(src)
     assert module_diagram("inception_naive", c3x3=64).source.count("28×28×544") == 2  # node and caption
 
 
@@ -287,7 +298,7 @@ def test_residual_resnext_and_dense_blocks():
     batch_norm = 32 * 2 * (2 * 4) + 2 * 256  # bn1, bn2 of every path (grouped: of 128 channels), bn3
     assert paths.graph.total_params == grouped.graph.total_params == conv_weights + batch_norm == 71_168
     caption = "convolution weights only, without batch norm: 70,144 of the 71,168"
-    assert caption in module_diagram("resnext_grouped").source
+    assert caption in caption_of(module_diagram("resnext_grouped").source)
     collapsed = [n for n in paths.graph.nodes if n.kind == "stage"]
     assert [(n.detail, n.params) for n in collapsed] == [("ResNeXtPath ×28 (collapsed)", 28 * 2208)]
     # the running sum over the paths is one node; only the block's own add takes the shortcut
@@ -383,6 +394,10 @@ def test_every_module_kind_draws():
             lambda: network_diagram("resnet20", "layer", max_nodes=0),
             "max_nodes must be a positive integer or None",
         ),
+        (
+            lambda: network_diagram("resnet20", "block", max_repeats=True),
+            "max_repeats must be a positive integer or None",
+        ),
     ],
 )
 def test_errors_name_the_parameter_and_what_is_valid(call, message):
@@ -418,7 +433,7 @@ def test_plain_to_residual_adds_exactly_the_shortcuts():
     src = diff_diagram("plain20", "resnet20", "network").source
     assert src.count('label="+ layer') == 3 and '"a/layer1" [label="layer1: BasicBlock ×3' in src
     caption = "plain20 → resnet20 · network level · 0 changed (Δ), 13 added (+), 0 removed (−) layers"
-    assert caption in src
+    assert caption in caption_of(src)
 
 
 @pytest.mark.slow
@@ -451,9 +466,12 @@ def test_lecture_diffs():
 @pytest.mark.parametrize("name", models.names())
 def test_every_registry_model_draws_at_every_level(name):
     for level in LEVELS:
-        g = network_graph(name, level)
+        g = network_graph(name, level)  # its collapse records are checked against its nodes when built
         assert sum(n.params for n in g.nodes) == g.total_params, level
         assert len(g.nodes) <= DEFAULT_MAX_NODES + 150, level
+        for s in (n for n in g.nodes if n.detail.startswith("shortcut")):  # beside its block, not after it
+            block = s.name.rpartition(".")[0]
+            assert block not in {e.src for e in g.edges if e.dst == s.name}, (level, s.name)
         diagram = diagrams.draw_network(g)
         assert diagram.source.count(" -> ") == len(g.edges) and diagram.source.count("label=") >= len(g.nodes)
         if HAS_DOT:
@@ -481,7 +499,8 @@ def test_dense_connectivity_falls_back_to_a_running_concatenation_when_large():
     cats = [n.name for n in full.nodes if n.detail == "concat"]
     assert [sum(e.dst == c for e in full.edges) for c in cats] == [1, 2, 3, 4, 5, 6, 7]
     small = network_graph(part.module, "block", part.input_size, max_nodes=10)
-    assert "running concatenation" in small.note
+    assert small.running_concat and not full.running_concat
+    assert "each concat drawn from the previous concat" in diagrams.draw_network(small).caption
     assert [sum(e.dst == c for e in small.edges) for c in cats] == [1, 2, 2, 2, 2, 2, 2]
     assert {(e.src, e.dst) for e in small.edges} >= {(cats[1], cats[2]), (cats[5], cats[6])}
     assert [n.output_shape for n in small.nodes] == [n.output_shape for n in full.nodes]
