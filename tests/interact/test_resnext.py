@@ -70,6 +70,47 @@ def test_exercises_answer_from_the_zoo() -> None:
     assert check("resnext.conv3_first_block_macs", answers["resnext.conv3_first_block_macs"]).correct
 
 
+def _cifar_params(C: int, d: int) -> int:
+    import torch
+
+    from cnnviz import models
+
+    with torch.device("meta"):
+        return sum(p.numel() for p in models.get("resnext29_8x64d", cardinality=C, bottleneck_width=d).parameters())
+
+
+def test_resnext29_params_is_not_on_the_line_through_the_printed_rows() -> None:
+    """The page prints 8×64d and 16×64d; at d = 64 the count is linear in C, so the exercise varies d: its
+    answers lie off that line, whether a reader reads the line by C or by the block width C·d."""
+    from cnnviz.interact.exercises import get
+
+    exercise = get("resnext.resnext29_params")
+    c8, c16 = _cifar_params(8, 64), _cifar_params(16, 64)
+
+    def on_line(C: float) -> float:
+        return c8 + (C - 8) * (c16 - c8) / 8
+
+    for variant in range(len(exercise.variants) + 1):
+        params = exercise.variants[variant - 1] if variant else exercise.params
+        C, d = params["cardinality"], params["width"]
+        assert d != 64
+        answer = exercise.expected(variant)
+        assert answer == _cifar_params(C, d)
+        for guess in (on_line(C), on_line(C * d / 64)):
+            assert abs(answer - guess) / answer > 0.05, (params, guess)
+
+
+def test_the_reasoning_answers_label_the_hypothesis_and_compute_their_table() -> None:
+    from cnnviz.interact.exercises import get
+
+    solution = get("resnext.cardinality_vs_width").solution
+    assert "their hypothesis" in solution and "not testable" in solution
+    for C, d in ((1, 100), (2, 64), (64, 4)):
+        cost = ops.bottleneck_block_cost(1, 256, C * d, groups=C, out_channels=256)
+        assert f"| {C}×{d}d | {C * d} | {d} channels | {cost.params:,} |" in solution
+    assert "basic block of width C·d" in get("resnext.three_forms").solution
+
+
 # --- the kernel-free figure, matched mode ---------------------------------------------------------
 
 

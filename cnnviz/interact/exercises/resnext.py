@@ -15,19 +15,36 @@ def _matched_width_64() -> int:
     return ops.matched_cardinality_width(64)
 
 
-def _resnext29_params(cardinality: int) -> int:
+def _resnext29_params(cardinality: int, width: int) -> int:
     import torch
 
     from cnnviz import models
 
     with torch.device("meta"):  # parameter counts only: no weights drawn
-        return sum(p.numel() for p in models.get("resnext29_8x64d", cardinality=cardinality).parameters())
+        net = models.get("resnext29_8x64d", cardinality=cardinality, bottleneck_width=width)
+        return sum(p.numel() for p in net.parameters())
 
 
 def _conv3_first_block_macs() -> int:
     # ResNeXt-50 (32×4d), first block of conv3_x: 56×56×256 in, width C·d = 256, stride 2 in the grouped 3×3,
     # 28×28×512 out, a strided 1×1 projection shortcut
     return ops.bottleneck_block_cost(56, 256, 256, stride=2, groups=32, out_channels=512).macs
+
+
+# Table 4 of the paper: the conv2_x blocks (256-d in and out) of the wider ResNet-101 and of the two
+# ResNeXt-101 that spend twice ResNet-101's complexity, as (C, d).
+_TABLE4_BLOCKS = ((1, 100), (2, 64), (64, 4))
+
+
+def _table4_blocks() -> str:
+    """The model answer's table for ``cardinality_vs_width``: each Table 4 block's inner width, what one
+    3×3 filter reads, its convolution weights and the 3×3's share of them, computed by ``ops``."""
+    lines = ["| block | inner width C·d | one 3×3 filter reads | conv weights | in the 3×3 |", "|---|---:|---:|---:|---:|"]
+    for C, d in _TABLE4_BLOCKS:
+        cost = ops.bottleneck_block_cost(1, 256, C * d, groups=C, out_channels=256)
+        middle = cost.layers[1].weights
+        lines.append(f"| {C}×{d}d | {C * d} | {d} channels | {cost.params:,} | {middle / cost.params:.0%} |")
+    return "\n".join(lines)
 
 
 EXERCISES = [
@@ -59,52 +76,69 @@ EXERCISES = [
     Exercise(
         id="resnext.resnext29_params",
         question="How many parameters (weights, batch-norm scales and shifts, the classifier) has a CIFAR "
-        "ResNeXt-29 with C = {cardinality} paths of width d = 64 ({cardinality}×64d; the paper's are 8×64d "
-        "and 16×64d)?",
+        "ResNeXt-29 with C = {cardinality} paths of width d = {width} ({cardinality}×{width}d)? The page "
+        "measures the paper's two, 8×64d and 16×64d.",
         answer=_resnext29_params,
-        params={"cardinality": 4},
-        variants=({"cardinality": 2}, {"cardinality": 12}),
+        params={"cardinality": 8, "width": 32},
+        variants=({"cardinality": 4, "width": 48}, {"cardinality": 16, "width": 24}),
         rel_tol=0.001,
-        hint="Three stages of three blocks with widths 256, 512 and 1024 (C·d doubled per stage) and outputs "
-        "256, 512 and 1024; the first block of each stage has a 1×1 projection shortcut. Within 0.1% counts.",
+        hint="A 3×3 stem with 64 filters, then three stages of three bottleneck blocks on 32×32, 16×16 and 8×8 "
+        "maps, with block widths C·d, 2·C·d and 4·C·d and outputs 256, 512 and 1024; batch norm after every "
+        "convolution, no convolution biases; the first block of each stage has a 1×1 projection shortcut "
+        "(with batch norm); the classifier maps 1024 features to 10 classes. The 3×3 convolution has C "
+        "groups, so its weights grow as C·d², not as (C·d)². Try your count on 8×64d first: the page "
+        "gives it. Within 0.1% counts.",
     ),
     Exercise(
         id="resnext.cardinality_vs_width",
         kind=REASONING,
-        question="ResNeXt's Table 3 compares networks of the same budget: more paths (C) of smaller width (d), "
-        "against ResNet-50. What did the paper find, and why can more paths help at the same number of "
-        "parameters and multiply-adds?",
-        hint="Aggregated transformations: each path is a low-dimensional embedding; the split-transform-merge "
-        "of Inception, with one topology repeated.",
-        solution="At equal complexity, increasing the cardinality C (32×4d) gave lower error than ResNet-50's "
-        "one wide path (1×64d), and increasing C was more effective than going deeper or wider at the same "
-        "added cost (ResNeXt-101 32×4d beats ResNet-200 at about half its cost in the paper). Reasoning: the "
-        "block splits its input into C low-dimensional embeddings, transforms each and sums them "
-        "(split-transform-merge, as in Inception but with one repeated topology, so there are no per-branch "
-        "hyper-parameters). Grouped convolutions keep the cost of each path small (the 3×3 has 1/C of a dense "
-        "layer's weights), so at the same budget the paths can be wider in total; the sum of many "
-        "transformations is a richer function than one transformation of the same size.",
+        question="Table 4 of the paper (on this page) spends twice ResNet-101's complexity three ways, and "
+        "the networks with more paths end with the lowest errors. Take the conv2_x blocks (256-d in and out) "
+        "of three of them: the wider ResNet's 1×100d and ResNeXt's 2×64d and 64×4d. For each, work out the "
+        "inner width C·d, how many channels one 3×3 filter reads, and the share of the block's convolution "
+        "weights in its 3×3. Which of these changes go with the lower error? Does Table 4 show that they "
+        "are its *cause*?",
+        hint="A grouped 3×3 filter reads its own group of d channels. A block of C paths of width d has "
+        "C·(256·d + 9·d² + d·256) convolution weights, 9·C·d² of them in the 3×3.",
+        solution="The three blocks cost about the same:\n\n" + _table4_blocks() + "\n\n"
+        "From one wide path to many narrow ones, the inner width grows, each 3×3 filter reads fewer "
+        "channels, and the budget moves out of the 3×3 into the 1×1 convolutions; the errors of Table 4 "
+        "fall in the same order. **What Table 4 shows** (ImageNet-1K validation, one crop): at equal cost, "
+        "spending the extra budget on paths gave a lower error than spending it on width or depth. **What it "
+        "does not show** is which change causes the gain, since they all change together. The authors' "
+        "explanation, that each path is a small network so that C counts complex transformations where "
+        "width counts simple ones (their \"Network-in-Neuron\"), is **their hypothesis**; that the gain is "
+        "not regularisation they argue from the training error, lower too (Fig. 5). Telling the causes "
+        "apart takes networks that change one thing at a time, trained on ImageNet: not testable on this "
+        "page.",
     ),
     Exercise(
         id="resnext.three_forms",
         kind=REASONING,
-        question="The paper shows three equivalent forms of the ResNeXt block (its Fig. 3 a, b, c). Explain why "
-        "they compute the same function and which one you would implement, and why.",
-        hint="Sum of per-path 1×1 outputs versus concatenation then one 1×1; C separate 3×3 convolutions "
-        "versus one grouped convolution.",
-        solution="(a) C paths, each 1×1 → 3×3 → 1×1, **summed**. (b) The paths' last 1×1 convolutions "
-        "followed by a sum equal one 1×1 convolution over the **concatenation** of the paths' 3×3 outputs "
-        "(a sum of linear maps of disjoint inputs is one linear map of the concatenated input). (c) The C "
-        "first 1×1 convolutions are one 1×1 convolution to C·d channels, and the C separate 3×3 "
-        "convolutions on disjoint channel groups are one **grouped** convolution with C groups. Form (c) is "
-        "what one implements: three ordinary layers, fast on GPUs, and the same number of parameters and "
-        "multiply-adds; (a) is useful to explain the idea and to test equivalence.",
+        question="The page shows why the three forms of a ResNeXt block (its Fig. 3 a, b, c) compute one "
+        "function. Apply the same argument to a block whose paths have **two** layers: each path is a 3×3 "
+        "convolution from 64 channels to d, batch norm and ReLU, then a 3×3 convolution from d back to 64; "
+        "the C paths are summed (batch norm after the sum) and added to the input, like ResNet's basic block "
+        "split into paths. Which single block is this, and what does it tell you about when cardinality is "
+        "more than width?",
+        hint="Which layers read the same input? Which outputs are summed? Does the argument for form (b) "
+        "depend on the kernel size?",
+        solution="The first layers of all paths read the same input, so they stack into **one 3×3 "
+        "convolution from 64 to C·d channels** (batch norm and ReLU act channel by channel, so they stack "
+        "too). The second layers' outputs are summed, and a sum of convolutions over disjoint groups of "
+        "channels is one convolution over their concatenation, whatever the kernel size (the argument of "
+        "form b): **one 3×3 convolution from C·d to 64**. So the block is a plain basic block of width C·d: "
+        "dense, no groups left, and C is just width. Cardinality differs from width only when a layer sits "
+        "between the one that splits and the one that merges and reads its own path alone: blocks of three "
+        "or more layers, like the bottleneck, whose middle 3×3 becomes a grouped convolution. (The paper "
+        "draws this case in its Fig. 4: aggregating transformations of depth 2 gives a block that is "
+        "trivially wider.)",
     ),
     Exercise(
         id="resnext.resnext29_c100",
         kind=TASK,
-        question="Change the network: write `build()` returning a CIFAR ResNeXt-29 for **CIFAR-100** with "
-        "C = 16 paths of width d = 32 (16×32d), using the zoo's `cifar_resnext`.",
+        question="Change the network: write `build()` returning the paper's CIFAR ResNeXt-29 (16×64d: C = 16 "
+        "paths of width d = 64) for **CIFAR-100** instead of CIFAR-10, using the zoo's `cifar_resnext`.",
         hint="`cifar_resnext(depth, cardinality, bottleneck_width, num_classes=...)` from `cnnviz.models.resnext`.",
         solution='''from torch import nn
 
@@ -112,7 +146,7 @@ from cnnviz.models.resnext import cifar_resnext
 
 
 def build() -> nn.Module:
-    return cifar_resnext(29, cardinality=16, bottleneck_width=32, num_classes=100)
+    return cifar_resnext(29, cardinality=16, bottleneck_width=64, num_classes=100)
 ''',
         input_size=(3, 32, 32),
     ),

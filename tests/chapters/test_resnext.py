@@ -1,0 +1,188 @@
+"""The ResNeXt chapter module: every paragraph renders, and a changed number fails the paragraph that cites it
+(or changes its words) instead of leaving a false sentence."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from cnnviz.analysis.claims import Verdict
+from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
+from cnnviz.chapters import resnext as chapter
+from cnnviz.chapters.page import CheckFailed, unfilled_placeholders
+from cnnviz.interact.prose import unresolved_markup
+
+
+@pytest.fixture(scope="module")
+def facts() -> chapter.Facts:
+    return chapter.facts()  # computed once for the module (and the process)
+
+
+def _with_net(facts: chapter.Facts, name: str, **changes) -> chapter.Facts:
+    imagenet = tuple(dataclasses.replace(s, **changes) if s.name == name else s for s in facts.imagenet)
+    return dataclasses.replace(facts, imagenet=imagenet)
+
+
+def test_the_paragraphs_are_listed_and_written():
+    assert chapter.PARAGRAPHS == chapter.page.paragraphs
+    assert set(chapter.page._texts) == set(chapter.PARAGRAPHS)
+
+
+@pytest.mark.parametrize("name", chapter.PARAGRAPHS)
+def test_every_paragraph_renders_filled(facts: chapter.Facts, name: str):
+    markdown = chapter.paragraph(name).markdown
+    assert markdown.strip()
+    assert unfilled_placeholders(markdown) == [] and unresolved_markup(markdown) == []
+
+
+def test_facts_are_computed_once(facts: chapter.Facts):
+    assert chapter.facts() is facts
+
+
+def test_the_numbers_the_review_asked_for(facts: chapter.Facts):
+    networks = " ".join(chapter.paragraph("networks").markdown.split())
+    assert "25.0M parameters, fewer than ResNet-50's 25.6M" in networks
+    assert "528,128 fewer in all" in networks and "cannot change a parameter count" in networks
+    # multiply-adds rounded as the summary table above the paragraph rounds them
+    assert "4.2G multiply-adds, more than its 3.9G" in networks
+    assert "(torchvision's placement, and the ResNeXt paper's), ResNet-50 needs 4.1G" in networks
+    assert "41.9M activations per image, more than ResNet-50's 30.5M" in networks
+    cifar = " ".join(chapter.paragraph("cifar").markdown.split())
+    assert "many times" not in cifar and "39 pixels is larger than the 32-pixel image" in cifar
+    assert "about twice the 34.4M of 8×64d" in cifar
+
+
+def test_why_cites_tables_3_and_4_and_labels_the_hypothesis(facts: chapter.Facts):
+    markdown = chapter.paragraph("why_more_paths").markdown
+    text = " ".join(markdown.split())
+    assert "Table 3, the last two columns above" in text  # Table 3's errors are the templates table's: cited once
+    for row in chapter.TABLE4_2X:  # Table 4 is a table of its own, flush left (not an indented code block)
+        assert f"\n| {row.network} | {row.setting} | {row.grows} | {row.top1_error:.1f}% |" in markdown
+    assert f"{TABLE3_TOP1_ERROR[(101, 1, 64)]:.1f}%" in text and f"{TABLE3_TOP1_ERROR[(101, 32, 4)]:.1f}%" in text
+    assert "the authors' hypothesis" in text and "not testable here" in text
+
+
+def test_table3_errors_are_not_repeated_in_prose(facts: chapter.Facts):
+    """The templates table shows every Table 3 error; the prose cites the few it argues from, once each."""
+    page = " ".join(" ".join(p.markdown.split()) for p in chapter.page.all().values())
+    table4 = {f"{row.top1_error:.1f}%" for row in chapter.TABLE4_2X}  # ResNet-200's 21.7% is also 2×40d's
+    for key in [(50, 2, 40), (50, 4, 24), (50, 8, 14), (101, 2, 40), (101, 4, 24), (101, 8, 14)]:
+        shown = f"{TABLE3_TOP1_ERROR[key]:.1f}%"
+        assert shown in table4 or shown not in page, key
+
+
+def test_remember_and_explore_read_their_words_from_the_numbers(facts: chapter.Facts):
+    remember = " ".join(chapter.paragraph("remember").markdown.split())
+    assert "1×64d, 2×40d, 4×24d, 8×14d and 32×4d all cost about the same as the ResNet-50 bottleneck" in remember
+    assert "a parameter count about the same as theirs, and more multiply-adds, most of the difference" in remember
+    assert "authors' hypothesis" in remember
+    explore = " ".join(chapter.paragraph("explore_matched").markdown.split())
+    assert "Table 2's 1×64d, 2×40d, 4×24d, 8×14d and 32×4d" in explore and "1×1, 3×3 and 1×1" in explore
+    far = max(facts.templates, key=lambda t: abs(t.weights / facts.budget - 1))
+    off = (*[t for t in facts.templates if t is not far], dataclasses.replace(far, weights=facts.budget * 2))
+    with pytest.raises(CheckFailed, match="paragraph 'remember': the text says every template costs about"):
+        chapter.paragraph("remember", dataclasses.replace(facts, templates=off))
+
+
+# --- captions and folds ---------------------------------------------------------------------------
+
+
+class _Drawn:
+    def __init__(self, caption: str) -> None:
+        self.caption = caption
+
+
+@pytest.mark.parametrize("figure", chapter.FIGURES)
+def test_a_caption_ends_with_what_the_drawing_call_did(figure: str):
+    drawn = "each stage drawn as one node: layer1 (3 blocks)"
+    text = chapter.caption(figure, _Drawn(drawn)).markdown
+    assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*")
+    with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
+        chapter.caption(figure, object())
+    with pytest.raises(KeyError, match="figures: paths, grouped, resnext50"):
+        chapter.caption("resnet50", _Drawn(drawn))
+
+
+def test_the_captions_of_the_real_diagrams_say_what_is_collapsed():
+    pytest.importorskip("graphviz")
+    from cnnviz.render.diagrams import module_diagram, network_diagram
+
+    paths = chapter.caption("paths", module_diagram("resnext_paths", max_paths=2)).markdown
+    assert "drawn as one node" in paths and "AggregatedBottleneck" in paths
+    network = chapter.caption("resnext50", network_diagram("resnext50_32x4d")).markdown
+    assert "each stage drawn as one node" in network and "drawn once with their count" not in network
+
+
+def test_folded_wraps_markdown_in_a_collapsed_details_block():
+    from cnnviz.interact.prose import Paragraph
+
+    text = chapter.folded("The code <of> it", Paragraph("```python\nx = 1\n```")).markdown
+    assert text.startswith('<details class="cnnviz-fold">\n<summary>The code &lt;of&gt; it</summary>\n\n```python')
+    assert text.endswith("```\n\n</details>")  # blank lines: Markdown inside, HTML blocks around it
+    assert chapter.folded("t", "| a |\n|---|\n").markdown.count("\n\n") == 2
+    with pytest.raises(TypeError, match="Markdown text"):
+        chapter.folded("t", 3)
+
+
+# --- a planted change fails the paragraph that cites the number -----------------------------------
+
+
+def test_more_parameters_for_resnext_fail_the_networks_paragraph(facts: chapter.Facts):
+    planted = _with_net(facts, "resnext50_32x4d", params=30_000_000)
+    with pytest.raises(CheckFailed, match=r"resnext, paragraph 'networks': the text puts the whole parameter gap"):
+        chapter.paragraph("networks", planted)
+
+
+def test_a_receptive_field_that_stride_does_not_explain_fails(facts: chapter.Facts):
+    planted = _with_net(facts, "resnext50_32x4d", receptive_field=facts.net("resnet50").receptive_field)
+    with pytest.raises(CheckFailed, match="stride placement alone sets the receptive field"):
+        chapter.paragraph("networks", planted)
+
+
+def test_a_width_off_table2_fails_the_table2_paragraph(facts: chapter.Facts):
+    templates = (dataclasses.replace(facts.templates[0], width=63), *facts.templates[1:])
+    with pytest.raises(CheckFailed, match="paragraph 'table2': the caption says cnnviz finds Table 2's widths"):
+        chapter.paragraph("table2", dataclasses.replace(facts, templates=templates))
+
+
+def test_a_claim_that_is_off_fails_the_claims_paragraph(facts: chapter.Facts):
+    claims = (dataclasses.replace(facts.claims[0], verdict=Verdict.OFF), *facts.claims[1:])
+    with pytest.raises(CheckFailed, match="paragraph 'claims': the text says every statement holds"):
+        chapter.paragraph("claims", dataclasses.replace(facts, claims=claims))
+
+
+def test_a_table4_where_width_wins_fails_the_why_paragraph(facts: chapter.Facts, monkeypatch):
+    rows = tuple(dataclasses.replace(r, top1_error=20.0) if r.grows == "width" else r for r in chapter.TABLE4_2X)
+    monkeypatch.setattr(chapter, "TABLE4_2X", rows)
+    with pytest.raises(CheckFailed, match="paragraph 'why_more_paths': the text says every network with more paths"):
+        chapter.paragraph("why_more_paths", facts)
+
+
+def test_a_table3_that_stops_falling_fails(facts: chapter.Facts, monkeypatch):
+    monkeypatch.setitem(TABLE3_TOP1_ERROR, (50, 32, 4), 22.4)
+    with pytest.raises(CheckFailed, match="falls at every step"):
+        chapter.paragraph("table2", facts)
+    with pytest.raises(CheckFailed, match="ResNeXt-50's error falls at every step of C"):
+        chapter.paragraph("why_more_paths", facts)
+
+
+def test_an_inception_branch_like_another_fails(facts: chapter.Facts):
+    with pytest.raises(CheckFailed, match="four different Inception branches"):
+        chapter.paragraph("inception", dataclasses.replace(facts, inception_kinds=3))
+
+
+# --- or changes the words, where cnnviz.chapters.words picks them --------------------------------------------
+
+
+def test_the_words_follow_the_numbers(facts: chapter.Facts, monkeypatch):
+    c8, c16 = facts.cifar
+    tripled = dataclasses.replace(facts, cifar=(c8, dataclasses.replace(c16, params=3 * c8.params)))
+    assert "more than the" in chapter.paragraph("cifar", tripled).markdown
+    wide_field = dataclasses.replace(facts, cifar=(dataclasses.replace(c8, receptive_field=200), c16))
+    assert "many times the 32-pixel image" in " ".join(chapter.paragraph("cifar", wide_field).markdown.split())
+    thin = (*facts.templates[:-1], dataclasses.replace(facts.templates[-1], width=24, width_paper=24))
+    for depth in (50, 101):  # a Table 3 with a 32×24d column, as good as the 32×4d one
+        monkeypatch.setitem(TABLE3_TOP1_ERROR, (depth, 32, 24), TABLE3_TOP1_ERROR[(depth, 32, 4)])
+    text = " ".join(chapter.paragraph("table2", dataclasses.replace(facts, templates=thin)).markdown.split())
+    assert "each path is 24 channels wide" in text  # no "only" for 24 of 64
