@@ -166,3 +166,13 @@ def test_batch_norm_ablation_trains_without_any_batch_norm(shapes):
     log = train("plain20", shapes, TrainConfig(**{**SMALL.__dict__, "batch_norm": False}), progress=False)
     assert log.meta["differs_from_paper"]["batch_norm"] == {"paper": True, "run": False}
     assert log.responses is None  # no batch norm after a 3x3 conv: no Fig. 7 responses
+
+
+def test_warmup_limit_ends_the_warmup_of_a_network_stuck_above_80_percent(shapes):
+    config = TrainConfig(**{**SMALL.__dict__, "warmup": True, "warmup_limit": 4, "lr": 0.1, "milestones": (6, 7)})
+    log = train("plain20", shapes, config, progress=False)
+    assert log.meta["warmup_end"] == 4  # at the first log point at or after the limit, whatever the error
+    assert log.series["lr"] == pytest.approx((0.01, 0.001))  # then 0.1 again, divided by 10 at 6 and at 7
+    assert log.meta["differs_from_paper"]["warmup_limit"] == {"paper": None, "run": 4}
+    with pytest.raises(ValueError, match="warmup_limit must be a positive integer"):
+        TrainConfig(warmup_limit=0)
