@@ -154,7 +154,6 @@ KNOWN_OFFENDERS: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {
         "book/fractalnet.html",
         "book/googlenet.html",
         "book/nin.html",
-        "book/resnext.html",
         "book/squeezenet.html",
         "book/stochastic_depth.html",
         "book/vgg.html",

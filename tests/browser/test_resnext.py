@@ -1,13 +1,13 @@
 """The ResNeXt chapter on the built site: the block diagrams, the networks and the cardinality sliders.
 
-Expected numbers are computed here with cnnviz, never typed: a slider moved on the static page must show
-what ``cnnviz.analysis.ops`` computes for that setting (matched complexity: d from
-``ops.matched_cardinality_width``).
+Expected numbers are computed here with cnnviz, never typed: a control moved on the static page must show
+the readout that ``cnnviz.interact.static.resnext.readout_text`` computes for that setting (matched
+complexity: the paper's Table 2 templates, each with its Table 3 error).
 """
 
 from __future__ import annotations
 
-from cnnviz.analysis import ops
+from cnnviz.interact.static.resnext import cardinality_rows, matched_rows, readout_text
 from cnnviz.models.lecture import RESNEXT_BLOCK, RESNEXT_TABLE2
 from tests.browser.pages import (
     chapter_page,
@@ -19,20 +19,9 @@ from tests.browser.pages import (
 )
 
 
-def _readout(C: int, d: int) -> tuple[str, str]:
-    """The two readout lines of the figure for C paths of width d (the 256-d conv2 block at 56×56)."""
-    hw, channels = RESNEXT_BLOCK.in_hw, RESNEXT_BLOCK.channels
-    cost = ops.bottleneck_block_cost(hw, channels, C * d, groups=C, out_channels=channels)
-    budget = ops.bottleneck_block_cost(hw, channels, RESNEXT_BLOCK.resnet_width, out_channels=channels)
-    return (
-        f"C = {C} paths of width d = {d} (block width {C * d}): {cost.params:,} parameters",
-        f"{cost.macs:,} multiply-adds at {hw}×{hw}; {round(cost.params / budget.params, 4):.2f}× the ResNet-50 "
-        "bottleneck (1×64d)",
-    )
-
-
-
-
+def _readout(C: int, d: int) -> list[str]:
+    """The readout lines of the figure for C paths of width d (the 256-d conv2 block at 56×56)."""
+    return readout_text(cardinality_rows([C], [d])[0])
 
 
 def test_resnext_page_shows_the_forms_and_the_networks(open_page):
@@ -47,16 +36,15 @@ def test_resnext_page_shows_the_forms_and_the_networks(open_page):
         assert f"{C}×{d}d" in body or f"| {C} | {d} | {d} |" in body
 
 
-def test_resnext_matched_slider_responds_without_a_kernel(open_page):
+def test_resnext_matched_templates_respond_without_a_kernel(open_page):
     page, _problems = open_page(chapter_page("resnext"))
     figure = nth_figure(page, 0)
     assert page.locator(f'{figure} input[type="range"][name="bottleneck_width"]').count() == 0  # d follows C
     for line in _readout(RESNEXT_BLOCK.cardinality, RESNEXT_BLOCK.bottleneck_width):
         wait_for_text(page, figure, line)
-    for C in (1, 2, 4, 8, 32, 3, 16):
-        move_slider(page, "cardinality", C, within=figure)
-        d = ops.matched_cardinality_width(C, RESNEXT_BLOCK.channels, RESNEXT_BLOCK.resnet_width)
-        for line in _readout(C, d):
+    for row in matched_rows():  # the paper's Table 2 templates only, each with its Table 3 error
+        page.locator(f'{figure} input[type="radio"][name="cardinality"][value="{row["C"]}"]').check()
+        for line in readout_text(row):
             wait_for_text(page, figure, line)
 
 

@@ -3,6 +3,8 @@ figure and the live widget. Expected figures are computed from the zoo's Fractal
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 
@@ -138,7 +140,9 @@ def test_drop_path_diagram_dashes_what_the_sample_drops() -> None:
     source = dot.source
     dead = [f"column{j}.{k}.conv" for j in (1, 2, 3) for k in range(2 ** (j - 1)) if f"column{j}.{k}.conv" not in s.live]
     assert dead and all(f'"{name}" [color="{theme.DIMMED}"' in source for name in dead)
-    assert "dashed" in source and sample_text(s, fractal_paths.fractal_block_count(3)) in source
+    # the label's title is wrapped into table rows: read its cells' text joined back into one line
+    label = " ".join(re.findall(r'<TD COLSPAN="\d+" BORDER="0">([^<]*)</TD>', source))
+    assert "dashed" in source and sample_text(s, fractal_paths.fractal_block_count(3)) in label
 
 
 def test_render_fractal_and_widget() -> None:

@@ -313,18 +313,18 @@ def _block_row(figure: StaticFigure, C: int, d: int) -> dict:
 def test_cardinality_table2_keeps_the_budget(cardinality: StaticFigure) -> None:
     expected = {(1, 64): 69_632, (2, 40): 69_760, (4, 24): 69_888, (8, 14): 71_456, (32, 4): 70_144}
     marked = {(r["C"], r["d"]): r for r in _rows(cardinality, "resnext_block") if "table2" in r}
-    assert {k: r["params"] for k, r in marked.items()} == expected
+    assert {k: r["weights"] for k, r in marked.items()} == expected
     assert marked[(32, 4)]["table2"] == "32×4d" and marked[(32, 4)]["width"] == 128
     for row in marked.values():  # the paper: all "~70k"
-        assert abs(row["params"] / 69_632 - 1) < 0.03
-        assert row["macs"] == row["params"] * 56 * 56  # stride 1, identity shortcut
+        assert abs(row["weights"] / 69_632 - 1) < 0.03
+        assert row["macs"] == row["weights"] * 56 * 56  # stride 1, identity shortcut
 
 
 @pytest.mark.parametrize(("C", "d"), [(32, 4), (8, 14), (3, 7)])
 def test_cardinality_rows_match_the_built_block(cardinality: StaticFigure, C: int, d: int) -> None:
     block = Bottleneck(256, 256, width=C * d, groups=C, stride_in_3x3=True)
     conv_weights = sum(m.weight.numel() for m in block.modules() if isinstance(m, nn.Conv2d))
-    assert _block_row(cardinality, C, d)["params"] == conv_weights
+    assert _block_row(cardinality, C, d)["weights"] == conv_weights
 
 
 def test_cardinality_sliders_and_readout(cardinality: StaticFigure) -> None:
@@ -336,8 +336,9 @@ def test_cardinality_sliders_and_readout(cardinality: StaticFigure) -> None:
     assert len(_rows(cardinality, "resnext_block")) == 32 * 64
     assert _block_row(cardinality, 32, 4)["vs_resnet"] == pytest.approx(70_144 / 69_632, abs=1e-4)
     readout = json.dumps(cardinality.spec["vconcat"][0])
-    assert "readout_params" in readout and "readout_macs" in readout
-    assert "70,144 parameters and 219,971,584 multiply-adds" in cardinality.fallback
+    assert "readout_weights" in readout and "readout_macs" in readout
+    fallback = "70,144 convolution weights per block; 1.01× the ResNet-50 bottleneck (1×64d); 219,971,584 multiply"
+    assert fallback in cardinality.fallback
 
 
 def test_cardinality_rejects_positions_off_the_grid() -> None:

@@ -1,11 +1,26 @@
-"""Kernel-free figure of the ResNeXt chapter: a block's parameters and multiply-adds against cardinality C and width d."""
+"""Kernel-free figures of the ResNeXt chapter: one block's cost against cardinality C and width d, and, for the
+paper's templates, what that cost buys (the paper's ImageNet error).
+
+Two explorers, both narrow enough for a phone's column (views :data:`PANEL_WIDTH` wide, readout lines of at
+most :data:`READOUT_CHARS` characters):
+
+- "matched complexity" (``matched=True``): a radio over Table 2's templates only (1×64d, 2×40d, 4×24d, 8×14d,
+  32×4d); the block's convolution weights beside ResNeXt-50's ImageNet top-1 error for that template
+  (:data:`cnnviz.analysis.claims.resnext.TABLE3_TOP1_ERROR`, Xie et al. 2017, Table 3);
+- free: C and d sliders; the block's convolution weights for this d at every C, and Table 2's templates.
+
+Below each chart, the block drawn to scale: one box per path and convolution (rows 1×1, 3×3, 1×1), each box
+as wide as d channels, on the same scale as the bars of the block's input and output (``channels`` wide).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from cnnviz.analysis import ops
+from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.interact.static.base import (
     GREY,
     StaticFigure,
@@ -19,15 +34,31 @@ from cnnviz.models.lecture import RESNEXT_BLOCK, RESNEXT_TABLE2
 from cnnviz.render import theme
 from cnnviz.validate import boolean
 
-__all__ = ["cardinality_figure", "cardinality_rows", "matched_rows"]
+__all__ = [
+    "PANEL_WIDTH", "READOUT_CHARS", "TABLE3_CITE", "cardinality_figure", "cardinality_rows", "matched_rows",
+    "readout_text",
+]  # fmt: skip
+
+PANEL_WIDTH = 270  # px: every view of the two figures, so that they fit a phone's 358 px column
+READOUT_CHARS = 45  # the longest readout, title or subtitle line, in characters
+TABLE3_CITE = "Xie et al. 2017, Table 3"
+TABLE3_DEPTH = 50  # Table 3's ResNeXt-50 rows: the networks built from the conv2 block these figures draw
+NO_ERROR = "not a Table 2 template: no error reported"
+# the readout's views, one per line (no trailing digits: altair renumbers those inside a concat)
+READOUT_NAMES = ("readout_paths", "readout_weights", "readout_budget", "readout_macs", "readout_error")
+GAP = 0.25  # the sketch's gap between two paths, as a share of d
+
+
+# --- the numbers ------------------------------------------------------------------------------------
 
 
 def _row(c: int, d: int, in_hw: int, channels: int, budget: int) -> dict[str, Any]:
     cost = ops.bottleneck_block_cost(in_hw, channels, c * d, groups=c, out_channels=channels)
-    row = {"C": c, "d": d, "width": c * d, "params": cost.params, "macs": cost.macs,
+    row = {"C": c, "d": d, "width": c * d, "weights": cost.params, "macs": cost.macs,
            "vs_resnet": round(cost.params / budget, 4)}  # fmt: skip
     if (c, d) in set(RESNEXT_TABLE2):
         row["table2"] = f"{c}×{d}d"
+        row["top1"] = TABLE3_TOP1_ERROR[(TABLE3_DEPTH, c, d)]
     return row
 
 
@@ -42,54 +73,172 @@ def cardinality_rows(
     channels: int = RESNEXT_BLOCK.channels,
 ) -> list[dict[str, Any]]:
     """One row per (C, d): the ResNeXt block (``channels`` in and out, C paths of width d) as a grouped
-    bottleneck, convolution weights only, from :func:`cnnviz.analysis.ops.bottleneck_block_cost`."""
+    bottleneck. ``weights`` counts its convolution weights only (batch norm not counted, the paper's "~70k"
+    convention), from :func:`cnnviz.analysis.ops.bottleneck_block_cost`; ``macs`` its multiply-adds at
+    ``in_hw``; ``vs_resnet`` the weights over the ResNet-50 bottleneck's (1×64d). Table 2's templates also
+    carry ``table2`` ("32×4d") and ``top1``, ResNeXt-50's ImageNet top-1 error (%) in the paper's Table 3."""
     budget = _budget(channels)
     return [_row(c, d, in_hw, channels, budget) for c in cardinalities for d in widths]
 
 
 def matched_rows(
-    cardinalities: Sequence[int],
+    cardinalities: Sequence[int] = tuple(c for c, _ in RESNEXT_TABLE2),
     in_hw: int = RESNEXT_BLOCK.in_hw,
     channels: int = RESNEXT_BLOCK.channels,
 ) -> list[dict[str, Any]]:
     """One row per C in "matched complexity" mode: d follows C
     (:func:`cnnviz.analysis.ops.matched_cardinality_width`, the budget of the ResNet-50 bottleneck 1×64d),
-    with the same fields as :func:`cardinality_rows`."""
+    with the same fields as :func:`cardinality_rows`. By default Table 2's cardinalities, where the d found
+    is the paper's."""
     budget = _budget(channels)
     return [
-        _row(c, ops.matched_cardinality_width(c, channels, RESNEXT_BLOCK.resnet_width), in_hw, channels, budget)
+        _row(
+            c, ops.matched_cardinality_width(c, channels, RESNEXT_BLOCK.resnet_width), in_hw, channels, budget
+        )
         for c in cardinalities
     ]
 
 
-def _block_sketch(alt: Any, max_cardinality: int, width_expr: str, channels: int) -> Any:
-    """The block of the sliders drawn kernel-free: the input, C columns (one per path; each box as wide as d,
-    rows 1×1 reduce, 3×3, 1×1 expand), the sum. Geometry only: the numbers come from the readout's rows."""
-    seq = alt.sequence(0, max_cardinality, as_="path")
-    paths = (
-        alt.Chart(seq)
-        .transform_filter("datum.path < cardinality")
-        .transform_calculate(D=width_expr)
-        .transform_calculate(x0="datum.path * datum.D * 1.25", x1="datum.path * datum.D * 1.25 + datum.D")
+# --- the readout: one spec, rendered in Python (tests, fallback) and as Vega expressions ------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    fmt: str = ""  # "", "," or ".2f": the same in Python's format() and d3-format
+
+
+@dataclass(frozen=True)
+class _Plural:
+    field: str
+    one: str
+    many: str
+
+
+def _line_parts(in_hw: int) -> tuple[tuple[Any, ...], ...]:
+    return (
+        ("C = ", _Field("C"), _Plural("C", " path", " paths"), " of width d = ", _Field("d"),
+         " (C·d = ", _Field("width"), ")"),
+        (_Field("weights", ","), " convolution weights per block"),
+        (_Field("vs_resnet", ".2f"), "× the ResNet-50 bottleneck (1×64d)"),
+        (_Field("macs", ","), f" multiply-adds at {in_hw}×{in_hw}"),
+    )  # fmt: skip
+
+
+TOP1 = ("ResNeXt-50 top-1 error: ", "% (Table 3)")  # around the error, one decimal as in the paper
+
+
+def _top1_line(top1: float) -> str:
+    return f"{TOP1[0]}{top1:.1f}{TOP1[1]}"
+
+
+def readout_text(row: dict[str, Any], in_hw: int = RESNEXT_BLOCK.in_hw) -> list[str]:
+    """The readout lines the figures show for ``row`` (one of :func:`cardinality_rows`), as text."""
+    lines = []
+    for parts in _line_parts(in_hw):
+        text = ""
+        for part in parts:
+            if isinstance(part, _Field):
+                text += format(row[part.name], part.fmt)
+            elif isinstance(part, _Plural):
+                text += part.one if row[part.field] == 1 else part.many
+            else:
+                text += part
+        lines.append(text)
+    lines.append(_top1_line(row["top1"]) if "top1" in row else NO_ERROR)
+    return lines
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _readout_exprs(in_hw: int) -> list[str]:
+    """The Vega expressions of :func:`readout_text`'s lines, built from the same parts."""
+    exprs = []
+    for parts in _line_parts(in_hw):
+        terms = []
+        for part in parts:
+            if isinstance(part, _Field):
+                terms.append(f"format(datum.{part.name}, '{part.fmt}')" if part.fmt else f"datum.{part.name}")
+            elif isinstance(part, _Plural):
+                terms.append(f"(datum.{part.field} == 1 ? {_quote(part.one)} : {_quote(part.many)})")
+            else:
+                terms.append(_quote(part))
+        exprs.append(" + ".join(terms))
+    exprs.append(f"isValid(datum.top1) ? {_quote(TOP1[0])} + format(datum.top1, '.1f') + {_quote(TOP1[1])}"
+                 f" : {_quote(NO_ERROR)}")  # fmt: skip
+    return exprs
+
+
+def _readout(alt: Any, current: Any, in_hw: int) -> Any:
+    exprs = _readout_exprs(in_hw)
+    views = [
+        readout_lines(alt, current.transform_calculate(line=str(i), text=expr), len(exprs), PANEL_WIDTH, name)
+        for i, (expr, name) in enumerate(zip(exprs, READOUT_NAMES, strict=True))
+    ]
+    return alt.layer(*views)
+
+
+# --- the block, to scale ----------------------------------------------------------------------------
+
+
+def _block_sketch(alt: Any, d_expr: str, c_expr: str, max_cardinality: int, channels: int) -> Any:
+    """The block of the controls, drawn kernel-free and to scale: the input bar (``channels`` wide), C columns
+    (one per path; each box d channels wide; rows 1×1, 3×3, 1×1), the bar of their sum. The scale follows the
+    controls: the wider of the input and the paths (with gaps of :data:`GAP`·d) fills the view."""
+    label_px = 34
+    span = f"max({channels}, ({d_expr}) * ({c_expr}) + {GAP} * ({d_expr}) * (({c_expr}) - 1))"
+    x = alt.X(
+        "x0:Q",
+        axis=None,
+        scale=alt.Scale(
+            domain={"expr": f"[-({span}) * {label_px} / {PANEL_WIDTH - label_px}, {span}]"},
+            nice=False,
+            zero=False,
+        ),
     )
-    x = alt.X("x0:Q", axis=None, scale=alt.Scale(zero=True, nice=False))
+    paths = (
+        alt.Chart(alt.sequence(0, max_cardinality, as_="path"))
+        .transform_filter(f"datum.path < {c_expr}")
+        .transform_calculate(D=d_expr)
+        .transform_calculate(x0=f"datum.path * datum.D * {1 + GAP}", x1=f"datum.path * datum.D * {1 + GAP} + datum.D")
+    )  # fmt: skip
     layers = []
-    for top, label in ((34, "1×1"), (62, "3×3"), (90, "1×1")):
-        layers.append(paths.mark_rect(color=theme.OKABE_ITO["sky_blue"], stroke=GREY, strokeWidth=0.5).encode(
-            x=x, x2="x1:Q", y=alt.value(top), y2=alt.value(top + 20),
-            tooltip=[alt.Tooltip("path:Q", title="path"), alt.Tooltip("D:Q", title=f"{label} width d")],
-        ))
-    ends = alt.Chart(alt.Data(values=[
-        {"y": 4, "text": f"input, {channels} channels (copied to every path)"},
-        {"y": 118, "text": f"sum of the paths ({channels} channels) + input, ReLU"},
-    ]))  # fmt: skip
-    bars = ends.mark_rect(fill="transparent", stroke=GREY).encode(
-        x=alt.value(0), x2=alt.value(460), y=alt.Y("y:Q", scale=None), y2="y2:Q",
-    ).transform_calculate(y2="datum.y + 22")
-    labels = ends.mark_text(fontSize=12, align="center", baseline="middle").encode(
-        x=alt.value(230), y=alt.Y("ym:Q", scale=None), text="text:N",
-    ).transform_calculate(ym="datum.y + 11")
-    return alt.layer(*layers, bars, labels).properties(width=460, height=140, name="block_sketch")
+    rows = ((40, "1×1"), (64, "3×3"), (88, "1×1"))
+    for top, label in rows:
+        layers.append(paths.mark_rect(color=theme.OKABE_ITO["sky_blue"]).encode(
+            x=x, x2="x1:Q", y=alt.value(top), y2=alt.value(top + 18),
+            tooltip=[alt.Tooltip("path:Q", title="path"), alt.Tooltip("D:Q", title=f"{label}: width d")],
+        ))  # fmt: skip
+    row_labels = (
+        alt.Chart(alt.Data(values=[{"y": top + 9, "text": label} for top, label in rows]))
+        .mark_text(align="left", baseline="middle", fontSize=12)
+        .encode(x=alt.value(0), y=alt.Y("y:Q", scale=None), text="text:N")
+    )
+    bars = alt.Chart(
+        alt.Data(values=[{"x0": 0, "x1": channels, "y": 20}, {"x0": 0, "x1": channels, "y": 112}])
+    )
+    ends = (
+        bars.mark_rect(color=GREY)
+        .encode(x=x, x2="x1:Q", y=alt.Y("y:Q", scale=None), y2="y2:Q")
+        .transform_calculate(y2="datum.y + 12")
+    )
+    ends_text = alt.Chart(alt.Data(values=[
+        {"y": 9, "text": f"input: {channels} channels, to every path"},
+        {"y": 137, "text": f"sum of the paths ({channels}) + input, ReLU"},
+    ])).mark_text(align="left", baseline="middle", fontSize=12).encode(
+        x=alt.value(0), y=alt.Y("y:Q", scale=None), text="text:N")  # fmt: skip
+    title = alt.Title(
+        "The block, to scale",
+        subtitle=["each box: one path, d channels wide;", f"grey bars: the {channels} channels in and out"],
+    )
+    return alt.layer(*layers, row_labels, ends, ends_text).properties(
+        width=PANEL_WIDTH, height=146, name="block_sketch", title=title
+    )
+
+
+# --- the figure -------------------------------------------------------------------------------------
 
 
 def cardinality_figure(
@@ -102,130 +251,147 @@ def cardinality_figure(
     in_hw: int = RESNEXT_BLOCK.in_hw,
     channels: int = RESNEXT_BLOCK.channels,
 ) -> StaticFigure:
-    """Parameters and multiply-adds of one ResNeXt block (conv2 stage: 256-d in and out, 56×56) vs C and d.
+    """The convolution weights and multiply-adds of one ResNeXt block (conv2 stage: 256-d in and out, 56×56)
+    against C and d, with the block drawn to scale below.
 
-    Sliders: ``cardinality`` (C, 1 to ``max_cardinality``) and ``bottleneck_width`` (d, 1 to ``max_width``),
-    the names of the ResNeXt builders' keyword arguments. With ``matched=True`` ("matched complexity")
-    there is one slider, C, and d follows it: the d of :func:`cnnviz.analysis.ops.matched_cardinality_width`
-    that keeps the block at the ResNet-50 bottleneck's budget (``bottleneck_width`` is then ignored).
-    The paper's Table 2 configurations (1×64d, 2×40d, 4×24d, 8×14d, 32×4d) are marked: all near the
-    ResNet-50 bottleneck's 69,632 parameters. Counts are convolution weights (batch norm not counted, as in
-    the paper's "~70k"), from :func:`cnnviz.analysis.ops.bottleneck_block_cost` (the tests check them
-    against the built block). Below the chart, the block itself: its C paths, each box as wide as d.
+    Free (default): sliders ``cardinality`` (C, 1 to ``max_cardinality``) and ``bottleneck_width`` (d, 1 to
+    ``max_width``), the names of the ResNeXt builders' keyword arguments; the chart shows the block's weights
+    at this d for every C, and the paper's Table 2 templates (1×64d, 2×40d, 4×24d, 8×14d, 32×4d), all near the
+    ResNet-50 bottleneck's 69,632 weights.
+
+    ``matched=True`` ("matched complexity"): one control, ``cardinality``, over Table 2's templates only,
+    d the one of :func:`cnnviz.analysis.ops.matched_cardinality_width` (the paper's; ``bottleneck_width``
+    and the maxima are then ignored). Two panels: what the template costs (its weights, at the budget) and
+    what it buys, ResNeXt-50's ImageNet top-1 error in the paper's Table 3.
+
+    Counts are convolution weights (batch norm not counted, as in the paper's "~70k"), from
+    :func:`cnnviz.analysis.ops.bottleneck_block_cost` (the tests check them against the built block).
     """
     import altair as alt
 
     func = "cardinality_figure"
     boolean(func, "matched", matched)
-    cards = slider_grid(func, "cardinality", 1, max_cardinality, 1)
-    on_slider_grid(func, "cardinality", cardinality, cards)
-    params = [slider_param(alt, "cardinality", cardinality, cards, "cardinality C")]
+    budget = _budget(channels)
     if matched:
+        cards = [c for c, _ in RESNEXT_TABLE2]
+        if cardinality not in cards or isinstance(cardinality, bool):
+            raise ValueError(f"{func}: cardinality={cardinality!r} is not one of Table 2's templates; valid: "
+                             f"{', '.join(map(str, cards))}")  # fmt: skip
         rows = matched_rows(cards, in_hw, channels)
+        params = [alt.param(name="cardinality", value=cardinality, bind=alt.binding_radio(
+            options=cards, labels=[r["table2"] for r in rows], name="template C×d "))]  # fmt: skip
         dataset = "resnext_matched"
         current_filter = "datum.C == cardinality"
-        d_now = next(r["d"] for r in rows if r["C"] == cardinality)
-        width_expr = "[" + ",".join(str(r["d"]) for r in rows) + "][cardinality - 1]"
+        d_expr = (
+            "[" + ",".join(str(r["d"]) for r in rows) + "][indexof([" + ",".join(map(str, cards)) + "], "
+            "toNumber(cardinality))]"
+        )
         sliders = ["cardinality"]
     else:
+        cards = slider_grid(func, "cardinality", 1, max_cardinality, 1)
+        on_slider_grid(func, "cardinality", cardinality, cards)
         widths = slider_grid(func, "bottleneck_width", 1, max_width, 1)
         on_slider_grid(func, "bottleneck_width", bottleneck_width, widths)
-        params.append(slider_param(alt, "bottleneck_width", bottleneck_width, widths, "path width d"))
+        params = [slider_param(alt, "cardinality", cardinality, cards, "cardinality C"),
+                  slider_param(alt, "bottleneck_width", bottleneck_width, widths, "path width d")]  # fmt: skip
         rows = cardinality_rows(cards, widths, in_hw, channels)
         dataset = "resnext_block"
         current_filter = "datum.C == cardinality && datum.d == bottleneck_width"
-        d_now = bottleneck_width
-        width_expr = "bottleneck_width"
+        d_expr = "toNumber(bottleneck_width)"
         sliders = ["cardinality", "bottleneck_width"]
-    budget = _budget(channels)
+    (now_row,) = [r for r in rows if r["C"] == cardinality and (matched or r["d"] == bottleneck_width)]
 
-    data = alt.Data(name=dataset)
-    base = alt.Chart(data)
+    base = alt.Chart(alt.Data(name=dataset))
+    current = base.transform_filter(current_filter)
     x = alt.X(
         "C:Q",
         title="cardinality C (paths)",
-        scale=alt.Scale(type="log", base=2, domain=[0.8, max_cardinality * 1.25]),
-        axis=alt.Axis(values=[c for c in (1, 2, 4, 8, 16, 32, 64) if c <= max_cardinality], format="d"),
+        scale=alt.Scale(type="log", base=2, domain=[0.6, max(cards) * 1.6]),
+        axis=alt.Axis(values=[c for c in (1, 2, 4, 8, 16, 32, 64, 128) if c <= max(cards)], format="d"),
     )
+    budget_rule = alt.Chart(alt.Data(values=[{"weights": budget}])).mark_rule(strokeDash=[4, 4], color=GREY).encode(
+        y=alt.Y("weights:Q"))  # fmt: skip
+    weights_tip = [
+        alt.Tooltip("C:Q"),
+        alt.Tooltip("d:Q"),
+        alt.Tooltip("weights:Q", format=",", title="convolution weights"),
+    ]
+    vermillion, blue = theme.OKABE_ITO["vermillion"], theme.OKABE_ITO["sky_blue"]
     if matched:
-        y = alt.Y("params:Q", title="parameters per block", scale=alt.Scale(domain=[0, round(1.5 * budget)]),
-                  axis=alt.Axis(format="~s"))  # fmt: skip
-        line = base.mark_line(color=theme.OKABE_ITO["sky_blue"], point=True).encode(
-            x=x, y=y, tooltip=["C:Q", "d:Q", alt.Tooltip("params:Q", format=",")]
+        y = alt.Y("weights:Q", title=None, scale=alt.Scale(domain=[0, round(1.5 * budget)]),
+                  axis=alt.Axis(format="~s", tickCount=4))  # fmt: skip
+        cost = alt.layer(
+            budget_rule,
+            base.mark_line(color=blue, point=True).encode(x=x, y=y, tooltip=weights_tip),
+            base.mark_text(dy=-11, fontSize=11).encode(x=x, y=y, text="table2:N"),
+            current.mark_point(size=160, filled=True, color=vermillion, opacity=1).encode(x=x, y=y),
+        ).properties(width=PANEL_WIDTH, height=150, title=alt.Title(
+            "Cost: the block's convolution weights", subtitle=["blue: each template; dashed: the ResNet-50",
+                                                               "bottleneck (1×64d), the budget"]))  # fmt: skip
+        errors = [r["top1"] for r in rows]
+        e = alt.Y(
+            "top1:Q",
+            title=None,
+            axis=alt.Axis(tickCount=4, format=".1f"),
+            scale=alt.Scale(domain=[round(min(errors) - 0.6), round(max(errors) + 0.6)], zero=False),
         )
+        error_tip = [
+            alt.Tooltip("table2:N", title="template"),
+            alt.Tooltip("top1:Q", title="top-1 error (%)"),
+        ]
+        buys = alt.layer(
+            base.mark_line(color=GREY, point=True).encode(x=x, y=e, tooltip=error_tip),
+            base.mark_text(dy=-11, fontSize=11).encode(x=x, y=e, text=alt.Text("top1:Q", format=".1f")),
+            current.mark_point(size=160, filled=True, color=vermillion, opacity=1).encode(x=x, y=e),
+        ).properties(width=PANEL_WIDTH, height=130, title=alt.Title(
+            "Buys: ResNeXt-50's top-1 error (%)",
+            subtitle=["ImageNet-1K val, 224×224 single crop;", f"{TABLE3_CITE}"]))  # fmt: skip
+        panels = [cost, buys]
+        title = ["ResNeXt block at a matched budget", f"({channels}-d in and out, {in_hw}×{in_hw})"]
+        subtitle = ["Pick one of the paper's templates (Table 2):",
+                    "d follows C. Orange: the chosen template."]  # fmt: skip
     else:
-        y = alt.Y("params:Q", title="parameters per block", scale=alt.Scale(type="log"),
-                  axis=alt.Axis(format="~s"))  # fmt: skip
-        line = (
-            base.transform_filter("datum.d == bottleneck_width")
-            .mark_line(color=theme.OKABE_ITO["sky_blue"])
-            .encode(x=x, y=y)
+        y = alt.Y("weights:Q", title=None, scale=alt.Scale(type="log"), axis=alt.Axis(format="~s"))
+        table2 = base.transform_filter("isValid(datum.table2)")
+        layers = [
+            base.transform_filter("datum.d == bottleneck_width").mark_line(color=blue).encode(
+                x=x, y=y, tooltip=weights_tip),
+            table2.mark_point(size=60, filled=True, color=GREY, opacity=1).encode(x=x, y=y, tooltip=weights_tip),
+            table2.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text="table2:N"),
+            current.mark_point(size=160, filled=True, color=vermillion, opacity=1).encode(x=x, y=y),
+        ]  # fmt: skip
+        if max_width >= RESNEXT_BLOCK.resnet_width:
+            layers.insert(0, budget_rule)
+        panels = [alt.layer(*layers).properties(width=PANEL_WIDTH, height=220, title=alt.Title(
+            "The block's convolution weights", subtitle="log scale"))]  # fmt: skip
+        title = ["ResNeXt block: cardinality and width", f"({channels}-d in and out, {in_hw}×{in_hw})"]
+        subtitle = ["Blue: the block's convolution weights at this",
+                    "d, for every C. Grey: the paper's Table 2",
+                    "templates; dashed: the ResNet-50 bottleneck",
+                    "(1×64d). Orange: the sliders' block."]  # fmt: skip
+    chart = (
+        alt.vconcat(
+            _readout(alt, current, in_hw),
+            *panels,
+            _block_sketch(alt, d_expr, "toNumber(cardinality)", max(cards), channels),
+            spacing=16,
         )
-    table2 = base.transform_filter("isValid(datum.table2)")
-    paper_points = table2.mark_point(size=70, filled=True, color=GREY).encode(
-        x=x, y=y, tooltip=["table2:N", alt.Tooltip("params:Q", format=",")]
+        .add_params(*params)
+        .properties(title=alt.Title(title, subtitle=subtitle), datasets={dataset: rows})
     )
-    paper_labels = table2.mark_text(dy=-10, fontSize=11).encode(x=x, y=y, text="table2:N")
-    current = base.transform_filter(current_filter)
-    now = current.mark_point(size=160, filled=True, color=theme.OKABE_ITO["vermillion"]).encode(x=x, y=y)
-    layers = [line, paper_points, paper_labels, now]
-    if matched or max_width >= RESNEXT_BLOCK.resnet_width:
-        layers.insert(0, alt.Chart(alt.Data(values=[{"params": budget}])).mark_rule(
-            strokeDash=[4, 4], color=GREY
-        ).encode(y=alt.Y("params:Q")))
-    readout = readout_lines(
-        alt,
-        current.transform_calculate(
-            line="0",
-            text=(
-                "'C = ' + datum.C + ' paths of width d = ' + datum.d + ' (block width ' + datum.width + '): '"
-                " + format(datum.params, ',') + ' parameters'"
-            ),
-        ),
-        2,
-        460,
-        "readout_params",
-    )
-    readout2 = readout_lines(
-        alt,
-        current.transform_calculate(
-            line="1",
-            text=(
-                f"format(datum.macs, ',') + ' multiply-adds at {in_hw}×{in_hw}; '"
-                " + format(datum.vs_resnet, '.2f')"
-                " + '× the ResNet-50 bottleneck (1×64d)'"
-            ),
-        ),
-        2,
-        460,
-        "readout_macs",
-    )
-    if matched:
-        title = f"ResNeXt block ({channels}-d in and out, {in_hw}×{in_hw}), matched complexity: d follows C"
-        subtitle = ["Blue: for each C, the d that keeps the ResNet-50 bottleneck's budget (dashed);",
-                    "grey: the paper's Table 2; orange: the slider's block, drawn below."]  # fmt: skip
-    else:
-        title = f"ResNeXt block ({channels}-d in and out, {in_hw}×{in_hw}): cardinality vs width"
-        subtitle = ("Grey: the paper's Table 2 (dashed: the ResNet-50 bottleneck, 1×64d), all about the same "
-                    "budget; blue: this d at every C; orange: the sliders' block.")  # fmt: skip
-    chart = alt.vconcat(
-        alt.layer(readout, readout2),
-        alt.layer(*layers).properties(width=460, height=240),
-        _block_sketch(alt, max_cardinality, width_expr, channels),
-        spacing=14,
-    ).add_params(*params).properties(
-        title=alt.Title(title, subtitle=subtitle),
-        datasets={dataset: rows},
-    )
-    cost = ops.bottleneck_block_cost(in_hw, channels, cardinality * d_now, groups=cardinality,
-                                     out_channels=channels)
+    lines = readout_text(now_row, in_hw)
     fallback = (
-        f"ResNeXt block with C = {cardinality} paths of width d = {d_now}: {cost.params:,} "
-        f"parameters and {cost.macs:,} multiply-adds; the paper's Table 2 keeps about 70k parameters "
-        "with 1×64d, 2×40d, 4×24d, 8×14d and 32×4d."
+        "; ".join(lines) + ". The paper's Table 2 keeps about the budget of the ResNet-50 bottleneck with "
     )
-    alt_text = "Chart of ResNeXt block parameters against cardinality, with the paper's Table 2 points"
+    fallback += ", ".join(f"{c}×{d}d" for c, d in RESNEXT_TABLE2) + "."
     if matched:
-        alt_text += ", d following C at a matched budget"
-    alt_text += ", and a sketch of the block's parallel paths"
+        alt_text = (
+            "Chart of a ResNeXt block's convolution weights for the paper's five matched templates, beside "
+            f"ResNeXt-50's ImageNet top-1 error for each ({TABLE3_CITE})"
+        )
+    else:
+        alt_text = (
+            "Chart of ResNeXt block convolution weights against cardinality, with the paper's Table 2 points"
+        )
+    alt_text += ", and the block's parallel paths drawn to scale"
     return static_figure(chart, alt_text, fallback, sliders)
