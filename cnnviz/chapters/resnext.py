@@ -27,18 +27,18 @@ from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.analysis.summary import NetworkSummary
 from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
-from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, only, share
+from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
 from cnnviz.format import compact_count, count, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import RESNEXT_BLOCK
 
 __all__ = [
     "FIG5_TRAIN_ERROR_101", "FIGURES", "PAPER_GFLOPS", "PARAGRAPHS", "TABLE4_2X", "TABLE4_SOURCE", "BlockPair",
-    "Facts", "Table4Row", "Template", "caption", "facts", "folded", "page", "paragraph",
+    "Facts", "Table4Row", "Template", "caption", "facts", "folded", "page", "paragraph", "stage_table",
 ]  # fmt: skip
 
 PARAGRAPHS = (
-    "inception",  # Inception's hand-designed branches against ResNeXt's identical paths
+    "inception",  # Inception's hand-designed branches against ResNeXt's paths of one shape
     "table2",  # Table 2's matched templates: their cost, and the error the paper reports for each
     "why_more_paths",  # the paper's evidence (Tables 3 and 4), and the authors' hypothesis, labelled as such
     "networks",  # ResNeXt-50 against ResNet-50: where the parameter, multiply-add and memory gaps come from
@@ -138,7 +138,8 @@ class Facts:
     cifar: tuple[NetworkSummary, ...]
     resnet50_stride_3x3: NetworkSummary
     blocks: tuple[BlockPair, ...]
-    activations: dict[str, int]  # activations per image (the ledger's leaves) of ResNeXt-50 and ResNet-50
+    # activations per image (the ledger's leaves) of ResNeXt-50, ResNet-50 and ResNet-50 with its stride in the 3×3
+    activations: dict[str, int]
     # The claims table
     claims: tuple[Claim, ...]
 
@@ -209,7 +210,8 @@ class Facts:
             cifar=tuple(network_summary(name) for name in CIFAR),
             resnet50_stride_3x3=network_summary(resnet50_3x3, size),
             blocks=pairs,
-            activations={"resnext50_32x4d": x50.total_activations, "resnet50": r50.total_activations},
+            activations={"resnext50_32x4d": x50.total_activations, "resnet50": r50.total_activations,
+                         "resnet50_stride_3x3": r50_3x3.total_activations},
             claims=for_chapter("resnext"),
         )
 
@@ -250,7 +252,7 @@ def _inception(f: Facts) -> str:
         then a 1×1), with {f.inception_filter_counts} filter counts set module by module, and their outputs
         are concatenated. ResNeXt's {f.n_paths} paths are copies of one shape, and they are summed. Two things
         follow. There is one new knob, C, instead of {f.inception_filter_counts} filter counts per module; and
-        identical paths can be computed together, as one layer.
+        paths of the same shape (each with its own weights) can be computed together, as one layer.
     """
 
 
@@ -283,8 +285,8 @@ def _table2(f: Facts) -> str:
         ResNeXt-50 ({c32}×{d32}d) is better than ResNet-50 at the same cost, and within {x50_vs_r101} points
         of ResNet-101's {_error(101, c1, d1)} at {compare(depth50, depth101)} its depth ({depth50} of
         {depth101} weight layers). The steps shrink as d gets small: {steps[0]} points from C = {c1} to
-        {c2}, {steps[-1]} from {c8} to {c32}. The paper calls this saturation and keeps d at {d32} or more
-        (Table 2's last column), where each path is {only(d32, of=d1, shown=f"{d32} channels")} wide.
+        {c2}, {steps[-1]} from {c8} to {c32}. The paper calls this saturation (its Section 5.1) and uses no
+        path narrower than d = {d32} (Table 2's last column).
     """
 
 
@@ -303,7 +305,10 @@ def _why_more_paths(f: Facts) -> str:
     require(r101 > max(deeper.top1_error, wider.top1_error), "the text says depth and width each lower the error")
     require(all(p.top1_error < min(deeper.top1_error, wider.top1_error) for p in by_paths),
             "the text says every network with more paths ends below the deeper and the wider one")  # fmt: skip
-    require(x101 < min(deeper.top1_error, wider.top1_error), "the text says ResNeXt-101 (32×4d) already beats both")
+    matches_wider = compare(x101, wider.top1_error, LEVEL, multiples=False, same=0.01)
+    beats_deeper = compare(x101, deeper.top1_error, LEVEL, multiples=False, same=0.01)
+    require(matches_wider == "about the same as", "the text says ResNeXt-101 (32×4d) matches the wider network")
+    require(beats_deeper == "lower than", "the text says ResNeXt-101 (32×4d) beats the deeper network")
     trained = FIG5_TRAIN_ERROR_101
     require(trained["resnext101_32x4d"] < trained["resnet101"], "the text says ResNeXt's training error is lower")
     table = markdown_rows(("network", "C×d", "extra budget spent on", "top-1 error"),
@@ -318,8 +323,9 @@ def _why_more_paths(f: Facts) -> str:
     reading = f"""
         From ResNet-101's {_pct(r101)}, more depth and more width each lower the error, and every network that
         spends the budget on paths ends below both. ResNeXt-101 (32×4d) at the 1× complexity, {_pct(x101)},
-        already beats the deeper and the wider network at {compare(PAPER_GFLOPS["1x"], PAPER_GFLOPS["2x"])}
-        their cost.
+        already ends {matches_wider} the wider network ({_pct(wider.top1_error)}) and
+        {beats_deeper} the deeper one ({_pct(deeper.top1_error)}), at
+        {compare(PAPER_GFLOPS["1x"], PAPER_GFLOPS["2x"])} their cost.
 
         *Why* more paths help is the authors' hypothesis, not something these tables show. A neuron sums its
         inputs, each times one weight; a ResNeXt block sums its paths, each a small network (their
@@ -355,7 +361,9 @@ def _networks(f: Facts) -> str:
     strided = later[0]
     require(x50.receptive_field == r50_3x3.receptive_field != r50.receptive_field,
             "the text says the stride placement alone sets the receptive field")  # fmt: skip
-    x_act, r_act = f.activations["resnext50_32x4d"], f.activations["resnet50"]
+    x_act, r_act, r3_act = (f.activations[n] for n in ("resnext50_32x4d", "resnet50", "resnet50_stride_3x3"))
+    require(r_act < r3_act < x_act, "the text splits the activation gap into the stride and the wider layers")
+    act_gap, act_stride, act_wider = x_act - r_act, r3_act - r_act, x_act - r3_act
     x2 = f.template(RESNEXT_BLOCK.cardinality)
     require(x2.cardinality * x2.width > RESNEXT_BLOCK.resnet_width, "the text says ResNeXt's inner layers are wider")
     return f"""
@@ -376,7 +384,8 @@ def _networks(f: Facts) -> str:
         first blocks have {count(abs(gap_first))} {comparative(gap_first, 0, COUNT)} parameters than ResNet-50's
         (conv2_x: {count(conv2.params)} against {count(conv2.resnet_params)}), its {len(other)} other blocks
         {count(abs(gap_other))} {comparative(gap_other, 0, COUNT)}: {count(abs(gap))}
-        {comparative(gap, 0, COUNT)} in all, as the paper's footnote to Table 1 says.
+        {comparative(gap, 0, COUNT)} in all; the paper's footnote 5 names the same cause, the blocks where
+        the map sizes change.
 
         The multiply-adds differ for two reasons. With its stride moved to the 3×3 (torchvision's placement,
         and the ResNeXt paper's), ResNet-50 needs {short_count(r50_3x3.macs)}: the move accounts for
@@ -388,9 +397,12 @@ def _networks(f: Facts) -> str:
         {compare(x50.receptive_field, r50.receptive_field, SIZE)} ResNet-50's {r50.receptive_field}, and the
         same as ResNet-50's with the stride in its 3×3; the grouping changes no kernel size or stride.
 
-        What the wider inner layers do cost is memory: ResNeXt-50 keeps {si_count(x_act)} activations per
-        image, {compare(x_act, r_act, AMOUNT)} ResNet-50's {si_count(r_act)}, which training must store for
-        the backward pass.
+        Memory differs for two reasons too. ResNeXt-50 keeps {si_count(x_act)} activations per image,
+        which training must store for the backward pass, {compare(x_act, r_act, AMOUNT)} ResNet-50's
+        {si_count(r_act)}. With its stride in the 3×3, ResNet-50 keeps {si_count(r3_act)}: where the stride
+        sits explains {share(act_stride, act_gap)} of the {compact_count(act_gap)} gap
+        ({compact_count(act_stride)}), and the wider inner layers {share(act_wider, act_gap)}
+        ({compact_count(act_wider)}).
     """
 
 
@@ -442,13 +454,13 @@ def _claims(f: Facts) -> str:
 @page.text("explore_matched")
 def _explore_matched(f: Facts) -> str:
     return f"""
-        Move C: in this figure d follows C, the width that keeps the block at the ResNet-50 bottleneck's
-        budget (the dashed line). The readout gives the block's parameters and multiply-adds; the sketch below
-        the chart draws one column per path, each with its 1×1, 3×3 and 1×1 convolution from top to bottom,
-        scaled to the figure's width (so it shows how many paths there are; d is in the readout). It works
-        without Python. Stop at the grey points, Table 2's {_settings(f)}: those are the blocks the paper
-        trained, and the error columns of the templates table above say what each one buys. Between them d must
-        round to whole channels, so the line wobbles around the budget, and no network was trained there.
+        Pick one of the paper's templates, Table 2's {_settings(f)}: C paths, each d channels wide, with d the
+        width that keeps the block at the ResNet-50 bottleneck's budget (the dashed line). The readout and the
+        top panel give what the template costs, its convolution weights and multiply-adds; the panel below gives
+        what it buys, ResNeXt-50's ImageNet top-1 error in the paper's Table 3. The sketch at the bottom draws
+        the block to scale: one column per path, each box d channels wide, with its 1×1, 3×3 and 1×1
+        convolution from top to bottom, between the bars of the 256 channels in and out. It works without
+        Python. Only the paper's templates are offered: those are the networks it trained.
     """
 
 
@@ -471,8 +483,9 @@ def _remember(f: Facts) -> str:
     macs_word = comparative(x50.macs, r50.macs)
     stride_share = share(r50_3x3.macs - r50.macs, x50.macs - r50.macs)
     return f"""
-        - A ResNeXt block is a ResNet bottleneck whose branch is split into C identical paths of width d, each
-          transformed, then summed: split → transform → merge. C is the *cardinality*.
+        - A ResNeXt block is a ResNet bottleneck whose branch is split into C paths of width d, all of one
+          shape but each with its own weights, each transformed, then summed: split → transform → merge. C is the
+          *cardinality*.
         - Like Inception it is multi-branch; unlike Inception its paths have one shape and are added, so the
           block is one bottleneck with a grouped 3×3 convolution (`groups=C`). The three forms compute the same
           function.
@@ -517,6 +530,19 @@ def caption(figure: str, diagram: object) -> Paragraph:
     if left:
         raise ValueError(f"resnext, caption {figure!r}: {', '.join(left)} would be shown verbatim")
     return Paragraph(markdown)
+
+
+def stage_table(led) -> str:
+    """A network's ledger stage by stage (its top-level rows): output shape, activations and parameters, with
+    the totals. No multiply-adds column: a stage's multiply-adds, less its repeated blocks (the explorer's
+    readout), would give away the exercise ``resnext.conv3_first_block_macs``."""
+    from cnnviz.format import chw
+    from cnnviz.render.tables import markdown_rows
+
+    rows = [(r.name, chw(r.output_shape, "×") or "-", r.activations, r.params) for r in led.at_depth(1)]
+    table = markdown_rows(("stage", "output (C×H×W)", "activations", "parameters"), rows)
+    total = f"| **Total** | {chw(led.input_size, '×')} in | **{count(led.total_activations)}** | **{count(led.total_params)}** |"
+    return table + total + "\n"
 
 
 def folded(summary: str, content: object) -> Paragraph:

@@ -130,8 +130,37 @@ _WHY = {
 }
 
 
+def _unit(c: Collapsed) -> str:
+    """What the collapsed children of ``c`` are, in the plural: "paths" when they are the paths of one block
+    (their container is named ``paths``, or they are ``...Path`` modules, as in ResNeXt's Fig. 3a), else
+    "blocks" (the blocks of a stage)."""
+    return "paths" if c.stage.rpartition(".")[2] == "paths" or c.block.endswith("Path") else "blocks"
+
+
 def _blocks(c: Collapsed) -> str:
-    return f"blocks {c.start + 1}–{c.stop} of {c.of}"  # 1-based, as a reader counts blocks
+    return f"{_unit(c)} {c.start + 1}–{c.stop} of {c.of}"  # 1-based, as a reader counts blocks or paths
+
+
+def _where(c: Collapsed) -> str:
+    """The collapsed children with their container ("layer3: blocks 2–22 of 23"), the container left out
+    where its name is the children's ("paths 2–31 of 32", not "paths: paths 2–31 of 32")."""
+    return _blocks(c) if c.stage.rpartition(".")[2] == _unit(c) else f"{c.stage}: {_blocks(c)}"
+
+
+# The colour key's entry for a node that stands for collapsed paths of one block (drawn like a stage).
+COLLAPSED_PATHS = "collapsed paths"
+_KEY_FILL = {COLLAPSED_PATHS: "stage"}  # key entries that are not node kinds: the kind whose colour they use
+
+
+def key_kinds(g: NetworkGraph) -> set[str]:
+    """The colour key's entries for a drawing of ``g``: the kinds of its nodes, with "stage" named
+    :data:`COLLAPSED_PATHS` when every node drawn as a stage stands for collapsed paths of a block."""
+    kinds = {n.kind for n in g.nodes}
+    paths = {c.node for c in g.collapsed if _unit(c) == "paths"}
+    stages = {n.name for n in g.nodes if n.kind == "stage"}
+    if paths and stages and stages <= paths:
+        kinds = (kinds - {"stage"}) | {COLLAPSED_PATHS}
+    return kinds
 
 
 def _collapse_facts(g: NetworkGraph) -> list[str]:
@@ -144,9 +173,9 @@ def _collapse_facts(g: NetworkGraph) -> list[str]:
     for why in dict.fromkeys(c.why for c in parts):
         same = [c for c in parts if c.why == why]
         if len(same) == 1:
-            text = f"{same[0].stage}: {_blocks(same[0])} drawn as one node"
+            text = f"{_where(same[0])} drawn as one node"
         else:
-            text = "drawn as one node each: " + ", ".join(f"{c.stage} {_blocks(c)}" for c in same)
+            text = "drawn as one node each: " + ", ".join(_where(c).replace(": ", " ", 1) for c in same)
         reason = _WHY.get(why, why).format(limit=same[0].limit)
         facts.append(text + (f" ({reason})" if reason else ""))
     if not g.collapsed:
@@ -245,9 +274,11 @@ def colour_key(kinds: Collection[str], caption: str = "") -> str:
     :data:`cnnviz.render.theme.KIND_NAMES` order), filled with that kind's colour. The table is painted in
     the paper's colour, so that its box is the first shape of the drawing after the background (the book's
     site finds the key there, to keep it in view below a diagram that scrolls)."""
-    ordered = [k for k in theme.KIND_NAMES if k in kinds] + sorted(set(kinds) - set(theme.KIND_NAMES))
+    order = [x for k in theme.KIND_NAMES for x in (k, *(e for e, f in _KEY_FILL.items() if f == k))]
+    ordered = [k for k in order if k in kinds] + sorted(set(kinds) - set(order))
     cells = [
-        f'<TD BGCOLOR="{theme.fill(k)}"><FONT COLOR="{theme.TEXT}">{_html(theme.KIND_NAMES.get(k, k))}</FONT></TD>'
+        f'<TD BGCOLOR="{theme.fill(_KEY_FILL.get(k, k))}"><FONT COLOR="{theme.TEXT}">'
+        f"{_html(theme.KIND_NAMES.get(k, k))}</FONT></TD>"
         for k in ordered
     ]
     rows = ["<TR>" + "".join(cells[i : i + KEY_COLUMNS]) + "</TR>" for i in range(0, len(cells), KEY_COLUMNS)]
@@ -387,7 +418,7 @@ def draw_network(
         f"{g.model} · {level} level · input {h}×{w}×{g.input_size[0]} · "
         f"{compact_count(g.total_params)} params · {compact_count(g.total_macs)} MACs"
     )
-    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, {n.kind for n in g.nodes}, caption_facts(g))
+    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, key_kinds(g), caption_facts(g))
     _emit(dot, g, show_macs=show_macs, show_rf=show_rf)
     return dot
 
@@ -430,7 +461,7 @@ def diff_diagram(
         f"{diff.count('added')} added (+), {diff.count('removed')} removed (−) layers"
     )
     facts = _diff_facts(ga, gb)
-    kinds = {n.kind for n in (*ga.nodes, *gb.nodes)}
+    kinds = key_kinds(ga) | key_kinds(gb)
     dot = _new_digraph(f"{ga.model}_vs_{gb.model}", rankdir, caption, kinds, facts)
     for prefix, g, marks in (("a/", ga, diff.marks_a), ("b/", gb, diff.marks_b)):
         title = f"{g.model} · {compact_count(g.total_params)} params"
@@ -486,13 +517,13 @@ def module_diagram(
         if f.paper_count:
             caption += f"\\n{f.paper_count}: {f.conv_weights:,} of the {g.total_params:,}"
         facts = caption_facts(g, clusters=False, dimmed=surviving is not None) + ([note] if note else [])
-        dot = _new_digraph(kind, rankdir, title or caption, {n.kind for n in g.nodes}, facts)
+        dot = _new_digraph(kind, rankdir, title or caption, key_kinds(g), facts)
         _emit(dot, g, show_macs=show_macs, show_rf=f.show_rf, show_names=False, clusters=False,
               surviving=surviving)
         return dot
     facts = [x for f in figures for x in caption_facts(f.graph, clusters=False)]
     facts = [*dict.fromkeys(facts), "dashed boxes: the drawings compared"] + ([note] if note else [])
-    dot = _new_digraph(kind, rankdir, title, {n.kind for f in figures for n in f.graph.nodes}, facts)
+    dot = _new_digraph(kind, rankdir, title, {k for f in figures for k in key_kinds(f.graph)}, facts)
     for i, f in enumerate(figures):
         title = f"{f.title} = {f.graph.total_params:,} · {compact_count(f.graph.total_macs)} MACs"
         with dot.subgraph(name=f"cluster_{i}") as sub:

@@ -47,7 +47,11 @@ def test_the_numbers_the_review_asked_for(facts: chapter.Facts):
     # multiply-adds rounded as the summary table above the paragraph rounds them
     assert "4.2G multiply-adds, more than its 3.9G" in networks
     assert "(torchvision's placement, and the ResNeXt paper's), ResNet-50 needs 4.1G" in networks
-    assert "41.9M activations per image, more than ResNet-50's 30.5M" in networks
+    assert "41.9M activations per image" in networks and "more than ResNet-50's 30.5M" in networks
+    # the activation gap split between where the stride sits and the wider inner layers
+    assert "With its stride in the 3×3, ResNet-50 keeps 32.0M" in networks
+    assert "where the stride sits explains part of the 11.4M gap (1.58M), and the wider inner layers most" in networks
+    assert "footnote 5 names the same cause" in networks and "footnote to Table 1 says" not in networks
     cifar = " ".join(chapter.paragraph("cifar").markdown.split())
     assert "many times" not in cifar and "39 pixels is larger than the 32-pixel image" in cifar
     assert "about twice the 34.4M of 8×64d" in cifar
@@ -61,6 +65,9 @@ def test_why_cites_tables_3_and_4_and_labels_the_hypothesis(facts: chapter.Facts
         assert f"\n| {row.network} | {row.setting} | {row.grows} | {row.top1_error:.1f}% |" in markdown
     assert f"{TABLE3_TOP1_ERROR[(101, 1, 64)]:.1f}%" in text and f"{TABLE3_TOP1_ERROR[(101, 32, 4)]:.1f}%" in text
     assert "the authors' hypothesis" in text and "not testable here" in text
+    # 21.2 against 21.3 is a match, not a win; 21.2 against 21.7 is lower
+    assert "ends about the same as the wider network (21.3%) and lower than the deeper one (21.7%)" in text
+    assert "beats" not in text.split("1× complexity")[1].split("*Why*")[0]
 
 
 def test_table3_errors_are_not_repeated_in_prose(facts: chapter.Facts):
@@ -70,6 +77,55 @@ def test_table3_errors_are_not_repeated_in_prose(facts: chapter.Facts):
     for key in [(50, 2, 40), (50, 4, 24), (50, 8, 14), (101, 2, 40), (101, 4, 24), (101, 8, 14)]:
         shown = f"{TABLE3_TOP1_ERROR[key]:.1f}%"
         assert shown in table4 or shown not in page, key
+
+
+def test_paths_are_not_called_identical(facts: chapter.Facts):
+    page = " ".join(" ".join(p.markdown.split()) for p in chapter.page.all().values())
+    assert "identical" not in page and "each with its own weights" in page
+    assert "uses no path narrower than d = 4" in page
+
+
+def test_an_activation_gap_the_stride_does_not_split_fails(facts: chapter.Facts):
+    acts = dict(facts.activations, resnet50_stride_3x3=facts.activations["resnet50"])
+    with pytest.raises(CheckFailed, match="paragraph 'networks': the text splits the activation gap"):
+        chapter.paragraph("networks", dataclasses.replace(facts, activations=acts))
+
+
+def test_a_wider_network_that_loses_to_resnext101_changes_the_words(facts: chapter.Facts, monkeypatch):
+    rows = tuple(dataclasses.replace(r, top1_error=21.6) if r.grows == "width" else r for r in chapter.TABLE4_2X)
+    monkeypatch.setattr(chapter, "TABLE4_2X", rows)
+    with pytest.raises(CheckFailed, match="matches the wider network"):
+        chapter.paragraph("why_more_paths", facts)
+
+
+def test_the_stage_table_prints_no_multiply_adds():
+    """Principle 20: a stage's multiply-adds less its repeated blocks (the explorer prints one block's)
+    would give away resnext.conv3_first_block_macs, so the folded stage table leaves them out."""
+    from cnnviz.analysis.ledger import ledger
+    from cnnviz.interact.exercises import get
+
+    led = ledger("resnext50_32x4d")
+    table = chapter.stage_table(led)
+    header = table.splitlines()[0].lower()
+    assert "mac" not in header and "multiply" not in header
+    assert "kernel" not in header and "type" not in header  # narrow enough for the column at 1280
+    for row in led.at_depth(1):
+        if row.macs:
+            assert f"{row.macs:,}" not in table
+    assert f"{led.total_params:,}" in table and f"{led.total_activations:,}" in table
+    assert f"{get('resnext.conv3_first_block_macs').expected():,}" not in table
+
+
+def test_no_graded_value_is_printed_in_the_prose(facts: chapter.Facts):
+    from cnnviz.interact.exercises import for_chapter
+
+    page = " ".join(p.markdown for p in chapter.page.all().values())
+    for exercise in for_chapter("resnext"):
+        if exercise.kind == "computed":
+            for variant in range(len(exercise.variants) + 1):
+                value = exercise.expected(variant)
+                if value >= 100:  # small values (d = 2) are everywhere as digits
+                    assert f"{value:,}" not in page and str(value) not in page, exercise.id
 
 
 def test_remember_and_explore_read_their_words_from_the_numbers(facts: chapter.Facts):
@@ -109,7 +165,8 @@ def test_the_captions_of_the_real_diagrams_say_what_is_collapsed():
     from cnnviz.render.diagrams import module_diagram, network_diagram
 
     paths = chapter.caption("paths", module_diagram("resnext_paths", max_paths=2)).markdown
-    assert "drawn as one node" in paths and "AggregatedBottleneck" in paths
+    assert "paths 2–31 of 32 drawn as one node" in paths and "AggregatedBottleneck" in paths
+    assert "blocks 2–31" not in paths
     network = chapter.caption("resnext50", network_diagram("resnext50_32x4d")).markdown
     assert "each stage drawn as one node" in network and "drawn once with their count" not in network
 
@@ -185,4 +242,4 @@ def test_the_words_follow_the_numbers(facts: chapter.Facts, monkeypatch):
     for depth in (50, 101):  # a Table 3 with a 32×24d column, as good as the 32×4d one
         monkeypatch.setitem(TABLE3_TOP1_ERROR, (depth, 32, 24), TABLE3_TOP1_ERROR[(depth, 32, 4)])
     text = " ".join(chapter.paragraph("table2", dataclasses.replace(facts, templates=thin)).markdown.split())
-    assert "each path is 24 channels wide" in text  # no "only" for 24 of 64
+    assert "uses no path narrower than d = 24" in text  # the narrowest path read from the templates

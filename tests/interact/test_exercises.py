@@ -49,6 +49,25 @@ def test_wrong_answer_says_which_way_and_hints(monkeypatch):
     assert "✅" in exercises.check("demo.x", 42)._repr_html_()
 
 
+def test_a_working_is_optional_and_shown_under_the_answer_and_after_a_right_check(monkeypatch):
+    from cnnviz.interact.exercises.page import answer_html
+
+    bare = exercises.Exercise("demo.x", "What is 6 x 7?", answer=lambda: 42, hint="multiply")
+    assert bare.worked() == "" and "Working" not in answer_html(bare)
+    worked = exercises.Exercise("demo.y", "What is {a} x 7?", answer=lambda a: a * 7, hint="multiply",
+                                params={"a": 6}, variants=({"a": 5},),
+                                working=lambda a: f"{a} · 7 = **{a * 7}**")  # fmt: skip
+    assert worked.worked() == "6 · 7 = **42**" and worked.worked(1) == "5 · 7 = **35**"
+    html = answer_html(worked)
+    assert html.startswith("<p><strong>42</strong></p>") and "<em>Working:</em>" in html and "6 · 7 = <strong>42" in html
+    monkeypatch.setattr(exercises, "get", lambda _id: worked)
+    right, wrong = exercises.check("demo.y", 42), exercises.check("demo.y", 41)
+    assert right.working == "6 · 7 = **42**" and "Working:" in right._repr_html_() and "6 · 7" in right._repr_markdown_()
+    assert wrong.working == "" and "Working" not in wrong._repr_html_()  # the working follows a right answer
+    with pytest.raises(ValueError, match="only a computed exercise has a working"):
+        exercises.Exercise("demo.z", "Why?", kind=exercises.REASONING, solution="Because.", working=lambda: "x")
+
+
 def test_a_task_is_checked_by_building_the_students_network():
     task = exercises.get("vgg.cifar_vgg16")
     from cnnviz.models.vgg import make_features

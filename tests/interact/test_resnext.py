@@ -10,7 +10,7 @@ from cnnviz.analysis import ops
 from cnnviz.analysis.claims import for_chapter
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR, branch_topologies
 from cnnviz.interact import widgets
-from cnnviz.interact.exercises import check
+from cnnviz.interact.exercises import check, get
 from cnnviz.interact.exercises import for_chapter as exercises_for
 from cnnviz.interact.static.resnext import cardinality_figure, matched_rows
 from cnnviz.models.lecture import RESNEXT_TABLE2
@@ -70,6 +70,29 @@ def test_exercises_answer_from_the_zoo() -> None:
     assert check("resnext.conv3_first_block_macs", answers["resnext.conv3_first_block_macs"]).correct
 
 
+def test_every_computed_exercise_shows_its_working() -> None:
+    """Principle 20: a revealed answer shows the working, generated from the computation, ending in the answer."""
+    from cnnviz.interact.exercises.page import answer_html
+
+    for exercise in exercises_for("resnext"):
+        if exercise.kind != "computed":
+            continue
+        for variant in range(len(exercise.variants) + 1):
+            working = exercise.worked(variant)
+            assert working and f"**{exercise.expected(variant):,}**" in working.replace("d = ", ""), exercise.id
+        assert "Working:" in answer_html(exercise)
+        feedback = check(exercise.id, exercise.expected())
+        assert feedback.correct and feedback.working == exercise.worked()
+        assert "Working:" in feedback._repr_html_() and "Working:" in feedback._repr_markdown_()
+    macs = get("resnext.conv3_first_block_macs").worked()
+    assert "205,520,896 + 14,450,688 + 102,760,448 + 102,760,448 = **425,492,480**" in macs
+    assert "32 · 3·3 · 8 · 8 = **18,432**" in get("resnext.grouped_3x3_weights").worked()
+    width = get("resnext.matched_width_64").worked()
+    assert "d = 2: 64 · (256·2 + 9·2² + 2·256) = 67,840" in width and "103,488" in width
+    params = get("resnext.resnext29_params").worked()
+    assert params.count("\n- ") == 4 and "layer3" in params and "batch norm" in params
+
+
 def _cifar_params(C: int, d: int) -> int:
     import torch
 
@@ -119,33 +142,34 @@ def matched():
     return cardinality_figure(matched=True)
 
 
-def test_matched_figure_has_one_slider_and_d_follows_c(matched) -> None:
+def test_matched_figure_has_one_control_and_d_follows_c(matched) -> None:
     assert matched.sliders == ("cardinality",)
     assert [p["name"] for p in matched.spec["params"]] == ["cardinality"]
     rows = matched.datasets()["resnext_matched"]
-    assert [r["C"] for r in rows] == list(range(1, 33))
-    by_c = {r["C"]: r for r in rows}
-    for C, d in RESNEXT_TABLE2:
-        row = by_c[C]
-        assert row["d"] == d and row["table2"] == f"{C}×{d}d"
+    assert [(r["C"], r["d"]) for r in rows] == list(RESNEXT_TABLE2)  # Table 2's templates, nothing between
+    for row in rows:
+        C, d = row["C"], row["d"]
+        assert d == ops.matched_cardinality_width(C) and row["table2"] == f"{C}×{d}d"
         block = Bottleneck(256, 256, width=C * d, groups=C, stride_in_3x3=True)
-        assert row["params"] == _conv_weights(block) and row["macs"] == 56 * 56 * row["params"]
+        assert row["weights"] == _conv_weights(block) and row["macs"] == 56 * 56 * row["weights"]
 
 
 def test_matched_figure_sketch_uses_the_matched_widths(matched) -> None:
     import json
 
     spec = json.dumps(matched.spec)
-    widths = ",".join(str(r["d"]) for r in matched_rows(range(1, 33)))
-    assert f"[{widths}][cardinality - 1]" in spec
-    assert "block_sketch" in spec and "readout_params" in spec
+    widths = ",".join(str(r["d"]) for r in matched_rows())
+    assert f"[{widths}][indexof([1,2,4,8,32], toNumber(cardinality))]" in spec
+    assert "block_sketch" in spec and "readout_weights" in spec
 
 
 def test_matched_figure_fallback_and_validation() -> None:
     figure = cardinality_figure(8, matched=True)
-    assert "C = 8 paths of width d = 14: 71,456 parameters" in figure.fallback
+    assert "C = 8 paths of width d = 14 (C·d = 112); 71,456 convolution weights per block" in figure.fallback
     with pytest.raises(ValueError, match="matched"):
         cardinality_figure(matched="yes")
+    with pytest.raises(ValueError, match=r"cardinality=3 is not one of Table 2's templates; valid: 1, 2, 4, 8"):
+        cardinality_figure(3, matched=True)
 
 
 def test_free_figure_keeps_its_two_sliders_and_sketch() -> None:

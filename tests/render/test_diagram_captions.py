@@ -63,11 +63,17 @@ def test_the_network_level_says_each_stage_is_one_node():
         "each stage drawn as one node: layer1 (3 blocks), layer2 (4 blocks), layer3 (6 blocks), layer4 (3 blocks)"
     )
     assert network_diagram("alexnet").caption.startswith("no stage of repeated blocks (none collapsed)")
+    # stages of blocks keep the stage's entry in the colour key
+    assert "stage (repeated blocks)" in network_diagram("resnet50").source
 
 
 def test_a_requested_collapse_in_a_module_diagram():
     caption = module_diagram("resnext_paths").caption
-    assert caption.startswith("paths: blocks 4–31 of 32 drawn as one node;")  # paths 1-3 and 32 drawn
+    # the collapsed units are paths of one block, and the caption and colour key name them so
+    assert caption.startswith("paths 4–31 of 32 drawn as one node;")  # paths 1-3 and 32 drawn
+    assert "block" not in caption.split(";")[0]
+    source = module_diagram("resnext_paths", max_paths=2).source
+    assert "collapsed paths" in source and "repeated blocks" not in source
     assert module_diagram("resnext_paths", cardinality=4).caption.startswith(
         "every layer drawn (none collapsed)"
     )

@@ -59,6 +59,9 @@ class Exercise:
     solution: str = ""  # reasoning: the model answer (Markdown); task: Python source defining build()
     input_size: tuple[int, int, int] | None = None  # task: the input the built network is measured on
     setting: str = ""  # "class" or "homework"; empty: by kind
+    # computed: how the answer is reached (Markdown), a function of the same params as ``answer`` that
+    # derives it step by step from cnnviz (never typed); shown under the revealed answer and after a right check
+    working: Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -67,6 +70,9 @@ class Exercise:
             raise ValueError(f"Exercise {self.id!r}: a computed exercise needs an answer function")
         if self.kind in (REASONING, TASK) and not self.solution:
             raise ValueError(f"Exercise {self.id!r}: a {self.kind} exercise needs a solution")
+        if self.working is not None and self.kind != COMPUTED:
+            raise ValueError(f"Exercise {self.id!r}: only a computed exercise has a working; a {self.kind} "
+                             "exercise shows its solution")  # fmt: skip
         if self.kind == TASK and self.input_size is None:
             raise ValueError(f"Exercise {self.id!r}: a task needs the input_size its network is measured on")
 
@@ -98,6 +104,12 @@ class Exercise:
     def text(self, variant: int = 0) -> str:
         """The question as asked: the template filled with the book's values (0) or a variant's."""
         return self.question.format(**self._params(variant))
+
+    def worked(self, variant: int = 0) -> str:
+        """How the answer of the book's values (0) or a variant's is reached (Markdown); '' without a working."""
+        if self.working is None:
+            return ""
+        return self.working(**self._params(variant)).strip()
 
     def expected(self, variant: int = 0) -> Number | str | dict[str, object]:
         """The right answer: computed by cnnviz (computed), or the reference network's measurements (task)."""
@@ -223,7 +235,7 @@ def check(exercise_id: str, answer: object) -> Feedback:
     expected = exercise.expected()
     if _matches(answer, expected, exercise.rel_tol):
         shown = f"{expected:,}" if isinstance(expected, int) else str(expected)
-        return Feedback(exercise_id, True, f"Right: {shown}.")
+        return Feedback(exercise_id, True, f"Right: {shown}.", exercise.worked())
     message = f"Not quite: {answer!r} is not it."
     if isinstance(expected, int | float) and isinstance(answer, int | float) and not isinstance(answer, bool):
         if expected and math.isclose(answer, expected, rel_tol=0.05):

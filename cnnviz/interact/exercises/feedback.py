@@ -11,14 +11,22 @@ class Feedback:
     exercise: str
     correct: bool
     message: str
+    working: str = ""  # Markdown: how a right answer is reached (computed exercises that have a working)
 
     def __str__(self) -> str:
-        return self.message
+        return self.message + (f"\n\n{self.working}" if self.working else "")
 
     def _repr_markdown_(self) -> str:
-        return ("✅ " if self.correct else "❌ ") + self.message
+        text = ("✅ " if self.correct else "❌ ") + self.message
+        return text + (f"\n\n**Working:** {self.working}" if self.working else "")
 
     def _repr_html_(self) -> str:
         colour = "#009E73" if self.correct else "#D55E00"  # Okabe–Ito green / vermillion
         mark = "✅" if self.correct else "❌"
-        return f'<p style="border-left:4px solid {colour};padding-left:0.6em">{mark} {html.escape(self.message)}</p>'
+        working = ""
+        if self.working:
+            from cnnviz.interact.exercises.page import working_html
+
+            working = working_html(self.working)
+        return (f'<div style="border-left:4px solid {colour};padding-left:0.6em"><p>{mark} '
+                f"{html.escape(self.message)}</p>{working}</div>")  # fmt: skip

@@ -39,10 +39,19 @@ def format_value(value: object) -> str:
     return f"{value:,.6g}" if abs(value) >= 1e-4 else f"{value:.3g}"
 
 
+def working_html(working: str) -> str:
+    """How a computed answer is reached (Markdown) as HTML, under a "Working:" line; '' for none."""
+    if not working.strip():
+        return ""
+    return f'<div class="cnnviz-exercise-working"><p><em>Working:</em></p>{markdown_html(working)}</div>'
+
+
 def answer_html(exercise: Exercise) -> str:
-    """The revealed answer: the computed value, the model answer, or the reference network's code."""
+    """The revealed answer: the computed value (and how it is reached, where the exercise says), the model
+    answer, or the reference network's code."""
     if exercise.kind == COMPUTED:
-        return f"<p><strong>{html.escape(format_value(exercise.expected()))}</strong></p>"
+        value = f"<p><strong>{html.escape(format_value(exercise.expected()))}</strong></p>"
+        return value + working_html(exercise.worked())
     if exercise.kind == REASONING:
         return markdown_html(exercise.solution)
     measured = exercise.expected()

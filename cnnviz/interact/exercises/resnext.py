@@ -5,30 +5,127 @@ from __future__ import annotations
 from cnnviz.analysis import ops
 from cnnviz.interact.exercises import REASONING, TASK, Exercise
 
+# ResNeXt-50 (32×4d) conv3_x: the grouped 3×3 convolution has 256 channels in and out, 32 groups
+_CONV3_GROUPED = {"in_hw": 28, "in_channels": 256, "out_channels": 256, "kernel": 3, "groups": 32}
+
 
 def _grouped_3x3_weights() -> int:
-    # ResNeXt-50 (32×4d) conv3_x: the grouped 3×3 convolution has 256 channels in and out, 32 groups
-    return ops.conv_cost(28, 256, 256, 3, groups=32).weights
+    return ops.conv_cost(**_CONV3_GROUPED).weights
+
+
+def _grouped_3x3_working() -> str:
+    conv = ops.conv_cost(**_CONV3_GROUPED)
+    g, (kh, kw) = conv.groups, conv.kernel
+    cin, cout = conv.in_channels // g, conv.out_channels // g
+    assert g * kh * kw * cin * cout == conv.weights, "the working multiplies out to the answer"
+    return (f"{g} groups, each a {kh}×{kw} convolution from {conv.in_channels}/{g} = {cin} channels to "
+            f"{cout}: {g} · {kh}·{kw} · {cin} · {cout} = **{conv.weights:,}** weights (a dense {kh}×{kw} "
+            f"convolution would have {g} times as many).")  # fmt: skip
 
 
 def _matched_width_64() -> int:
     return ops.matched_cardinality_width(64)
 
 
-def _resnext29_params(cardinality: int, width: int) -> int:
+def _matched_width_working(cardinality: int = 64, channels: int = 256, resnet_width: int = 64) -> str:
+    budget = ops.bottleneck_block_cost(1, channels, resnet_width, out_channels=channels).params
+    d = ops.matched_cardinality_width(cardinality, channels, resnet_width)
+    lines = [f"The budget is the ResNet-50 bottleneck's {budget:,} convolution weights. With C = {cardinality}:", ""]
+    for w in range(max(1, d - 1), d + 2):
+        weights = ops.bottleneck_block_cost(1, channels, cardinality * w, groups=cardinality,
+                                            out_channels=channels).params  # fmt: skip
+        assert weights == cardinality * (2 * channels * w + 9 * w * w), "the working's formula is the block's"
+        off = weights - budget
+        lines.append(f"- d = {w}: {cardinality} · ({channels}·{w} + 9·{w}² + {w}·{channels}) = {weights:,}, "
+                     f"{abs(off):,} {'over' if off > 0 else 'under'} the budget")  # fmt: skip
+    lines += ["", f"The nearest is **d = {d}**."]
+    return "\n".join(lines)
+
+
+def _resnext29(cardinality: int, width: int):
     import torch
 
     from cnnviz import models
 
     with torch.device("meta"):  # parameter counts only: no weights drawn
-        net = models.get("resnext29_8x64d", cardinality=cardinality, bottleneck_width=width)
-        return sum(p.numel() for p in net.parameters())
+        return models.get("resnext29_8x64d", cardinality=cardinality, bottleneck_width=width)
+
+
+def _resnext29_params(cardinality: int, width: int) -> int:
+    return sum(p.numel() for p in _resnext29(cardinality, width).parameters())
+
+
+def _split(module) -> tuple[int, int]:
+    """A module's parameters as (convolution and classifier weights and biases, batch-norm scales and shifts)."""
+    from torch import nn
+
+    norm = sum(p.numel() for m in module.modules() if isinstance(m, nn.BatchNorm2d) for p in m.parameters())
+    return sum(p.numel() for p in module.parameters()) - norm, norm
+
+
+def _resnext29_working(cardinality: int, width: int) -> str:
+    """A per-stage breakdown of the network's parameters, each block split into convolutions and batch norm."""
+    from torch import nn
+
+    net = _resnext29(cardinality, width)
+    lines, total = [], 0
+
+    def block_text(block) -> str:
+        conv, norm = _split(block)
+        return f"{conv + norm:,} ({conv:,} in convolutions + {norm:,} in batch norm)"
+
+    stem_total = sum(sum(_split(m)) for m in (net.conv1, net.bn1))
+    (k, _), out = net.conv1.kernel_size, net.conv1.out_channels
+    lines.append(f"- stem ({k}×{k} convolution to {out} channels, batch norm): {stem_total:,}")
+    total += stem_total
+    for name, stage in net.named_children():
+        if not isinstance(stage, nn.Sequential):
+            continue
+        first, *rest = list(stage)
+        stage_total = sum(sum(_split(b)) for b in stage)
+        assert all(_split(b) == _split(rest[0]) for b in rest), "the text gives one count for the later blocks"
+        lines.append(f"- {name}: first block, with its projection shortcut, {block_text(first)}"
+                     + (f"; {len(rest)} × {block_text(rest[0])}" if rest else "") + f" = {stage_total:,}")  # fmt: skip
+        total += stage_total
+    fc = net.fc
+    lines.append(f"- classifier: {fc.in_features:,} · {fc.out_features} weights + {fc.out_features} biases = "
+                 f"{fc.weight.numel() + fc.bias.numel():,}")  # fmt: skip
+    total += fc.weight.numel() + fc.bias.numel()
+    assert total == _resnext29_params(cardinality, width), "the breakdown covers every parameter"
+    return "\n".join(lines) + f"\n\nIn all: **{total:,}**."
+
+
+def _conv3_first_block() -> ops.BlockCost:
+    # ResNeXt-50 (32×4d), first block of conv3_x: 56×56×256 in, width C·d = 256, stride 2 in the grouped 3×3,
+    # 28×28×512 out, a strided 1×1 projection shortcut
+    return ops.bottleneck_block_cost(56, 256, 256, stride=2, groups=32, out_channels=512)
 
 
 def _conv3_first_block_macs() -> int:
-    # ResNeXt-50 (32×4d), first block of conv3_x: 56×56×256 in, width C·d = 256, stride 2 in the grouped 3×3,
-    # 28×28×512 out, a strided 1×1 projection shortcut
-    return ops.bottleneck_block_cost(56, 256, 256, stride=2, groups=32, out_channels=512).macs
+    return _conv3_first_block().macs
+
+
+def _conv_line(name: str, conv: ops.ConvCost) -> tuple[str, int]:
+    """One convolution's multiply-adds as output pixels times weights: the line of a working."""
+    (oh, ow), (kh, kw), g = conv.out_hw, conv.kernel, conv.groups
+    per_pixel = f"{kh}·{kw} · {conv.in_channels // g} · {conv.out_channels}" if g > 1 or kh > 1 else \
+        f"{conv.in_channels} · {conv.out_channels}"  # fmt: skip
+    grouped = f" in {g} groups" if g > 1 else ""
+    assert oh * ow * conv.weights == conv.macs, "output pixels times weights is the convolution's MACs"
+    return (f"- {name} ({kh}×{kw}, {conv.in_channels} → {conv.out_channels}{grouped}, stride {conv.stride}, "
+            f"output {oh}×{ow}): {oh}·{ow} · {per_pixel} = {conv.macs:,}", conv.macs)  # fmt: skip
+
+
+def _conv3_first_block_working() -> str:
+    block = _conv3_first_block()
+    names = ("reduction", "grouped convolution", "expansion")
+    parts = [_conv_line(n, c) for n, c in zip(names, block.layers, strict=True)]
+    if block.shortcut is not None:
+        parts.append(_conv_line("projection shortcut", block.shortcut))
+    assert sum(m for _, m in parts) == block.macs, "the working adds up to the answer"
+    total = " + ".join(f"{m:,}" for _, m in parts)
+    return ("Each convolution costs its output pixels times its weights:\n\n" + "\n".join(t for t, _ in parts)
+            + f"\n\nIn all: {total} = **{block.macs:,}**.")  # fmt: skip
 
 
 # Table 4 of the paper: the conv2_x blocks (256-d in and out) of the wider ResNet-101 and of the two
@@ -53,6 +150,7 @@ EXERCISES = [
         question="ResNeXt-50 (32×4d) doubles its widths at each stage, so in conv3_x the block width is "
         "C·d = 256 with C = 32. How many weights has that block's grouped 3×3 convolution (no bias)?",
         answer=_grouped_3x3_weights,
+        working=_grouped_3x3_working,
         hint="Each of the 32 groups is a 3×3 convolution from 256/32 channels to 256/32 channels.",
     ),
     Exercise(
@@ -60,6 +158,7 @@ EXERCISES = [
         question="Table 2 of the paper stops at C = 32. Which path width d keeps a block with C = 64 paths "
         "(256-d in and out) closest to the 69,632 convolution weights of the ResNet-50 bottleneck?",
         answer=_matched_width_64,
+        working=_matched_width_working,
         hint="One path has 256·d + 9·d² + d·256 weights; solve 64·(512·d + 9·d²) ≈ 69,632 and round to the "
         "nearer whole d.",
     ),
@@ -69,6 +168,7 @@ EXERCISES = [
         "ResNeXt-50 (32×4d)'s conv3_x need per image? It takes the 56×56×256 output of conv2_x to 28×28×512, "
         "with the stride in the grouped 3×3 and a 1×1 projection shortcut of stride 2.",
         answer=_conv3_first_block_macs,
+        working=_conv3_first_block_working,
         hint="Block width C·d = 256 in conv3_x. The 1×1 reduction (256 → 256) runs at 56×56; the grouped 3×3 "
         "(32 groups of 8 channels) outputs 28×28; the 1×1 expansion (256 → 512) and the projection "
         "(256 → 512) run at 28×28.",
@@ -79,6 +179,7 @@ EXERCISES = [
         "ResNeXt-29 with C = {cardinality} paths of width d = {width} ({cardinality}×{width}d)? The page "
         "measures the paper's two, 8×64d and 16×64d.",
         answer=_resnext29_params,
+        working=_resnext29_working,
         params={"cardinality": 8, "width": 32},
         variants=({"cardinality": 4, "width": 48}, {"cardinality": 16, "width": 24}),
         rel_tol=0.001,
