@@ -15,14 +15,6 @@ from cnnviz.experiments.recorders import GradientRecorder, gradient_groups, resp
 from cnnviz.experiments.train import TrainConfig, downsample, train
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def shapes():
     return synthetic_shapes(n_train=256, n_test=64, seed=2)

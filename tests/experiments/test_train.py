@@ -11,15 +11,6 @@ from cnnviz.experiments.data import synthetic_shapes
 from cnnviz.experiments.train import CHECKPOINT, PRESETS, TrainConfig, differences_from_paper, train
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    # Two threads fight over a shared 2-core machine; one is faster there. Restored afterwards.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def shapes():
     return synthetic_shapes(n_train=320, n_test=100, seed=1)
