@@ -308,11 +308,10 @@ def _cmd_degradation(args: argparse.Namespace) -> int:
 
 def _cmd_train(args: argparse.Namespace) -> str:
     """Train a registered CIFAR network or the reader's own class; write its log and print its final errors."""
-    import shlex
 
     import torch
 
-    from cnnviz.experiments.logs import save_log
+    from cnnviz.experiments.logs import portable_command, save_log
     from cnnviz.experiments.train import PRESETS, TrainConfig, train
 
     if args.threads is not None:
@@ -332,7 +331,7 @@ def _cmd_train(args: argparse.Namespace) -> str:
                "checkpoint_every": max(1, min(base.checkpoint_every, iterations))}
     config = TrainConfig(**{**base.__dict__, **changes})
     dataset = _training_data(args, config)
-    command = "cnnviz " + shlex.join(_without_paths(args.argv))
+    command = portable_command("cnnviz", args.argv)
     log = train(name, dataset, config, device=args.device, progress=not args.no_progress, builder=builder,
                 meta={"command": command, "preset": args.preset, "dataset": dataset.name, "jobs": 1})
     path = save_log(log, args.out)
@@ -351,13 +350,6 @@ def _training_data(args: argparse.Namespace, config: Any) -> Any:
     if args.cifar_dir:
         raise UsageError("--cifar-dir applies to --dataset cifar10 only")
     return synthetic_shapes(config.n_train or 50_000, config.n_test or 10_000, seed=0)
-
-
-def _without_paths(argv: Sequence[str]) -> list[str]:
-    """The command line with file and folder arguments reduced to their last component (no machine paths)."""
-    from pathlib import PurePath
-
-    return [PurePath(a).name if ("/" in a and not a.startswith("-")) else a for a in argv]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,11 +8,13 @@
         [--lr X] [--batch-size N] [--input-size 32|16|8] [--width N] [--warmup] [--log-every N]
         [--save-weights DIR]
     python -m cnnviz.experiments probe GRID.json [--only ID,...] [--threads 1]
+    python -m cnnviz.experiments sweep SWEEP.json [--threads 1] [--runs runs]
 
 Each network's log goes to ``OUT/<model>-seed<seed>.json`` (format: ``cnnviz.experiments.logs``); its
 checkpoints go to ``RUNS/<preset>-<dataset>-<settings hash>-seed<seed>/<model>/``, so rerunning an
 interrupted command resumes every network where it stopped, and a run with other settings never resumes
-from it. ``probe`` runs a probe grid written down before it runs (see :mod:`cnnviz.experiments.probes`). ``--jobs N`` trains N networks at once, one process each (for a GPU, which one
+from it. ``probe`` runs a probe grid written down before it runs (see :mod:`cnnviz.experiments.probes`); ``sweep``
+runs the fresh-seed runs a sweep file lists (see :mod:`cnnviz.experiments.sweeps`). ``--jobs N`` trains N networks at once, one process each (for a GPU, which one
 small CIFAR network cannot fill). The book's logs: on a GPU machine,
 
     python -m cnnviz.experiments degradation --preset paper --device cuda --jobs 8 --compile
@@ -27,7 +29,6 @@ import argparse
 import dataclasses
 import hashlib
 import json
-import shlex
 import subprocess
 import sys
 import time
@@ -37,7 +38,7 @@ from pathlib import Path
 import torch
 
 from cnnviz.experiments.data import ImageDataset, load_cifar10, synthetic_shapes
-from cnnviz.experiments.logs import save_log
+from cnnviz.experiments.logs import portable_command, save_log
 from cnnviz.experiments.train import PRESETS, TrainConfig, train
 
 DEFAULT_MODELS = ("plain20", "plain32", "plain44", "plain56", "resnet20", "resnet32", "resnet44", "resnet56")
@@ -179,7 +180,7 @@ def run_degradation(args: argparse.Namespace, argv: Sequence[str] | None = None)
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
     config = config_for(args)
     dataset = load_dataset(args, config)
-    command = "python -m cnnviz.experiments " + shlex.join(argv)
+    command = portable_command("python -m cnnviz.experiments", argv)
     for name in names:
         run_dir = Path(args.runs) / f"{args.preset}-{args.dataset}-{settings_hash(config)}-seed{args.seed}" / name
         weights = Path(args.save_weights) / f"{name}-seed{args.seed}.pt" if args.save_weights else None
@@ -202,6 +203,10 @@ def build_parser() -> argparse.ArgumentParser:
     probe.add_argument("grid", help="the grid's JSON file; logs go to the folder beside it")
     probe.add_argument("--only", default=None, help="comma-separated probe ids (default: all not yet run)")
     probe.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
+    sweep = sub.add_parser("sweep", help="run a sweep's runs not yet logged (settings fixed in its file)")
+    sweep.add_argument("sweep", help="the sweep's JSON file; logs go to <its folder>/<variant>/")
+    sweep.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1: one core)")
+    sweep.add_argument("--runs", default="runs", help="folder for checkpoints (RUNS/sweeps/<name>/...)")
     return parser
 
 
@@ -214,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cnnviz.experiments.probes import run_grid
 
             return run_grid(args.grid, only=args.only, threads=args.threads, argv=argv)
+        if args.experiment == "sweep":
+            from cnnviz.experiments.sweeps import run_sweep
+
+            return run_sweep(args.sweep, threads=args.threads, runs_dir=args.runs, argv=argv)
         return run_degradation(args, argv)
     except (ValueError, FileNotFoundError, KeyError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error

@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = [
     "REQUIRED_META", "DegradationStory", "FinalError", "RunLog", "degradation_story", "load_log", "load_logs",
-    "load_runs", "save_log", "shipped_runs", "summarize", "validate",
+    "load_runs", "portable_command", "save_log", "shipped_runs", "summarize", "validate",
 ]
 
 REQUIRED_META = (
@@ -304,3 +306,20 @@ def degradation_story(logs: dict[str, RunLog]) -> DegradationStory:
     below = {d: depths["resnet"][d].train_error[-1] < depths["plain"][d].train_error[-1] for d in common}
     not_worse = depths["resnet"][deep].train_error[-1] <= depths["resnet"][shallow].train_error[-1]
     return DegradationStory(shallow, deep, above, below, not_worse)
+
+
+def portable_command(program: str, argv: Sequence[str]) -> str:
+    """``program`` and ``argv`` as one shell line for a log's ``meta``, without machine paths.
+
+    An argument naming a path under the working directory becomes relative to it; any other absolute path
+    (a temporary or home folder) is reduced to its last component.
+    """
+    cwd = Path.cwd()
+    words = []
+    for arg in argv:
+        option, sep, value = arg.partition("=") if arg.startswith("--") else ("", "", arg)
+        if value.startswith("/"):
+            path = Path(value)
+            value = path.relative_to(cwd).as_posix() if path.is_relative_to(cwd) else path.name
+        words.append(option + sep + value)
+    return " ".join([program, shlex.join(words)]) if words else program

@@ -24,7 +24,6 @@ Milestones are always at 1/2 and 3/4 of a probe's iterations (the paper's 32k an
 from __future__ import annotations
 
 import json
-import shlex
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import torch
 
 from cnnviz.experiments.data import synthetic_shapes
-from cnnviz.experiments.logs import RunLog, load_log, save_log
+from cnnviz.experiments.logs import RunLog, load_log, portable_command, save_log
 from cnnviz.experiments.train import TrainConfig, train
 
 __all__ = ["ProbeOutcome", "config_of", "judge", "load_grid", "run_grid"]
@@ -109,7 +108,7 @@ def run_grid(path: str | Path, *, only: str | None = None, threads: int = 1, arg
     chosen = [p.strip() for p in only.split(",")] if only else None
     dataset = None
     outcomes: list[ProbeOutcome] = []
-    command = "python -m cnnviz.experiments " + shlex.join(argv or ["probe", path.name])
+    command = portable_command("python -m cnnviz.experiments", argv or ["probe", str(path)])
     for probe in grid["probes"]:
         if chosen is not None and probe["id"] not in chosen:
             continue
