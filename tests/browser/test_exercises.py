@@ -20,7 +20,8 @@ def _answer(page, exercise_id: str, text: str) -> str:
 
 
 def test_the_script_checks_a_card_without_the_site(browser):
-    """The script on a card as cnnviz writes it: exact integers, tolerances, thousands separators, junk."""
+    """The script on a card as cnnviz writes it: exact integers, tolerances, thousands separators, rounding,
+    junk (the whole rule's cases: test_answer_rule.py)."""
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -31,8 +32,9 @@ def test_the_script_checks_a_card_without_the_site(browser):
     value = exact.expected()
     assert "Right" in _answer(page, exact.id, f"{value:,}")
     assert "too large" in _answer(page, exact.id, str(value + 10_000_000))
-    assert "Close" in _answer(page, exact.id, str(value + 1))
-    assert "Type a number" in _answer(page, exact.id, "lots")
+    assert "Close" in _answer(page, exact.id, f"{value:.3e}")
+    assert "Wrong" in _answer(page, exact.id, str(value + 1))
+    assert "Not read" in _answer(page, exact.id, "lots")
     assert "Right" in _answer(page, tolerant.id, f"{tolerant.expected():.2f}")
     assert not page.locator("details.cnnviz-exercise-answer").first.evaluate("d => d.open")
     assert errors == []
@@ -44,5 +46,5 @@ def test_the_chapters_answer_boxes_work_on_the_site(open_page):
     exercise = exercises.get("zfnet.ceil_pool2")
     assert page.locator("div.cnnviz-exercise").count() == len(exercises.for_chapter("zfnet"))
     assert "Right" in _answer(page, exercise.id, str(exercise.expected()))
-    assert "Not quite" in _answer(page, exercise.id, str(exercise.expected() - 2))
+    assert "Wrong" in _answer(page, exercise.id, str(exercise.expected() - 2))
     assert problems.all() == []

@@ -44,9 +44,10 @@ def test_wrong_answer_says_which_way_and_hints(monkeypatch):
     assert exercises.check("demo.x", 42).correct
     wrong = exercises.check("demo.x", 50)
     assert not wrong.correct and "too large" in wrong.message and "Hint: multiply" in wrong.message
-    assert "Close" in exercises.check("demo.x", 41).message
-    assert "No answer yet" in exercises.check("demo.x", ...).message
-    assert "✅" in exercises.check("demo.x", 42)._repr_html_()
+    assert exercises.check("demo.x", 41).verdict == "wrong"  # two figures typed, both meant: not close
+    assert "no answer yet" in exercises.check("demo.x", ...).message
+    assert ">Right</strong>" in exercises.check("demo.x", 42)._repr_html_()
+    assert ">Wrong</strong>" in wrong._repr_html_()
 
 
 def test_a_working_is_optional_and_shown_under_the_answer_and_after_a_right_check(monkeypatch):

@@ -18,20 +18,34 @@ In a notebook::
 
     from cnnviz.interact.exercises import check, show
     show("alexnet.conv2_weights")            # the question, a hint and (collapsed) the answer
-    check("alexnet.conv2_weights", 307_200)  # -> "Right: ..." or "Not quite: ..." with a hint
+    check("alexnet.conv2_weights", 307_200)  # -> "Right: ...", "Close: ..." or "Wrong: ..." with a hint
+    check("alexnet.conv2_weights", "307.2k")  # typed as on the site: read by the same rule as its answer box
+
+How a typed answer is read, and what counts as right and close, is stated once in
+:mod:`cnnviz.interact.exercises.feedback`; the site's answer boxes follow the same rule.
 """
 
 from __future__ import annotations
 
 import importlib
-import math
+import numbers
 import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from cnnviz.interact.exercises.feedback import Feedback
+from cnnviz.interact.exercises.feedback import (
+    ANSWER_UNITS,
+    RIGHT,
+    UNREAD,
+    WRONG,
+    Feedback,
+    judge,
+    read_answer,
+    read_number,
+    verdict_sentence,
+)
 
 __all__ = ["COMPUTED", "KINDS", "REASONING", "TASK", "Exercise", "Feedback", "chapters", "check", "for_chapter",
            "get", "measure", "show"]  # fmt: skip
@@ -62,6 +76,9 @@ class Exercise:
     # computed: how the answer is reached (Markdown), a function of the same params as ``answer`` that
     # derives it step by step from cnnviz (never typed); shown under the revealed answer and after a right check
     working: Callable[..., str] | None = None
+    # computed: what the answer is in, for the units a student may type after it: '' a plain number (no unit
+    # read), 'px' pixels (px, pixel, pixels), 'B' bytes (B, kB, MB, GB, KiB, MiB, GiB, converted)
+    unit: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -73,6 +90,11 @@ class Exercise:
         if self.working is not None and self.kind != COMPUTED:
             raise ValueError(f"Exercise {self.id!r}: only a computed exercise has a working; a {self.kind} "
                              "exercise shows its solution")  # fmt: skip
+        if self.unit not in ANSWER_UNITS:
+            raise ValueError(f"Exercise {self.id!r}: unit must be one of {', '.join(map(repr, ANSWER_UNITS))}, "
+                             f"got {self.unit!r}")  # fmt: skip
+        if self.unit and self.kind != COMPUTED:
+            raise ValueError(f"Exercise {self.id!r}: only a computed exercise has a unit, got {self.unit!r}")
         if self.kind == TASK and self.input_size is None:
             raise ValueError(f"Exercise {self.id!r}: a task needs the input_size its network is measured on")
 
@@ -187,61 +209,72 @@ def show(exercise_id: str):
     return Card(get(exercise_id))
 
 
-def _matches(given: object, expected: Number | str, rel_tol: float) -> bool:
-    if isinstance(expected, str):
-        return str(given).strip().lower() == expected.strip().lower()
-    if isinstance(given, bool) or not isinstance(given, int | float):
-        return False
-    if rel_tol == 0:
-        return given == expected
-    return math.isclose(given, expected, rel_tol=rel_tol)
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_task(exercise: Exercise, build: object) -> Feedback:
     from torch import nn
 
     if not callable(build) or isinstance(build, nn.Module):
-        return Feedback(exercise.id, False, f"Not quite: pass your build function itself (check({exercise.id!r}, "
-                        "build)), not what it returns.")  # fmt: skip
+        return Feedback(exercise.id, False, f"Not read: pass your build function itself (check({exercise.id!r}, "
+                        "build)), not what it returns.", verdict=UNREAD)  # fmt: skip
     try:
         got = measure(build, exercise.input_size)
     except Exception as error:  # the student's network: say what went wrong in their terms
-        return Feedback(exercise.id, False, f"Not quite: building or running your network on a "
+        return Feedback(exercise.id, False, f"Wrong: building or running your network on a "
                         f"{'×'.join(map(str, exercise.input_size))} input failed: {type(error).__name__}: {error}")  # fmt: skip
     want = exercise.expected()
     wrong = [f"{key} is {got[key]!r}, expected {want[key]!r}" for key in want if got[key] != want[key]]
     if not wrong:
         return Feedback(exercise.id, True, f"Right: {got['parameters']:,} parameters, output {got['output shape']}.")
-    message = "Not quite: " + "; ".join(wrong) + "."
+    message = "Wrong: " + "; ".join(wrong) + "."
     if exercise.hint:
         message += f" Hint: {exercise.hint}"
     return Feedback(exercise.id, False, message)
 
 
 def check(exercise_id: str, answer: object) -> Feedback:
-    """Compare the student's ``answer`` with what cnnviz computes; say what is wrong if it is.
+    """Compare the student's ``answer`` with what cnnviz computes; say whether it is right, close or wrong.
+
+    A computed answer may be a number (``51200``, ``4.254925e8``) or a string typed as on the book's site
+    (``"51,200"``, ``"51.2k"``, ``"1.2e6"``, ``"116 px"``): both are read by the rule of
+    :mod:`cnnviz.interact.exercises.feedback`, the one the site's answer boxes follow. *Right*: the computed
+    value exactly (within the exercise's tolerance, where it has one). *Close*: the computed value rounded to
+    the significant figures given (two or more; every digit typed counts, leading zeros aside). *Wrong*:
+    otherwise, with which way it is off and the hint. A form that could be read two ways (``"51.200"``,
+    ``"1,16"``) or a unit the exercise is not in is not read: the feedback says what to type.
 
     For a task, ``answer`` is the student's ``build`` function. A reasoning question is not checked by
     machine: the feedback points to the model answer.
     """
     exercise = get(exercise_id)
     if answer is None or answer is ...:
-        return Feedback(exercise_id, False, "No answer yet: replace the ... with your answer and run the cell again.")
+        return Feedback(exercise_id, False, "Not read: no answer yet; replace the ... with your answer and run "
+                        "the cell again.", verdict=UNREAD)  # fmt: skip
     if exercise.kind == REASONING:
-        return Feedback(exercise_id, False, "A reasoning question is not checked by machine: compare your answer "
-                        "with the model answer under the question (click 'Answer').")  # fmt: skip
+        return Feedback(exercise_id, False, "Not read: a reasoning question is not checked by machine; compare "
+                        "your answer with the model answer under the question (click 'Answer').", verdict=UNREAD)  # fmt: skip
     if exercise.kind == TASK:
         return _check_task(exercise, answer)
     expected = exercise.expected()
-    if _matches(answer, expected, exercise.rel_tol):
-        shown = f"{expected:,}" if isinstance(expected, int) else str(expected)
-        return Feedback(exercise_id, True, f"Right: {shown}.", exercise.worked())
-    message = f"Not quite: {answer!r} is not it."
-    if isinstance(expected, int | float) and isinstance(answer, int | float) and not isinstance(answer, bool):
-        if expected and math.isclose(answer, expected, rel_tol=0.05):
-            message = f"Close: {answer:,} is within 5% but not exact."
-        elif expected and answer:
-            message += " It is " + ("too large." if answer > expected else "too small.")
-    if exercise.hint:
+    if isinstance(expected, str):
+        right = str(answer).strip().lower() == expected.strip().lower()
+        return Feedback(exercise_id, right, f"Right: {expected}." if right else
+                        f"Wrong: {answer!r} is not it." + (f" Hint: {exercise.hint}" if exercise.hint else ""))  # fmt: skip
+    whole = _whole(expected)
+    if isinstance(answer, str):
+        reading = read_answer(answer, exercise.unit, whole)
+    elif isinstance(answer, numbers.Real) and not isinstance(answer, bool):
+        reading = read_number(answer, exercise.unit, whole)
+    else:
+        return Feedback(exercise_id, False, f"Not read: {answer!r} is not a number; give a number (51200) or "
+                        "text as typed on the site ('51.2k').", verdict=UNREAD)  # fmt: skip
+    verdict, detail = judge(reading, expected, exercise.rel_tol, whole)
+    if verdict == RIGHT:
+        shown = f"{expected:,}" if whole else f"{expected:.6g}"
+        return Feedback(exercise_id, True, f"Right: {shown}.", exercise.worked(), verdict=RIGHT)
+    message = verdict_sentence(verdict, detail)
+    if verdict == WRONG and exercise.hint:
         message += f" Hint: {exercise.hint}"
-    return Feedback(exercise_id, False, message)
+    return Feedback(exercise_id, False, message, verdict=verdict)

@@ -35,6 +35,7 @@ EXERCISES = [
     ),
     Exercise(
         id="alexnet.pool5_size",
+        unit="px",
         question=(
             "Feed AlexNet a {size}×{size} image instead of 227×227. What is the height (= width) of pool5's output, "
             "the maps fc6 would flatten?"

@@ -83,6 +83,7 @@ EXERCISES = [
     ),
     Exercise(
         id="googlenet.smallest_input",
+        unit="px",
         question="What is the **smallest** square input (in pixels, one side) on which the zoo's GoogLeNet runs "
         "up to inception5b? (The global average pool then works on whatever is left.)",
         answer=_smallest_input,

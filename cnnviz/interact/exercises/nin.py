@@ -58,6 +58,7 @@ EXERCISES = [
     ),
     Exercise(
         id="nin.rf_cifar_mlpconv2",
+        unit="px",
         question="What is the theoretical receptive field (one side, in input pixels) of the output of the CIFAR "
         "NiN's second mlpconv block (`features.mlpconv2`)?",
         answer=_rf_cifar_mlpconv2,

@@ -3,8 +3,10 @@
 The card is plain HTML, so it reads the same in JupyterLab, Colab and on the book's site. The answer box is
 hidden (``hidden`` and ``display:none``: a sanitising front end that drops one still hides it) until the
 book's script (``book/_assets/cnnviz-exercises.js``) finds it on the site and wires it: there, a reader
-types a number and the page says whether it is right, with no kernel. In Jupyter the box stays hidden and
-the exercise's ``check(...)`` cell does the same, with a kernel.
+types a number and the page says, in a word and a colour, whether it is right, close or wrong, with no
+kernel. In Jupyter the box stays hidden and the exercise's ``check(...)`` cell does the same, with a kernel.
+Both read the answer by one rule (:mod:`cnnviz.interact.exercises.feedback`), which the box states under
+itself (:func:`answer_rule`).
 
 Why not jupyterquiz: its numeric questions would do, but it injects its whole script (~40 kB) with every
 question, draws its own question box in fixed colours (which the site's light/dark themes cannot restyle for
@@ -18,6 +20,7 @@ import json
 from dataclasses import dataclass
 
 from cnnviz.interact.exercises import COMPUTED, REASONING, TASK, Exercise
+from cnnviz.interact.exercises.feedback import MIN_CLOSE_FIGURES
 
 KIND_LABEL = {COMPUTED: "compute", REASONING: "reason", TASK: "change the network"}
 
@@ -63,21 +66,50 @@ def answer_html(exercise: Exercise) -> str:
     )
 
 
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.6g}%"
+
+
+_FIGURES = {2: "two", 3: "three", 4: "four"}
+
+
+def answer_rule(exercise: Exercise, whole: bool | None = None) -> str:
+    """How the answer box reads and judges an answer, in a sentence or three (plain text), as the page states
+    it next to the box. The rule itself is :mod:`cnnviz.interact.exercises.feedback`. ``whole``: whether the
+    answer is a whole number (None: computed here)."""
+    if whole is None:
+        expected = exercise.expected()
+        whole = isinstance(expected, int) and not isinstance(expected, bool)
+    right = (f"Right: within {_percent(exercise.rel_tol)} of the computed value." if exercise.rel_tol else
+             "Right: the exact value.")  # fmt: skip
+    figures = _FIGURES.get(MIN_CLOSE_FIGURES, str(MIN_CLOSE_FIGURES))
+    close = f"Close: the value rounded to the significant figures you type (at least {figures}; 51.2k has three)."
+    forms = "Type 51200, 51,200, 51 200, 51.2k, 1.2M, 1.2e6 or 1.2×10^6; a point marks decimals."
+    extra = {"px": " You may add px.", "B": " Units: B, kB, MB, GB, KiB, MiB, GiB."}[exercise.unit] if exercise.unit else ""
+    if not whole:
+        extra += " 12.5% is read as 0.125."
+    return f"{right} {close} {forms}{extra}"
+
+
 def answer_box(exercise: Exercise) -> str:
-    """A kernel-free box for a numeric answer (hidden until the site's script wires it); '' otherwise."""
+    """A kernel-free box for a numeric answer (hidden until the site's script wires it), with the rule it
+    judges by; '' for other exercises."""
     if exercise.kind != COMPUTED:
         return ""
     expected = exercise.expected()
     if isinstance(expected, bool) or not isinstance(expected, int | float):
         return ""
     label = f"answer-{exercise.id.replace('.', '-')}"
+    whole = isinstance(expected, int)
     return (
         f'<div class="cnnviz-answer-box" hidden style="display:none" data-expected="{html.escape(json.dumps(expected))}" '
-        f'data-rel-tol="{exercise.rel_tol!r}">'
+        f'data-rel-tol="{exercise.rel_tol!r}" data-unit="{exercise.unit}" data-whole="{str(whole).lower()}">'
         f'<label for="{label}">Your answer</label> '
-        f'<input id="{label}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"> '
+        f'<input id="{label}" type="text" inputmode="decimal" autocomplete="off" spellcheck="false" '
+        f'aria-describedby="{label}-rule"> '
         '<button type="button">Check</button> '
-        '<span class="cnnviz-answer-feedback" role="status" aria-live="polite"></span></div>'
+        '<span class="cnnviz-answer-feedback" role="status" aria-live="polite"></span>'
+        f'<p class="cnnviz-answer-rule" id="{label}-rule">{html.escape(answer_rule(exercise, whole))}</p></div>'
     )
 
 

@@ -65,6 +65,7 @@ EXERCISES = [
     ),
     Exercise(
         id="resnet.rf_resnet20_layer2",
+        unit="px",
         question="What is the theoretical receptive field (one side, in input pixels) of the output of ResNet-20's "
         "second stage (`layer2`)?",
         answer=_rf_resnet20_layer2,

@@ -27,6 +27,7 @@ def _pool2_size_floor(size: int) -> int:
 EXERCISES = [
     Exercise(
         id="zfnet.conv1_size",
+        unit="px",
         question="ZFNet's conv1 has 96 filters of 7×7 at stride 2 with padding 1. Feed it a **{size}×{size}** "
         "image: what is the height (= width) of its output?",
         answer=_conv1_size,
@@ -36,6 +37,7 @@ EXERCISES = [
     ),
     Exercise(
         id="zfnet.ceil_pool2",
+        unit="px",
         question="ZFNet pools with **ceil mode** (Caffe's rounding): a 3×3 max pool at stride 2 turns W into "
         "⌈(W − 3)/2⌉ + 1, which is how the paper gets 110 → 55 and 26 → 13. Feed ZFNet a **{size}×{size}** "
         "image: what is the height of pool2's output?",
@@ -47,6 +49,7 @@ EXERCISES = [
     ),
     Exercise(
         id="zfnet.floor_pool2",
+        unit="px",
         question="Now build the same layers with PyTorch's default pooling (`ceil_mode=False`, rounding down). "
         "What height has pool2's output for a **{size}×{size}** image?",
         answer=_pool2_size_floor,
