@@ -3,13 +3,27 @@
 Each environment executes every chapter top to bottom in its own kernel, live widget cells included, and
 must stay within the memory budget; no book tooling (jupyter-book, myst-nb, Sphinx) is installed there.
 Slow (every chapter twice): ``make test-students``.
+
+Where a chapter's kernel starts is where the student's does:
+
+- Binder checks the repository out and opens ``book/<chapter>.ipynb``, with cnnviz installed editable from
+  that checkout: there the chapters run from ``book/`` of this repository.
+- Colab opens one notebook alone, and its first cell ``pip install``s cnnviz: there each chapter runs from a
+  folder that holds only its notebook, with cnnviz installed from a copy (not editable). A chapter that reads
+  a file beside it, or one of the repository's, fails there; its data must be package data, found through
+  ``cnnviz.experiments.logs.shipped_runs``.
+- The instructors' page is read on the site or in a checkout, never on Colab (it has no install cell): it
+  measures the chapters' notebooks and reads the book's configuration. It runs from a copy of exactly the
+  files :data:`CHECKOUT_PAGES` lists for it, so whatever else of the repository it reads fails the test.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -23,6 +37,8 @@ pytestmark = pytest.mark.students
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted((ROOT / "book").glob("*.ipynb"))
 ENVS = ("binder", "colab")
+# Pages opened in a checkout of the repository, with the files of it they read (globs, from the root).
+CHECKOUT_PAGES = {"instructors": ("_config.yml", "_toc.yml", "book/*.ipynb")}
 
 
 @pytest.fixture(scope="module", params=ENVS)
@@ -31,9 +47,27 @@ def env(request: pytest.FixtureRequest) -> tuple[str, Path]:
 
 
 def _run(venv: Path, code: str) -> str:
-    done = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=ROOT)
+    """Run ``code`` with the environment's Python in an empty folder: ``python -c`` puts its working folder
+    first on ``sys.path``, so in the checkout it would import the checkout's cnnviz (and list its egg-info)."""
+    with tempfile.TemporaryDirectory() as empty:
+        done = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True, cwd=empty)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
+
+
+def _place(name: str, path: Path, tmp: Path) -> Path:
+    """Where the student's copy of the notebook ``path`` lies in environment ``name`` (see the module's doc)."""
+    if name == "binder":
+        return path
+    if path.stem in CHECKOUT_PAGES:
+        for pattern in CHECKOUT_PAGES[path.stem]:
+            for source in sorted(ROOT.glob(pattern)):
+                (tmp / source.relative_to(ROOT)).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, tmp / source.relative_to(ROOT))
+        return tmp / path.relative_to(ROOT)
+    shutil.copy(path, tmp / path.name)
+    assert [p.name for p in tmp.iterdir()] == [path.name]  # the notebook alone, as Colab opens it
+    return tmp / path.name
 
 
 def _versions(venv: Path) -> dict[str, str]:
@@ -71,9 +105,10 @@ def test_colab_stack_is_left_as_colab_has_it() -> None:
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
-def test_every_chapter_runs_within_the_budget(env: tuple[str, Path], path: Path) -> None:
+def test_every_chapter_runs_within_the_budget(env: tuple[str, Path], path: Path, tmp_path: Path) -> None:
     name, venv = env
-    notebook, peak_mib = execute(path, python=str(venv / "bin" / "python"), timeout=300, run_skipped=True)
+    where = _place(name, path, tmp_path)
+    notebook, peak_mib = execute(where, python=str(venv / "bin" / "python"), timeout=300, run_skipped=True)
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == [], f"{name}: {path.name}: {errors}"
     assert peak_mib <= KERNEL_BUDGET_MIB, f"{name}: {path.name}: the kernel peaked at {peak_mib:.0f} MiB"
@@ -81,6 +116,22 @@ def test_every_chapter_runs_within_the_budget(env: tuple[str, Path], path: Path)
                if "cnnviz-figure" in str(o.get("data", {}).get("text/html", ""))]  # fmt: skip
     kernel_free = sum("cnnviz.interact.static" in c.source for c in nbformat.read(path, 4).cells)
     assert bool(figures) == bool(kernel_free), f"{name}: {path.name}: a kernel-free figure without its renderer"
+
+
+def test_the_colab_install_carries_every_file_of_the_package() -> None:
+    """Installed from a copy, not editable, as the Colab cell installs it, cnnviz has every file of ``cnnviz/``:
+    the logs, weights and data files its chapters read are package data (pyproject's package-data)."""
+    venv = ensure("colab")
+    installed = Path(_run(venv, "import cnnviz, pathlib; print(pathlib.Path(cnnviz.__file__).parent)").strip())
+    assert installed.is_relative_to(venv), f"the Colab-like environment imports cnnviz from {installed}"
+
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+    source = files(ROOT / "cnnviz")
+    assert any(f.startswith("experiments/runs/") for f in source)  # the shipped run logs are in the tree
+    missing = sorted(source - files(installed))
+    assert missing == [], f"not installed with cnnviz (list them in pyproject's package-data): {missing}"
 
 
 def test_live_explorers_respond_to_their_controls(env: tuple[str, Path]) -> None:

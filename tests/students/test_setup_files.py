@@ -100,3 +100,52 @@ def test_the_colab_cell_installs_cnnviz_from_the_launch_buttons_repository(path:
     assert code[0].source == _colab_cell(url), f"{path.name}: the first code cell is not the Colab install cell"
     assert "remove-cell" in code[0].metadata.get("tags", [])
     assert sum("google.colab" in c.source for c in code) == 1
+
+
+# A chapter reads no file by a path: on Colab its folder holds only the notebook and there is no repository
+# around it. Its data is package data, found through cnnviz.experiments.logs.shipped_runs (the instructors'
+# page, read in a checkout, is the one page that reads the book's files).
+_PATH_CALLS = {"open", "Path", "PurePath", "listdir", "scandir", "getcwd", "chdir", "walk", "glob", "rglob",
+               "iterdir", "read_text", "read_bytes", "loadtxt", "genfromtxt", "read_csv", "imread"}  # fmt: skip
+_PATH_LOADERS = {("torch", "load"), ("np", "load"), ("numpy", "load"), ("pickle", "load")}
+_LOG_READERS = {"load_log", "load_logs", "load_runs", "load_grid", "summarize"}
+
+
+def _file_reads(source: str) -> list[str]:
+    """The calls in ``source`` (a code cell, IPython magics allowed) that read a file by a path."""
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    found = []
+    for node in ast.walk(ast.parse(TransformerManager().transform_cell(source))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+        shipped = [a for a in node.args if isinstance(a, ast.Call) and getattr(a.func, "id", "") == "shipped_runs"]
+        if (name in _PATH_CALLS or (owner, name) in _PATH_LOADERS
+                or (name in _LOG_READERS and node.args and not shipped
+                    and isinstance(node.args[0], ast.Constant | ast.Call))):  # fmt: skip
+            found.append(ast.unparse(node))
+    return found
+
+
+def test_the_file_read_check_finds_reads_by_path() -> None:
+    cell = ('%pip install x\nfrom pathlib import Path\nc = Path("../_config.yml").read_text()\n'
+            'w = {p.stem for p in Path(".").glob("*.ipynb")}\nlogs = load_logs("data/degradation")\n'
+            'ok = load_logs(shipped_runs("degradation-cpu"))\nm = models.get("vgg16")')  # fmt: skip
+    reads = _file_reads(cell)
+    assert any("_config.yml" in r for r in reads) and any(".glob(" in r for r in reads)
+    assert "load_logs('data/degradation')" in reads
+    assert not any("shipped_runs" in r or "vgg16" in r for r in reads), reads
+
+
+@pytest.mark.parametrize("path", STUDENT_CHAPTERS, ids=[p.stem for p in STUDENT_CHAPTERS])
+def test_no_chapter_reads_a_file_by_path(path: Path) -> None:
+    reads = {i: _file_reads(c.source) for i, c in enumerate(nbformat.read(path, as_version=4).cells)
+             if c.cell_type == "code"}  # fmt: skip
+    reads = {i: r for i, r in reads.items() if r}
+    assert reads == {}, (f"{path.name} reads files by path (cell: calls); on Colab the chapter's folder holds "
+                         f"only the notebook: ship the data with cnnviz and find it with shipped_runs: {reads}")
