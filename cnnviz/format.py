@@ -178,4 +178,7 @@ def times(a: float, b: float, digits: int = 2) -> str:
     """``a`` as a multiple of ``b``: times(6_379_728, 6_998_552) -> "0.91×" (at most ``digits`` decimals)."""
     if b == 0:
         raise ValueError(f"times(a={a!r}, b={b!r}): b must be non-zero")
-    return f"{a / b:.{digits}f}".rstrip("0").rstrip(".") + "×"
+    text = f"{a / b:.{digits}f}"
+    if "." in text:  # trailing zeros of the decimals only: 260 stays 260
+        text = text.rstrip("0").rstrip(".")
+    return text + "×"

@@ -117,5 +117,6 @@ def test_times():
     assert times(6_379_728, 6_998_552) == "0.91×"
     assert times(3, 1) == "3×"
     assert times(1, 3, 3) == "0.333×"
+    assert times(2604, 10, 0) == "260×" and times(200, 1, 1) == "200×"  # a whole number keeps its zeros
     with pytest.raises(ValueError, match="b must be non-zero"):
         times(1, 0)

@@ -97,7 +97,8 @@ REPORTED: dict[str, ReportedError] = {
                                    "single model (the paper does not state its crops)",
                                    "iandola2016squeezenet, Table 2"),
     "squeezenet1_1": ReportedError(None, None, "ImageNet", "",
-                                   "not in the paper: the authors' release notes say 1.0's accuracy, no figure",
+                                   "not in the paper: the authors' release notes give >= 80.3% top-5 (1.0's "
+                                   "level), no top-1",
                                    "iandola2016squeezenet (v1.1 release, not the paper)"),
     "resnet110": ReportedError(0.0643, None, "CIFAR-10", _CIFAR, "single model, standard augmentation",
                                "he2016deep, Table 6"),

@@ -33,12 +33,15 @@ __all__ = ["CHAPTER_MODULES", "PENDING", "load", "module_name"]
 # Chapters on the layer: notebook stem -> module.
 CHAPTER_MODULES: dict[str, str] = {
     "resnext": "cnnviz.chapters.resnext",
+    "squeezenet": "cnnviz.chapters.squeezenet",
+    "vgg": "cnnviz.chapters.vgg",
+    "wide_resnet": "cnnviz.chapters.wide_resnet",
 }
 
 # Chapters of _toc.yml (root included) not yet on the layer: their notebooks still glue numbers themselves.
 PENDING: tuple[str, ...] = (
-    "intro", "tour", "instructors", "alexnet", "zfnet", "vgg", "googlenet", "nin", "resnet", "wide_resnet",
-    "stochastic_depth", "fractalnet", "densenet", "squeezenet", "compare",
+    "intro", "tour", "instructors", "alexnet", "zfnet", "googlenet", "nin", "resnet",
+    "stochastic_depth", "fractalnet", "densenet", "compare",
 )  # fmt: skip
 
 

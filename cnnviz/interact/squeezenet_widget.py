@@ -11,7 +11,7 @@ from cnnviz.interact.widgets import View, _slider, _wire
 if TYPE_CHECKING:
     import ipywidgets
 
-__all__ = ["render_squeezenet", "squeezenet_widget"]
+__all__ = ["paper_accuracy", "render_squeezenet", "squeezenet_widget"]
 
 
 def render_squeezenet(
@@ -19,14 +19,14 @@ def render_squeezenet(
 ) -> View:
     """Build SqueezeNet ``version`` with squeeze ratio ``sr_percent``/100 and ``pct3x3`` percent 3×3 expand
     filters (on the meta device: shapes only), count it with the ledger: one row per Fire module, the
-    totals, and the model size at 32, 8 and 6 bits against AlexNet's float32. ``diagram`` adds the Fire
+    totals, the model size at 32, 8 and 6 bits against AlexNet's float32, and the paper's top-5 accuracy
+    where its Figure 3 has a network at this setting (:func:`paper_accuracy`). ``diagram`` adds the Fire
     module diagram of fire2. An invalid setting gives a View whose ``error`` says why. (SR = 0.125 is
     SqueezeNet itself; the slider's 12% rounds each squeeze layer to the same whole filter counts.)"""
     import torch
 
     from cnnviz.analysis.fire_modules import PRECISIONS, model_bytes
     from cnnviz.analysis.ledger import ledger
-    from cnnviz.format import megabytes
     from cnnviz.models.squeezenet import Fire, squeezenet
 
     sr = 0.125 if sr_percent == 12 else sr_percent / 100
@@ -53,10 +53,11 @@ def render_squeezenet(
     note = (
         f"Whole network: {counted.total_params:,} parameters, {counted.total_macs:,} multiply-adds per 224×224 "
         "image. Model size: "
-        + ", ".join(f"{megabytes(sizes[b], 2)} at {b} bits ({alexnet / sizes[b]:.0f}× smaller than AlexNet in "
+        + ", ".join(f"{sizes[b] / 2**20:.2f} MiB at {b} bits ({alexnet / sizes[b]:.1f}× smaller than AlexNet in "
                     "float32)" for b in PRECISIONS)
         + "."
     )  # fmt: skip
+    note += " " + paper_accuracy(sr, pct3x3)
     numbers = {"params": counted.total_params, "macs": counted.total_macs,
                **{f"bytes{b}": sizes[b] for b in PRECISIONS}}  # fmt: skip
     drawing = None
@@ -70,11 +71,30 @@ def render_squeezenet(
     return View(title, header, tuple(rows), numbers, note, drawing)
 
 
+def paper_accuracy(sr: float, pct3x3: float) -> str:
+    """What the paper reports at SR ``sr`` and ``pct3x3`` percent 3×3 filters: the top-5 accuracy of its
+    Figure 3 (as printed, or read off the plot), or that it reports no network there (never interpolated)."""
+    from cnnviz.analysis.fire_modules import READ_OFF_PRECISION, design_accuracy
+
+    points = design_accuracy(sr, pct3x3 / 100)
+    if not points:
+        return ("The paper reports no network at this setting (its Fig. 3 sweeps SR at 50% 3×3 filters, and the "
+                "share of 3×3 filters at SR = 0.5).")  # fmt: skip
+    p = points[0]
+    panels = " and ".join(f"Fig. {q.panel}" for q in points)
+    how = (
+        f"printed on its {panels}"
+        if p.printed
+        else f"read off its {panels}, to ±{READ_OFF_PRECISION:g} points"
+    )
+    return f"The paper reports {p.top5:.1f}% ImageNet top-5 accuracy here ({how}; no top-1)."
+
+
 def squeezenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
-    """Sliders for SR (percent, 5 to 100; 12 is the paper's 0.125), the share of 3×3 filters (1% to 99%)
+    """Sliders for SR (percent, 1 to 100; 12 is the paper's 0.125), the share of 3×3 filters (1% to 99%)
     and the version (0 = 1.0, 1 = 1.1), wired to :func:`render_squeezenet`."""
     controls = {
-        "sr_percent": _slider("sr_percent", 12, 4, 100, 4, "squeeze ratio SR (%)"),
+        "sr_percent": _slider("sr_percent", 12, 1, 100, 1, "squeeze ratio SR (%)"),
         "pct3x3": _slider("pct3x3", 50, 1, 99, 1, "3×3 share of the expand filters (%)"),
         "version": _slider("version", 0, 0, 1, 1, "version (0 = 1.0, 1 = 1.1)"),
     }

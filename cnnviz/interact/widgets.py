@@ -581,7 +581,8 @@ def mlpconv_widget(*, diagram: bool = True) -> ipywidgets.VBox:
 def render_wide_resnet(depth: int = 28, k: int = 10, *, diagram: bool = False) -> View:
     """Build the zoo's WRN-``depth``-``k`` (on the meta device: shapes only) and count it with the ledger and
     :func:`cnnviz.analysis.depth.weight_layer_depth`; beside it, the thin WRN-d'-1 with the same parameter
-    budget (:func:`cnnviz.analysis.ops.thin_twin`). ``diagram`` adds the block-level diagram.
+    budget (:func:`cnnviz.analysis.ops.thin_twin`), and the paper's CIFAR-10 errors for WRN-d-k where it reports
+    any (:func:`cnnviz.interact.static.wide_resnet.paper_or_none`). ``diagram`` adds the block-level diagram.
     An invalid depth gives a View whose ``error`` is the builder's message."""
     import torch
 
@@ -605,10 +606,13 @@ def render_wide_resnet(depth: int = 28, k: int = 10, *, diagram: bool = False) -
         (f"WRN-{twin.depth}-1 (same budget, thin)", twin.params, twin.macs, twin.weight_layers,
          round(twin.macs_per_layer)),
     )  # fmt: skip
+    from cnnviz.interact.static.wide_resnet import PAPER_HEAD, paper_or_none
+
     note = (
         f"The thin network needs {twin.weight_layers / layers:.0f}× the layers in sequence for the same parameters; "
         f"each of its layers has {counted.total_macs / layers / twin.macs_per_layer:.0f}× less work to spread "
-        "over a parallel processor."
+        f"over a parallel processor. {PAPER_HEAD} {'; '.join(paper_or_none(depth, k))} (Zagoruyko & Komodakis "
+        "2016; each table's preprocessing and runs as it states them)."
     )
     picture = None
     if diagram:

@@ -490,6 +490,7 @@ def module_diagram(
     surviving: tuple[Collection[str], Collection[tuple[str, str]]] | None = None,
     title: str = "",
     note: str = "",
+    part_titles: tuple[str, ...] | None = None,
     **spec: object,
 ) -> Diagram:
     """Draw one building block of the lecture; ``spec`` overrides its sizes (see ``MODULE_KINDS`` and
@@ -498,6 +499,8 @@ def module_diagram(
     ``title`` replaces the caption's first line, ``note`` adds a line after what the call did: a chapter's
     own words go into the caption this way, wrapped, above the colour key, instead of replacing the label
     (``diagram.attr(label=...)`` would drop the key and the facts, and one long line widens the drawing).
+    ``part_titles`` replaces the headers of a figure of several parts (one string per part), for headers
+    short enough for a phone.
 
     The block is the zoo's own module, measured with the ledger, so every filter count, output depth,
     parameter count and MAC count on the drawing is computed, never typed. Defaults are the lecture's
@@ -506,6 +509,9 @@ def module_diagram(
     gives both numbers.
     """
     figures = module_graphs(kind, where="module_diagram", **spec)
+    if part_titles is not None and len(figures) == 1:
+        raise ValueError(f"module_diagram({kind!r}): part_titles is for figures of several parts; "
+                         f"{kind!r} has one (use title)")  # fmt: skip
     if len(figures) == 1:
         (f,) = figures
         g = f.graph
@@ -524,8 +530,15 @@ def module_diagram(
     facts = [x for f in figures for x in caption_facts(f.graph, clusters=False)]
     facts = [*dict.fromkeys(facts), "dashed boxes: the drawings compared"] + ([note] if note else [])
     dot = _new_digraph(kind, rankdir, title, {k for f in figures for k in key_kinds(f.graph)}, facts)
+    if part_titles is not None and (
+        len(part_titles) != len(figures) or not all(isinstance(t, str) and t for t in part_titles)
+    ):
+        raise ValueError(f"module_diagram({kind!r}): part_titles must be {len(figures)} non-empty strings, "
+                         f"one per part, got {part_titles!r}")  # fmt: skip
     for i, f in enumerate(figures):
         title = f"{f.title} = {f.graph.total_params:,} · {compact_count(f.graph.total_macs)} MACs"
+        if part_titles is not None:
+            title = part_titles[i]
         with dot.subgraph(name=f"cluster_{i}") as sub:
             sub.attr(label=title, id=f"cluster_part{i}", **theme.CLUSTER_ATTR)
             _emit(

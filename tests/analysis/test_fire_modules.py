@@ -72,3 +72,49 @@ def test_deep_compression_figures_carry_their_source():
         assert "Table 2" in size.source and size.size_mb > 0
     six = next(r for r in fm.DEEP_COMPRESSION if r.model == "squeezenet1_0" and r.bits == "6")
     assert (six.size_mb, six.ratio) == (0.47, 510)
+
+
+def test_the_papers_figure_3_as_its_text_states_it():
+    """The printed labels of Fig. 3 against the paper's text: "from 80.3% (i.e. AlexNet-level) with a 4.8MB
+    model to 86.0% with a 19MB model. Accuracy plateaus at 86.0% with SR=0.75" (Sec. 5.2); Fig. 3b's sweep
+    is "SR = 0.500, and we vary pct3x3 from 1% to 99%" (Sec. 5.3); "the 13MB models in Figure 3(a) and
+    Figure 3(b) are the same architecture"."""
+    by = {(p.panel, p.squeeze_ratio, p.pct3x3): p for p in fm.DESIGN_ACCURACY}
+    sq, plateau = by[("3a", 0.125, 0.5)], by[("3a", 0.75, 0.5)]
+    assert (sq.top5, sq.size_mb, sq.printed) == (80.3, 4.8, True)
+    assert (plateau.top5, plateau.size_mb, plateau.printed) == (86.0, 19, True)
+    assert by[("3a", 1.0, 0.5)].top5 <= plateau.top5  # "SR=1.0 further increases model size without improving"
+    same_a, same_b = by[("3a", 0.5, 0.5)], by[("3b", 0.5, 0.5)]
+    assert (same_a.top5, same_a.size_mb) == (same_b.top5, same_b.size_mb) == (85.3, 13)
+    assert {p.squeeze_ratio for p in fm.DESIGN_ACCURACY if p.panel == "3b"} == {0.5}
+    assert {p.pct3x3 for p in fm.DESIGN_ACCURACY if p.panel == "3a"} == {0.5}
+    b = sorted(p.pct3x3 for p in fm.DESIGN_ACCURACY if p.panel == "3b")
+    assert (b[0], b[-1]) == (0.01, 0.99)
+    # SqueezeNet's own point is Table 2's top-5
+    table2 = next(r for r in fm.DEEP_COMPRESSION if (r.model, r.bits) == ("squeezenet1_0", "32"))
+    assert sq.top5 == pytest.approx(100 * table2.top5_accuracy)
+
+
+def test_read_off_points_say_so():
+    for p in fm.DESIGN_ACCURACY:
+        assert ("printed" in p.source) == p.printed and "iandola2016squeezenet, Fig. 3" in p.source
+        if not p.printed:
+            assert f"±{fm.READ_OFF_PRECISION:g} points" in p.source
+    assert 0 < sum(p.printed for p in fm.DESIGN_ACCURACY) < len(fm.DESIGN_ACCURACY)
+
+
+def test_design_accuracy_never_interpolates():
+    assert fm.design_accuracy(0.375, 0.5) == ()  # between Fig. 3a's 0.25 and 0.5
+    assert fm.design_accuracy(0.125, 0.25) == ()  # Fig. 3b's share, at another SR
+    assert [p.panel for p in fm.design_accuracy(0.5, 0.5)] == ["3a", "3b"]
+
+
+def test_early_pools_network_moves_only_the_pools():
+    moved, built = fm.early_pools_network(), models.get("squeezenet1_0")
+    assert sum(p.numel() for p in moved.parameters()) == sum(p.numel() for p in built.parameters())
+    assert [type(m).__name__ for m in moved.features].index("MaxPool2d") == 2
+    pools = [i for i, m in enumerate(moved.features) if type(m).__name__ == "MaxPool2d"]
+    assert pools == [i for i, m in enumerate(models.get("squeezenet1_1").features) if type(m).__name__ == "MaxPool2d"]
+    assert moved.features[0].kernel_size == built.features[0].kernel_size == (7, 7)
+    with pytest.raises(ValueError, match=r"early_pools_network: num_classes must be a positive integer"):
+        fm.early_pools_network(num_classes=0)

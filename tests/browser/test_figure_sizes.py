@@ -154,10 +154,7 @@ KNOWN_OFFENDERS: dict[tuple[str, str], tuple[re.Pattern[str], str]] = {
         "book/fractalnet.html",
         "book/googlenet.html",
         "book/nin.html",
-        "book/squeezenet.html",
         "book/stochastic_depth.html",
-        "book/vgg.html",
-        "book/wide_resnet.html",
         "book/zfnet.html",
     )
 }

@@ -13,9 +13,10 @@ from __future__ import annotations
 from cnnviz.analysis.compare import BOOK_NETWORKS
 from cnnviz.analysis.fire_modules import model_bytes
 from cnnviz.analysis.ledger import ledger
+from cnnviz.chapters.squeezenet import TABLE3
 from cnnviz.format import compact_count
 from cnnviz.interact.static.compare import AXES
-from cnnviz.interact.static.squeezenet import squeezenet_row
+from cnnviz.interact.static.squeezenet import readout_text, squeezenet_row
 from tests.browser.pages import (
     chapter_page,
     choose_option,
@@ -28,9 +29,8 @@ from tests.browser.pages import (
 )
 
 
-def _squeezenet_readouts(sr: float, pct: float) -> tuple[str, str, str, str]:
-    row = squeezenet_row(sr, pct, ledger("alexnet").total_params)
-    return row["text_fires"], row["text_counts"], row["text_size"], row["text_ratio"]
+def _squeezenet_readouts(sr: float, pct: float) -> list[str]:
+    return readout_text(squeezenet_row(sr, pct))
 
 
 def test_squeezenet_page_shows_the_fire_module_the_networks_and_the_claims(open_page):
@@ -49,22 +49,34 @@ def test_squeezenet_page_shows_the_fire_module_the_networks_and_the_claims(open_
         assert f"{model_bytes(squeeze, bits):,}" in body  # the size table, in bytes
     assert "500× smaller than AlexNet (with Deep Compression)" in body
     assert "iandola2016squeezenet, Table 2" in body
+    for row in TABLE3:  # the paper's Table 3, which the bypass exercise's answer cites
+        assert row.architecture in body
     assert "{{" not in body
 
 
-def test_squeezenet_sliders_respond_without_a_kernel(open_page):
+def test_squeezenet_explorer_responds_without_a_kernel(open_page):
+    """The slider (SR) and the menu (the paper's shares of 3×3 filters) change the readout: the cost, and the
+    paper's Fig. 3 accuracy where it has a network, or that it has none."""
     page, _problems = open_page(chapter_page("squeezenet"))
     figure = "div.cnnviz-vega"
-    page.wait_for_selector(f'{figure} input[type="range"][name="pct3x3"]', timeout=15_000)
+    page.wait_for_selector(f'{figure} input[type="range"][name="sr"]', timeout=15_000)
+    page.wait_for_selector(f'{figure} select[name="pct3x3"]', timeout=15_000)
     for text in _squeezenet_readouts(0.125, 50.0):
         wait_for_text(page, figure, text)
     sr, pct = 0.125, 50.0
-    for name, value in (("sr", 0.5), ("pct3x3", 25.0), ("sr", 1.0), ("pct3x3", 87.5), ("sr", 0.25)):
-        move_slider(page, name, value)
-        sr, pct = (value, pct) if name == "sr" else (sr, value)
+    moves = (("sr", 0.5), ("pct3x3", 25.0), ("sr", 1.0), ("pct3x3", 50.0), ("sr", 0.375), ("pct3x3", 99.0))
+    for name, value in moves:
+        if name == "sr":
+            move_slider(page, name, value)
+            sr = value
+        else:
+            choose_option(page, name, f"{value:g}")
+            pct = value
         for text in _squeezenet_readouts(sr, pct):
             wait_for_text(page, figure, text)
-    default = _squeezenet_readouts(0.125, 50.0)[1]
+    # SR = 0.375 at 99%: neither of the paper's sweeps
+    assert "Paper: reports no network at this setting" in _squeezenet_readouts(sr, pct)
+    default = _squeezenet_readouts(0.125, 50.0)[2]
     assert not any(default in t for t in vega_texts(page, figure)), "the readout still shows the default setting"
 
 

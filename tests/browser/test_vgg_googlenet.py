@@ -1,4 +1,5 @@
-"""The VGG and GoogLeNet chapters on the built site: diagrams, figures and kernel-free sliders.
+"""The GoogLeNet chapter on the built site: diagrams, figures and kernel-free sliders (VGG's are in
+test_vgg.py).
 
 (Console errors, 4xx and external requests of every page are checked by test_site.py.)
 
@@ -9,7 +10,7 @@ what ``cnnviz.analysis.ops`` computes for that setting.
 from __future__ import annotations
 
 from cnnviz.analysis import ops
-from cnnviz.models.lecture import INCEPTION, STACK_VS_LARGE
+from cnnviz.models.lecture import INCEPTION
 from tests.browser.pages import (
     chapter_page,
     diagram_titles,
@@ -18,44 +19,6 @@ from tests.browser.pages import (
     vega_texts,
     wait_for_text,
 )
-
-# --- VGG ---------------------------------------------------------------------------------------------
-
-
-def test_vgg_page_shows_its_diagrams_and_figures(open_page):
-    page, _problems = open_page(chapter_page("vgg"))
-    titles = diagram_titles(page)
-    stack = next((t for t in titles if "stack_vs_large" in t), None)
-    assert stack is not None, "the stack_vs_large module diagram is missing"
-    assert {"0/0", "0/1", "0/2", "1/0"} <= stack  # three 3×3 convs in one part, one 7×7 in the other
-    diff = next((t for t in titles if "vgg16_vs_vgg19" in t), None)
-    assert diff is not None, "the VGG16/VGG19 diff diagram is missing"
-    assert {"cluster_a/", "cluster_b/", "a/input", "b/input"} <= diff
-    # the matplotlib figures (where memory/params live, ERF) are <img>s with their alt text
-    alts = page.eval_on_selector_all("main img", "imgs => imgs.map(i => i.alt)")
-    assert any("bar charts over VGG16" in a for a in alts), alts
-    assert any("conv5_3" in a for a in alts), alts
-    # the lecture-format table and the claims table are on the page
-    body = page_text(page)
-    assert "CONV3-64: [224x224x64]" in body and "TOTAL params: 138M parameters" in body
-    assert "TOTAL memory: 24M" in body and "15,237,608" in body  # the claim and its computed value
-
-
-def test_vgg_stack_sliders_respond_without_a_kernel(open_page):
-    page, _problems = open_page(chapter_page("vgg"))
-    figure = "div.cnnviz-vega"
-    page.wait_for_selector(f'{figure} input[type="range"][name="C"]', timeout=15_000)
-    default = ops.stack_vs_large(STACK_VS_LARGE.C, STACK_VS_LARGE.k_small, STACK_VS_LARGE.n)
-    wait_for_text(page, figure, f"27C² = {default.params_stack:,}")
-    for C, n in ((256, 2), (512, 5), (16, 1)):
-        move_slider(page, "C", C)
-        move_slider(page, "n", n)
-        s = ops.stack_vs_large(C, 3, n)
-        wait_for_text(page, figure, f"{9 * n}C² = {s.params_stack:,}")
-        wait_for_text(page, figure, f"{s.k_large**2}C² = {s.params_large:,}")
-        wait_for_text(page, figure, f"receptive field {s.receptive_field}×{s.receptive_field} for both")
-        wait_for_text(page, figure, f"{s.params_ratio:.3f}× the parameters and {n} ReLUs")
-
 
 # --- GoogLeNet ---------------------------------------------------------------------------------------
 

@@ -171,7 +171,7 @@ def test_names_say_what_they_return() -> None:
         "inception_cost_figure", "stack_vs_large_figure", "cardinality_figure", "degradation_figure",
         "mlpconv_figure", "static_figure", "wide_resnet_figure", "fractal_figure", "densenet_figure",
         "survival_figure", "sample_figure", "squeezenet_figure", "compare_figure", "depth_timeline_figure",
-        "first_layer_figure", "conv1_figure", "conv1_change_figure"}  # fmt: skip
+        "first_layer_figure", "conv1_figure", "conv1_change_figure", "configuration_figure"}  # fmt: skip
     assert {n for n in widgets.__all__ if n.endswith("_widget")} == {
         "inception_widget", "stack_vs_large_widget", "cardinality_widget", "filter_count_widget",
         "degradation_widget", "mlpconv_widget", "wide_resnet_widget", "fractal_widget", "densenet_widget",

@@ -27,7 +27,6 @@ PARAMS = {
 }
 
 
-
 @pytest.fixture(scope="module")
 def structure() -> dict[str, nn.Module]:
     """Each registered VGG built on the meta device: real modules and shapes, no memory, no init cost."""
@@ -45,7 +44,12 @@ def built() -> dict[str, nn.Module]:
 def test_registered_names():
     assert models.names(family="VGG") == list(PARAMS)
     assert {n: models.info(n).kwargs["config"] for n in PARAMS} == {
-        "vgg11": "A", "vgg11_lrn": "A-LRN", "vgg13": "B", "vgg16_c": "C", "vgg16": "D", "vgg19": "E",
+        "vgg11": "A",
+        "vgg11_lrn": "A-LRN",
+        "vgg13": "B",
+        "vgg16_c": "C",
+        "vgg16": "D",
+        "vgg19": "E",
     }
 
 
@@ -57,7 +61,12 @@ def test_parameter_count(name, structure):
 def test_table_1_as_data():
     configs = vgg_module.CONFIGS
     assert {c: vgg_module.weight_layers(c) for c in configs} == {
-        "A": 11, "A-LRN": 11, "B": 13, "C": 16, "D": 16, "E": 19,
+        "A": 11,
+        "A-LRN": 11,
+        "B": 13,
+        "C": 16,
+        "D": 16,
+        "E": 19,
     }
     assert all(cfg.count("maxpool") == 5 and cfg[-1] == "maxpool" for cfg in configs.values())
     assert configs["D"][:3] == ("conv3-64", "conv3-64", "maxpool")
@@ -113,7 +122,13 @@ def test_dropout_train_eval(built):
     classifier = built["vgg11"].classifier
     x = torch.rand(2, 25088)
     assert [type(m).__name__ for m in classifier] == [
-        "Linear", "ReLU", "Dropout", "Linear", "ReLU", "Dropout", "Linear",
+        "Linear",
+        "ReLU",
+        "Dropout",
+        "Linear",
+        "ReLU",
+        "Dropout",
+        "Linear",
     ]
     try:
         classifier.train()
@@ -180,8 +195,43 @@ def test_metadata():
     for name in PARAMS:
         info = models.info(name)
         assert info.paper.arxiv == "1409.1556" and info.paper.bibkey == "simonyan2015very"
-        assert info.reported_error == 0.073 and info.input_size == (3, 224, 224)
+        assert info.input_size == (3, 224, 224)
     assert models.info("vgg16").description == "VGG configuration D of Table 1 (16 weight layers)"
+
+
+def test_each_config_carries_an_error_of_its_own():
+    """The 7.3% of the ILSVRC-2014 submission belongs to the configurations in that ensemble (C, D, E:
+    Table 6); A, A-LRN and B carry their own single-scale figure of Table 3, labelled as such."""
+    submission = set(vgg_module.SUBMISSION_CONFIGS)
+    assert submission == {"C", "D", "E"} and len(vgg_module.SUBMISSION_CONFIGS) == 7
+    for name, config in vgg_module.NAMES.items():
+        info = models.info(name)
+        if config in submission:
+            assert info.reported_error == vgg_module.SUBMISSION_TOP5_TEST / 100
+            assert "7-net submission" in info.error_metric and "test" in info.error_metric
+        else:
+            top1, top5 = vgg_module.SINGLE_SCALE_ERRORS[(config, "256", "256")]
+            assert info.reported_error == top5 / 100 and info.reported_error != 0.073
+            assert "Table 3" in info.error_metric and "submission" not in info.error_metric
+    with pytest.raises(
+        ValueError, match=r"vgg.reported: config 'F' is not in Table 1; valid configs: A, A-LRN"
+    ):
+        vgg_module.reported("F")
+
+
+def test_the_paper_tables_as_data():
+    """Table 3 tests every column at S = Q = 256; Table 4 leaves out A and A-LRN; a top-1 error is always
+    above its top-5, and every key names a configuration of Table 1."""
+    single, multi = vgg_module.SINGLE_SCALE_ERRORS, vgg_module.MULTI_SCALE_ERRORS
+    assert {c for c, s, q in single if s == q == "256"} == set(vgg_module.CONFIGS)
+    assert {c for c, _, _ in multi} == {"B", "C", "D", "E"}
+    for table in (single, multi):
+        assert all(
+            config in vgg_module.CONFIGS and top1 > top5 for (config, _, _), (top1, top5) in table.items()
+        )
+    # the best single networks: D and E at the jittered scale, tested at three scales (Table 4, in bold)
+    best = min(multi.values())
+    assert [k[0] for k, v in multi.items() if v == best] == ["D", "E"]
 
 
 # --- torchvision weights -------------------------------------------------------------------------------

@@ -71,21 +71,21 @@ def claims() -> list[Claim]:
                "simonyan2015very, Table 7 (ILSVRC-2014 submission, 7 nets, top-5 test)",
                "After the challenge, an ensemble of two networks reached 6.8%.", bullet=ERROR),
         computed("vgg.three_3x3_rf", "vgg", "Stack of three 3×3 (stride 1) conv layers has the receptive field of "
-                  "one 7×7 conv layer", "7", rf, "receptive_field() of three stacked 3×3 convolutions",
+                  "one 7×7 conv layer", "7", rf, "the receptive field of three stacked 3×3 convolutions, followed through the layers",
                   "The theoretical receptive field; the effective receptive field (Luo et al. 2016) is smaller "
                   "and Gaussian-shaped.", bullet=THREE_3X3_RF),
         computed("vgg.params_stack", "vgg", "3 × (3 × 3 × C × C) = 27C²", "27", stack.params_stack,
-                  "ops.stack_vs_large(C=1, n=3).params_stack", bullet=FEWER_PARAMS),
+                  "the weights of three 3×3 convolutions of C channels, counted per C²", bullet=FEWER_PARAMS),
         computed("vgg.params_large", "vgg", "7 × 7 × C × C = 49C²", "49", stack.params_large,
-                  "ops.stack_vs_large(C=1, n=3).params_large", bullet=FEWER_PARAMS),
+                  "the weights of one 7×7 convolution of C channels, counted per C²", bullet=FEWER_PARAMS),
         computed("vgg16.input.memory", "vgg", "INPUT: [224x224x3] memory: 224*224*3=150K", "150K", c * h * w,
-                  "input size of vgg16", bullet=TABLE),
+                  "the input size of VGG16", bullet=TABLE),
     ]
     for index, ((label, memory, weights), row) in enumerate(zip(VGG16_TABLE[1:], rows, strict=True), start=1):
         claims.append(computed(f"vgg16.row{index}.memory", "vgg", f"{label} memory: {memory}", memory,
-                                row.activations, f"ledger('vgg16'): {row.name} output elements", bullet=TABLE))
+                                row.activations, f"VGG16 measured: the values its layer {row.name} outputs", bullet=TABLE))
         claims.append(computed(f"vgg16.row{index}.params", "vgg", f"{label} params: {weights}", weights,
-                                row.weights, f"ledger('vgg16'): {row.name} weights (not counting biases)",
+                                row.weights, f"VGG16 measured: the weights of its layer {row.name} (not counting biases)",
                                 bullet=TABLE))
     lecture = memory_from_ledger(led, lecture_convention=True)
     full = memory_from_ledger(led)
@@ -93,19 +93,19 @@ def claims() -> list[Claim]:
     total_mb = table_total * 4 / 1e6
     claims += [
         computed("vgg16.total_memory", "vgg", "TOTAL memory: 24M", "24M", table_total,
-                  "memory_report('vgg16', lecture_convention=True): input + conv/pool/fc outputs",
+                  "VGG16 measured: the input and the conv, pool and FC outputs, added up",
                   f"The table's own rows sum to {table_total / 1e6:.1f}M values. Counting every layer output "
                   f"separately (ReLU and dropout too) gives {(lecture.input_elements + full.forward_activations) / 1e6:.1f}M; "
                   "neither is 24M.", bullet=TOTAL_MEMORY),
         computed("vgg16.total_memory_mb", "vgg", "24M * 4 bytes ~ 96MB / image (only forward!)", "96M",
-                  table_total * 4, "forward activations × 4 bytes (float32)",
+                  table_total * 4, "those values × 4 bytes (32-bit floats)",
                   f"{total_mb:.0f} MB per image for the table's rows; the figure follows from the 24M above.",
                   actual_text=f"{total_mb:.1f} MB", bullet=TOTAL_MEMORY),
         computed("vgg16.total_params", "vgg", "TOTAL params: 138M parameters", "138M", total_params("vgg16"),
-                  "ledger('vgg16').total_params (weights and biases)", bullet=TOTAL_PARAMS),
+                  "VGG16 measured: all its weights and biases", bullet=TOTAL_PARAMS),
         computed("vgg16.depth", "vgg", "VGG16: 16 weight layers", "16", weight_layer_depth("vgg16"),
-                  "weight_layer_depth('vgg16')", bullet=VARIANTS),
+                  "VGG16's convolutional and fully-connected layers, counted", bullet=VARIANTS),
         computed("vgg19.depth", "vgg", "VGG19: 19 weight layers", "19", weight_layer_depth("vgg19"),
-                  "weight_layer_depth('vgg19')", bullet=VARIANTS),
+                  "VGG19's convolutional and fully-connected layers, counted", bullet=VARIANTS),
     ]
     return claims

@@ -41,10 +41,14 @@ if TYPE_CHECKING:
     import altair
 
 __all__ = [
-    "BOOK_ENV", "FONT", "GREY", "INK", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid",
+    "BOOK_ENV", "FONT", "GREY", "INK", "PHONE_PANEL_WIDTH", "PHONE_READOUT_CHARS", "StaticFigure", "on_slider_grid", "readout_lines", "slider_grid",
     "slider_param", "static_figure", "style_chart",
 ]
 
+# A figure that fits a phone's 358-px column (the book at 390 px): no view wider, no readout, title or subtitle
+# line longer (in characters of the figures' font).
+PHONE_PANEL_WIDTH = 270  # px
+PHONE_READOUT_CHARS = 45
 BOOK_ENV = "CNNVIZ_BOOK"  # "1" while the book is built: figures leave the drawing to the site's script
 VEGA_BUNDLES = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")  # in load order
 GREY = theme.MUTED  # axes, legends and secondary marks: 7:1 on the figure's paper

@@ -23,6 +23,8 @@ from cnnviz.analysis import ops
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.interact.static.base import (
     GREY,
+    PHONE_PANEL_WIDTH,
+    PHONE_READOUT_CHARS,
     StaticFigure,
     on_slider_grid,
     readout_lines,
@@ -35,12 +37,12 @@ from cnnviz.render import theme
 from cnnviz.validate import boolean
 
 __all__ = [
-    "PANEL_WIDTH", "READOUT_CHARS", "TABLE3_CITE", "cardinality_figure", "cardinality_rows", "matched_rows",
+    "TABLE3_CITE", "cardinality_figure", "cardinality_rows", "matched_rows",
     "readout_text",
 ]  # fmt: skip
 
-PANEL_WIDTH = 270  # px: every view of the two figures, so that they fit a phone's 358 px column
-READOUT_CHARS = 45  # the longest readout, title or subtitle line, in characters
+PANEL_WIDTH = PHONE_PANEL_WIDTH  # every view, so that the figure fits a phone's column
+READOUT_CHARS = PHONE_READOUT_CHARS
 TABLE3_CITE = "Xie et al. 2017, Table 3"
 TABLE3_DEPTH = 50  # Table 3's ResNeXt-50 rows: the networks built from the conv2 block these figures draw
 NO_ERROR = "not a Table 2 template: no error reported"
