@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from cnnviz.chapters import CHAPTER_MODULES, PENDING, load, module_name
-from cnnviz.chapters.page import CheckFailed, Page, require
+from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.interact.prose import unresolved_markup
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -171,3 +172,38 @@ def test_a_check_in_the_facts_names_the_chapter():
 
     with pytest.raises(CheckFailed, match=r"demo \(its facts\): the widths must match Table 2"):
         Page("demo", compute, ("a",)).facts()
+
+
+# --- the contract every chapter module keeps -------------------------------------------------------
+
+
+class _Drawn:
+    """A stand-in for a drawn diagram: only its ``caption`` (what the drawing call did) is read."""
+
+    def __init__(self, caption: str) -> None:
+        self.caption = caption
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTER_MODULES))
+def test_every_paragraph_is_listed_written_and_renders_filled(chapter: str):
+    module = load(chapter)
+    assert set(module.page._texts) == set(module.PARAGRAPHS) and module.page.paragraphs == module.PARAGRAPHS
+    facts = module.facts()
+    assert module.facts() is facts  # computed once per process
+    for name in module.PARAGRAPHS:
+        markdown = module.paragraph(name).markdown
+        assert markdown.strip(), name
+        assert unfilled_placeholders(markdown) == [] and unresolved_markup(markdown) == [], name
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTER_MODULES))
+def test_a_caption_ends_with_what_the_drawing_call_did(chapter: str):
+    module = load(chapter)
+    drawn = "each stage drawn as one node"
+    for figure in module.FIGURES:
+        text = module.caption(figure, _Drawn(drawn)).markdown
+        assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*"), figure
+        with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
+            module.caption(figure, object())
+    with pytest.raises(KeyError, match="figures: " + ", ".join(module.FIGURES)):
+        module.caption("no_such_figure", _Drawn(drawn))

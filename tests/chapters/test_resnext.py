@@ -10,8 +10,7 @@ import pytest
 from cnnviz.analysis.claims import Verdict
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.chapters import resnext as chapter
-from cnnviz.chapters.page import CheckFailed, unfilled_placeholders
-from cnnviz.interact.prose import unresolved_markup
+from cnnviz.chapters.page import CheckFailed
 
 
 @pytest.fixture(scope="module")
@@ -22,23 +21,6 @@ def facts() -> chapter.Facts:
 def _with_net(facts: chapter.Facts, name: str, **changes) -> chapter.Facts:
     imagenet = tuple(dataclasses.replace(s, **changes) if s.name == name else s for s in facts.imagenet)
     return dataclasses.replace(facts, imagenet=imagenet)
-
-
-def test_the_paragraphs_are_listed_and_written():
-    assert chapter.PARAGRAPHS == chapter.page.paragraphs
-    assert set(chapter.page._texts) == set(chapter.PARAGRAPHS)
-
-
-@pytest.mark.parametrize("name", chapter.PARAGRAPHS)
-def test_every_paragraph_renders_filled(facts: chapter.Facts, name: str):
-    markdown = chapter.paragraph(name).markdown
-    assert markdown.strip()
-    assert unfilled_placeholders(markdown) == [] and unresolved_markup(markdown) == []
-
-
-def test_facts_are_computed_once(facts: chapter.Facts):
-    assert chapter.facts() is facts
-
 
 def test_the_numbers_the_review_asked_for(facts: chapter.Facts):
     networks = " ".join(chapter.paragraph("networks").markdown.split())
@@ -142,23 +124,6 @@ def test_remember_and_explore_read_their_words_from_the_numbers(facts: chapter.F
 
 
 # --- captions and folds ---------------------------------------------------------------------------
-
-
-class _Drawn:
-    def __init__(self, caption: str) -> None:
-        self.caption = caption
-
-
-@pytest.mark.parametrize("figure", chapter.FIGURES)
-def test_a_caption_ends_with_what_the_drawing_call_did(figure: str):
-    drawn = "each stage drawn as one node: layer1 (3 blocks)"
-    text = chapter.caption(figure, _Drawn(drawn)).markdown
-    assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*")
-    with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
-        chapter.caption(figure, object())
-    with pytest.raises(KeyError, match="figures: paths, grouped, resnext50"):
-        chapter.caption("resnet50", _Drawn(drawn))
-
 
 def test_the_captions_of_the_real_diagrams_say_what_is_collapsed():
     pytest.importorskip("graphviz")

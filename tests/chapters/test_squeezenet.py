@@ -11,8 +11,7 @@ from cnnviz.analysis import fire_modules as fm
 from cnnviz.analysis.claims import Verdict
 from cnnviz.analysis.ledger import ledger
 from cnnviz.chapters import squeezenet as chapter
-from cnnviz.chapters.page import CheckFailed, unfilled_placeholders
-from cnnviz.interact.prose import unresolved_markup
+from cnnviz.chapters.page import CheckFailed
 
 
 @pytest.fixture(scope="module")
@@ -41,23 +40,6 @@ def _with_point(facts: chapter.Facts, panel: str, sr: float, pct3x3: float, **ch
         return dataclasses.replace(p, reported=dataclasses.replace(r, **changes))
 
     return dataclasses.replace(facts, design=tuple(change(p) for p in facts.design))
-
-
-def test_the_paragraphs_are_listed_and_written():
-    assert chapter.PARAGRAPHS == chapter.page.paragraphs
-    assert set(chapter.page._texts) == set(chapter.PARAGRAPHS)
-
-
-@pytest.mark.parametrize("name", chapter.PARAGRAPHS)
-def test_every_paragraph_renders_filled(facts: chapter.Facts, name: str):
-    markdown = chapter.paragraph(name).markdown
-    assert markdown.strip()
-    assert unfilled_placeholders(markdown) == [] and unresolved_markup(markdown) == []
-
-
-def test_facts_are_computed_once(facts: chapter.Facts):
-    assert chapter.facts() is facts
-
 
 # --- the facts against the zoo's networks --------------------------------------------------------
 
@@ -235,23 +217,6 @@ def test_no_graded_value_is_printed_on_the_page(facts: chapter.Facts):
 
 
 # --- captions and folds ---------------------------------------------------------------------------
-
-
-class _Drawn:
-    def __init__(self, caption: str) -> None:
-        self.caption = caption
-
-
-@pytest.mark.parametrize("figure", chapter.FIGURES)
-def test_a_caption_ends_with_what_the_drawing_call_did(figure: str):
-    drawn = "every block drawn (none collapsed)"
-    text = chapter.caption(figure, _Drawn(drawn)).markdown
-    assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*")
-    with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
-        chapter.caption(figure, object())
-    with pytest.raises(KeyError, match="figures: fire, bypass"):
-        chapter.caption("alexnet", _Drawn(drawn))
-
 
 def test_the_captions_of_the_real_diagrams():
     pytest.importorskip("graphviz")

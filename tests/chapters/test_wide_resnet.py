@@ -15,8 +15,7 @@ from cnnviz.analysis.claims import Verdict
 from cnnviz.analysis.claims import wide_resnet as paper
 from cnnviz.analysis.ops import wide_resnet_cost
 from cnnviz.chapters import wide_resnet as chapter
-from cnnviz.chapters.page import CheckFailed, unfilled_placeholders
-from cnnviz.interact.prose import unresolved_markup
+from cnnviz.chapters.page import CheckFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,19 +35,6 @@ def _page(facts: chapter.Facts) -> str:
     parts += [chapter.table(name).markdown for name in chapter.TABLES]
     return " ".join(parts)
 
-
-def test_the_paragraphs_are_listed_and_written():
-    assert chapter.PARAGRAPHS == chapter.page.paragraphs
-    assert set(chapter.page._texts) == set(chapter.PARAGRAPHS)
-
-
-@pytest.mark.parametrize("name", chapter.PARAGRAPHS)
-def test_every_paragraph_renders_filled(facts: chapter.Facts, name: str):
-    markdown = chapter.paragraph(name).markdown
-    assert markdown.strip()
-    assert unfilled_placeholders(markdown) == [] and unresolved_markup(markdown) == []
-
-
 @pytest.mark.parametrize("name", chapter.TABLES)
 def test_every_table_renders(facts: chapter.Facts, name: str):
     lines = chapter.table(name).markdown.strip().splitlines()
@@ -56,11 +42,6 @@ def test_every_table_renders(facts: chapter.Facts, name: str):
     assert len({line.count("|") for line in lines}) == 1  # every row has the header's cells
     with pytest.raises(KeyError, match="tables: thin_vs_wide, networks, k_squared, imagenet"):
         chapter.table("ledger")
-
-
-def test_facts_are_computed_once(facts: chapter.Facts):
-    assert chapter.facts() is facts
-
 
 # --- the facts agree with the zoo's networks ---------------------------------------------------------
 
@@ -214,23 +195,6 @@ def test_the_stage_table_prints_no_multiply_adds():
 
 
 # --- captions and folds ---------------------------------------------------------------------------
-
-
-class _Drawn:
-    def __init__(self, caption: str) -> None:
-        self.caption = caption
-
-
-@pytest.mark.parametrize("figure", chapter.FIGURES)
-def test_a_caption_ends_with_what_the_drawing_call_did(figure: str):
-    drawn = "each stage drawn as one node: conv2 (4 blocks)"
-    text = chapter.caption(figure, _Drawn(drawn)).markdown
-    assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*")
-    with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
-        chapter.caption(figure, object())
-    with pytest.raises(KeyError, match="figures: block, wrn28_10, bottleneck"):
-        chapter.caption("resnet50", _Drawn(drawn))
-
 
 def test_the_captions_of_the_real_diagrams():
     pytest.importorskip("graphviz")
