@@ -34,22 +34,34 @@ from cnnviz.experiments.data import synthetic_shapes
 from cnnviz.experiments.logs import RunLog, load_log, portable_command, save_log
 from cnnviz.experiments.train import TrainConfig, train
 
-__all__ = ["ProbeOutcome", "config_of", "judge", "load_grid", "run_grid"]
+__all__ = ["ProbeOutcome", "config_of", "judge", "load_grid", "read_spec", "run_grid", "schedule_milestones"]
 
 _GRID_KEYS = ("name", "purpose", "seed", "dataset", "base", "probes", "reference", "rule")
+
+
+def read_spec(path: Path, what: str, keys: tuple[str, ...]) -> dict[str, Any]:
+    """A probe grid's or a sweep's JSON file, with its required keys and the synthetic dataset checked."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{what} {path} does not exist")
+    spec = json.loads(path.read_text())
+    missing = [key for key in keys if key not in spec]
+    if missing:
+        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}; required: {', '.join(keys)}")
+    if spec["dataset"] != "synthetic":
+        raise ValueError(f"{path}: dataset must be 'synthetic' (runs written down here never read CIFAR), "
+                         f"got {spec['dataset']!r}")
+    return spec
+
+
+def schedule_milestones(iterations: int) -> tuple[int, int]:
+    """The learning-rate drops at 1/2 and 3/4 of the iterations, as the paper's 32k and 48k of 64k."""
+    return iterations // 2, iterations * 3 // 4
 
 
 def load_grid(path: str | Path) -> dict[str, Any]:
     """Read and check a grid file; ValueError naming the missing key or the bad probe."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"probe grid {path} does not exist")
-    grid = json.loads(path.read_text())
-    missing = [key for key in _GRID_KEYS if key not in grid]
-    if missing:
-        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}; required: {', '.join(_GRID_KEYS)}")
-    if grid["dataset"] != "synthetic":
-        raise ValueError(f"{path}: dataset must be 'synthetic' (probes never read CIFAR), got {grid['dataset']!r}")
+    grid = read_spec(path, "probe grid", _GRID_KEYS)
     ids = [probe.get("id") for probe in grid["probes"]]
     if len(set(ids)) != len(ids) or not all(isinstance(i, str) and i for i in ids):
         raise ValueError(f"{path}: every probe needs a unique non-empty 'id', got {ids}")
@@ -62,7 +74,7 @@ def config_of(grid: dict[str, Any], probe: dict[str, Any]) -> TrainConfig:
     """The probe's TrainConfig: the grid's base, the probe's settings, milestones at 1/2 and 3/4, the seed."""
     settings = {**grid["base"], **{k: v for k, v in probe.items() if k not in ("id", "network")}}
     iterations = settings["iterations"]
-    settings["milestones"] = (iterations // 2, iterations * 3 // 4)
+    settings["milestones"] = schedule_milestones(iterations)
     settings["seed"] = grid["seed"]
     unknown = set(settings) - set(TrainConfig.__dataclass_fields__)
     if unknown:

@@ -21,7 +21,6 @@ seed), and the degradation issue's criteria, each reported on its own so that a 
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +30,7 @@ import torch
 
 from cnnviz.experiments.data import synthetic_shapes
 from cnnviz.experiments.logs import RunLog, load_runs, portable_command, save_log
+from cnnviz.experiments.probes import read_spec, schedule_milestones
 from cnnviz.experiments.train import TrainConfig, train
 
 __all__ = [
@@ -45,14 +45,7 @@ MAIN = "main"
 def load_sweep(path: str | Path) -> dict[str, Any]:
     """Read and check a sweep file; ValueError naming the missing key, the bad run or the unknown setting."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"sweep {path} does not exist")
-    sweep = json.loads(path.read_text())
-    missing = [key for key in _SWEEP_KEYS if key not in sweep]
-    if missing:
-        raise ValueError(f"{path}: missing key(s) {', '.join(missing)}; required: {', '.join(_SWEEP_KEYS)}")
-    if sweep["dataset"] != "synthetic":
-        raise ValueError(f"{path}: dataset must be 'synthetic', got {sweep['dataset']!r}")
+    sweep = read_spec(path, "sweep", _SWEEP_KEYS)
     if MAIN in sweep["variants"]:
         raise ValueError(f"{path}: variant {MAIN!r} is the sweep's own settings; name the others differently")
     seen = set()
@@ -78,7 +71,7 @@ def config_of_run(sweep: dict[str, Any], run: dict[str, Any]) -> TrainConfig:
         raise ValueError(f"sweep {sweep.get('name')!r}, run {run}: unknown or fixed setting(s) "
                          f"{', '.join(sorted(unknown))} (the seed comes from the run, milestones from iterations)")
     iterations = settings["iterations"]
-    return TrainConfig(**settings, milestones=(iterations // 2, iterations * 3 // 4), seed=run["seed"])
+    return TrainConfig(**settings, milestones=schedule_milestones(iterations), seed=run["seed"])
 
 
 def run_sweep(path: str | Path, *, threads: int = 1, runs_dir: str | Path = "runs",
