@@ -113,7 +113,7 @@ def test_readout_expressions_are_built_from_the_same_text(name: str, request: py
     layers = figure.spec["vconcat"][0]["layer"]
     exprs = [next(t["calculate"] for t in layer["transform"] if t.get("as") == "text") for layer in layers]
     assert len(exprs) == len(readout_text(matched_rows([32])[0]))
-    assert "(datum.C == 1 ? ' path' : ' paths')" in exprs[0]
+    assert "((datum.C == 1) ? ' path' : ' paths')" in exprs[0]
     assert "' convolution weights per block'" in exprs[1]
     assert (
         "'ResNeXt-50 top-1 error: '" in exprs[4] and "'not a Table 2 template: no error reported'" in exprs[4]

@@ -16,22 +16,22 @@ as wide as d channels, on the same scale as the bars of the block's input and ou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cnnviz.analysis import ops
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
+from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import (
     GREY,
     PHONE_PANEL_WIDTH,
     PHONE_READOUT_CHARS,
     StaticFigure,
     on_slider_grid,
-    readout_lines,
     slider_grid,
     slider_param,
     static_figure,
 )
+from cnnviz.interact.static.readout import Field, When, plural
 from cnnviz.models.lecture import RESNEXT_BLOCK, RESNEXT_TABLE2
 from cnnviz.render import theme
 from cnnviz.validate import boolean
@@ -104,82 +104,27 @@ def matched_rows(
 # --- the readout: one spec, rendered in Python (tests, fallback) and as Vega expressions ------------------
 
 
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    fmt: str = ""  # "", "," or ".2f": the same in Python's format() and d3-format
-
-
-@dataclass(frozen=True)
-class _Plural:
-    field: str
-    one: str
-    many: str
-
-
 def _line_parts(in_hw: int) -> tuple[tuple[Any, ...], ...]:
     return (
-        ("C = ", _Field("C"), _Plural("C", " path", " paths"), " of width d = ", _Field("d"),
-         " (C·d = ", _Field("width"), ")"),
-        (_Field("weights", ","), " convolution weights per block"),
-        (_Field("vs_resnet", ".2f"), "× the ResNet-50 bottleneck (1×64d)"),
-        (_Field("macs", ","), f" multiply-adds at {in_hw}×{in_hw}"),
+        ("C = ", Field("C"), plural("C", " path", " paths"), " of width d = ", Field("d"),
+         " (C·d = ", Field("width"), ")"),
+        (Field("weights", ","), " convolution weights per block"),
+        (Field("vs_resnet", ".2f"), "× the ResNet-50 bottleneck (1×64d)"),
+        (Field("macs", ","), f" multiply-adds at {in_hw}×{in_hw}"),
+        # the paper's error, one decimal as in the paper, where the row is a Table 2 template
+        (When(lambda row: "top1" in row, "isValid(datum.top1)",
+              ("ResNeXt-50 top-1 error: ", Field("top1", ".1f"), "% (Table 3)"), (NO_ERROR,)),),
     )  # fmt: skip
-
-
-TOP1 = ("ResNeXt-50 top-1 error: ", "% (Table 3)")  # around the error, one decimal as in the paper
-
-
-def _top1_line(top1: float) -> str:
-    return f"{TOP1[0]}{top1:.1f}{TOP1[1]}"
 
 
 def readout_text(row: dict[str, Any], in_hw: int = RESNEXT_BLOCK.in_hw) -> list[str]:
     """The readout lines the figures show for ``row`` (one of :func:`cardinality_rows`), as text."""
-    lines = []
-    for parts in _line_parts(in_hw):
-        text = ""
-        for part in parts:
-            if isinstance(part, _Field):
-                text += format(row[part.name], part.fmt)
-            elif isinstance(part, _Plural):
-                text += part.one if row[part.field] == 1 else part.many
-            else:
-                text += part
-        lines.append(text)
-    lines.append(_top1_line(row["top1"]) if "top1" in row else NO_ERROR)
-    return lines
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _readout_exprs(in_hw: int) -> list[str]:
-    """The Vega expressions of :func:`readout_text`'s lines, built from the same parts."""
-    exprs = []
-    for parts in _line_parts(in_hw):
-        terms = []
-        for part in parts:
-            if isinstance(part, _Field):
-                terms.append(f"format(datum.{part.name}, '{part.fmt}')" if part.fmt else f"datum.{part.name}")
-            elif isinstance(part, _Plural):
-                terms.append(f"(datum.{part.field} == 1 ? {_quote(part.one)} : {_quote(part.many)})")
-            else:
-                terms.append(_quote(part))
-        exprs.append(" + ".join(terms))
-    exprs.append(f"isValid(datum.top1) ? {_quote(TOP1[0])} + format(datum.top1, '.1f') + {_quote(TOP1[1])}"
-                 f" : {_quote(NO_ERROR)}")  # fmt: skip
-    return exprs
+    return [readout.text(parts, row) for parts in _line_parts(in_hw)]
 
 
 def _readout(alt: Any, current: Any, in_hw: int) -> Any:
-    exprs = _readout_exprs(in_hw)
-    views = [
-        readout_lines(alt, current.transform_calculate(line=str(i), text=expr), len(exprs), PANEL_WIDTH, name)
-        for i, (expr, name) in enumerate(zip(exprs, READOUT_NAMES, strict=True))
-    ]
-    return alt.layer(*views)
+    exprs = [readout.expr(parts) for parts in _line_parts(in_hw)]
+    return readout.layer(alt, current, exprs, PANEL_WIDTH, READOUT_NAMES)
 
 
 # --- the block, to scale ----------------------------------------------------------------------------

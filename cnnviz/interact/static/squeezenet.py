@@ -22,12 +22,12 @@ from cnnviz.analysis.fire_modules import (
     design_accuracy,
     design_cost,
 )
+from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import (
     GREY,
     PHONE_PANEL_WIDTH,
     PHONE_READOUT_CHARS,
     StaticFigure,
-    readout_lines,
     static_figure,
 )
 from cnnviz.models.squeezenet import SQUEEZENET_DESIGN
@@ -147,11 +147,8 @@ def squeezenet_figure(
     current = base.transform_filter("datum.sr == sr && datum.pct3x3 == pct3x3")
     vermillion, blue = theme.OKABE_ITO["vermillion"], theme.OKABE_ITO["blue"]
 
-    readout = alt.layer(*[
-        readout_lines(alt, current.transform_calculate(line=str(i), text=f"datum.text_{name.removeprefix('readout_')}"),
-                      len(READOUT_NAMES), PANEL_WIDTH, name)
-        for i, name in enumerate(READOUT_NAMES)
-    ])  # fmt: skip
+    lines = [f"datum.text_{name.removeprefix('readout_')}" for name in READOUT_NAMES]
+    numbers = readout.layer(alt, current, lines, PANEL_WIDTH, READOUT_NAMES)
 
     sr_x = alt.X("sr:Q", title="squeeze ratio SR", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(tickCount=4))
     top = max(r["params"] for r in rows)
@@ -194,7 +191,7 @@ def squeezenet_figure(
         "pct3x3:Q", title="3×3 share (%)", scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(tickCount=4)
     )
     chart = (
-        alt.vconcat(readout, cost, buys("3a", sr_x, "SR swept", "3×3 share 50%"),
+        alt.vconcat(numbers, cost, buys("3a", sr_x, "SR swept", "3×3 share 50%"),
                     buys("3b", pct_x, "3×3 share swept", "SR = 0.5"), spacing=16)
         .add_params(*params)
         .properties(

@@ -17,11 +17,11 @@ the tests and the fallback) and as Vega expressions (the page), so the two canno
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 from cnnviz.analysis import ops
+from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import (
     GREY,
     PHONE_PANEL_WIDTH,
@@ -33,6 +33,7 @@ from cnnviz.interact.static.base import (
     slider_param,
     static_figure,
 )
+from cnnviz.interact.static.readout import Field, When
 from cnnviz.models.lecture import STACK_VS_LARGE
 from cnnviz.render import theme
 
@@ -50,62 +51,9 @@ MULTI_SCALE = ("256", "224,256,288")  # (S, Q) of Table 4
 CITE = "Simonyan & Zisserman 2015"  # the alt text's source
 
 
-# --- readouts: one spec, as Python text and as Vega expressions --------------------------------------
-
-
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    fmt: str = ""  # "", "," or ".1f": the same in Python's format() and d3-format
-
-
-@dataclass(frozen=True)
-class _If:
-    """``then`` where ``test(row)`` holds (``vega`` is the same test as a Vega expression), else ``other``."""
-
-    test: Callable[[dict[str, Any]], bool]
-    vega: str
-    then: tuple[Any, ...]
-    other: tuple[Any, ...] = ()
-
-
-def _text(parts: Sequence[Any], row: dict[str, Any]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, _Field):
-            out += format(row[part.name], part.fmt)
-        elif isinstance(part, _If):
-            out += _text(part.then if part.test(row) else part.other, row)
-        else:
-            out += part
-    return out
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _expr(parts: Sequence[Any]) -> str:
-    terms = []
-    for part in parts:
-        if isinstance(part, _Field):
-            terms.append(
-                f"format(datum.{part.name}, '{part.fmt}')" if part.fmt else f"('' + datum.{part.name})"
-            )
-        elif isinstance(part, _If):
-            terms.append(f"(({part.vega}) ? {_expr(part.then)} : {_expr(part.other)})")
-        else:
-            terms.append(_quote(part))
-    return " + ".join(terms) if terms else "''"
-
-
 def _readout(alt: Any, current: Any, lines: Sequence[Sequence[Any]], name: str) -> Any:
-    views = [
-        readout_lines(alt, current.transform_calculate(line=str(i), text=_expr(parts)), len(lines), PANEL_WIDTH,
-                      f"{name}_{'abcdefghij'[i]}")
-        for i, parts in enumerate(lines)
-    ]  # fmt: skip
-    return alt.layer(*views)
+    names = [f"{name}_{'abcdefghij'[i]}" for i in range(len(lines))]
+    return readout.layer(alt, current, [readout.expr(parts) for parts in lines], PANEL_WIDTH, names)
 
 
 # --- a. a stack of 3×3 convolutions against one large filter ------------------------------------------
@@ -153,21 +101,21 @@ def _one(row: dict[str, Any]) -> bool:
 
 
 _STACK_LINES: tuple[tuple[Any, ...], ...] = (
-    ("C = ", _Field("C"), " channels in and out of every layer"),
-    ("receptive field ", _Field("rf"), "×", _Field("rf"), " for both"),
-    (_Field("n"), "-layer stack: ", _Field("coef_stack"), "C² = ", _Field("params_stack", ","), " weights"),
-    ("one ", _Field("k"), "×", _Field("k"), ": ", _Field("coef_large"), "C² = ", _Field("params_large", ","),
+    ("C = ", Field("C"), " channels in and out of every layer"),
+    ("receptive field ", Field("rf"), "×", Field("rf"), " for both"),
+    (Field("n"), "-layer stack: ", Field("coef_stack"), "C² = ", Field("params_stack", ","), " weights"),
+    ("one ", Field("k"), "×", Field("k"), ": ", Field("coef_large"), "C² = ", Field("params_large", ","),
      " weights"),
-    (_If(_one, "datum.n == 1", ("n = 1: the same 3×3 layer on both sides",),
-         ("the stack needs ", _Field("ratio", ".3f"), "× the weights",)),),
-    (_If(_one, "datum.n == 1", ("(nothing saved, no ReLU gained)",),
-         ("ReLUs: ", _Field("n"), " in the stack, 1 in the ", _Field("k"), "×", _Field("k"))),),
+    (When(_one, "datum.n == 1", ("n = 1: the same 3×3 layer on both sides",),
+         ("the stack needs ", Field("ratio", ".3f"), "× the weights",)),),
+    (When(_one, "datum.n == 1", ("(nothing saved, no ReLU gained)",),
+         ("ReLUs: ", Field("n"), " in the stack, 1 in the ", Field("k"), "×", Field("k"))),),
 )  # fmt: skip
 
 
 def stack_readout(row: dict[str, Any]) -> list[str]:
     """The readout lines of :func:`stack_vs_large_figure` for ``row`` (one of :func:`stack_vs_large_rows`)."""
-    return [_text(parts, row) for parts in _STACK_LINES]
+    return [readout.text(parts, row) for parts in _STACK_LINES]
 
 
 def _paper_lines() -> tuple[str, ...]:
@@ -307,21 +255,21 @@ def _multi(row: dict[str, Any]) -> bool:
 
 
 _CONFIG_LINES: tuple[tuple[Any, ...], ...] = (
-    ("config ", _Field("config"), " (", _Field("name"), "): ", _Field("layers"), " weight layers"),
-    (_Field("params", ","), " parameters"),
-    (_Field("macs", ","), " multiply-adds per image"),
+    ("config ", Field("config"), " (", Field("name"), "): ", Field("layers"), " weight layers"),
+    (Field("params", ","), " parameters"),
+    (Field("macs", ","), " multiply-adds per image"),
     ("Table 3, one test scale (S = Q = 256):",),
-    ("top-1 ", _Field("top1", ".1f"), "%, top-5 ", _Field("top5", ".1f"), "% val. error"),
+    ("top-1 ", Field("top1", ".1f"), "%, top-5 ", Field("top5", ".1f"), "% val. error"),
     ("Table 4, three test scales (S = 256):",),
-    (_If(_multi, "isValid(datum.top1_multi)",
-         ("top-1 ", _Field("top1_multi", ".1f"), "%, top-5 ", _Field("top5_multi", ".1f"), "% val. error"),
+    (When(_multi, "isValid(datum.top1_multi)",
+         ("top-1 ", Field("top1_multi", ".1f"), "%, top-5 ", Field("top5_multi", ".1f"), "% val. error"),
          ("not in Table 4 (it tests B to E)",)),),
 )  # fmt: skip
 
 
 def configuration_readout(row: dict[str, Any]) -> list[str]:
     """The readout lines of :func:`configuration_figure` for ``row`` (one of :func:`configuration_rows`)."""
-    return [_text(parts, row) for parts in _CONFIG_LINES]
+    return [readout.text(parts, row) for parts in _CONFIG_LINES]
 
 
 def configuration_figure(config: str = "D") -> StaticFigure:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cnnviz.analysis.claims.wide_resnet import CIFAR_RESULTS, CIFAR_TABLES, CifarResult, cifar_results
 from cnnviz.analysis.ops import thin_twin, wide_resnet_cost
 from cnnviz.format import compact_count
+from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import (
     GREY,
     INK,
@@ -28,10 +28,10 @@ from cnnviz.interact.static.base import (
     PHONE_READOUT_CHARS,
     StaticFigure,
     on_slider_grid,
-    readout_lines,
     slider_param,
     static_figure,
 )
+from cnnviz.interact.static.readout import Either, Field, optional
 from cnnviz.render import theme
 
 # Public names are unique across the figure modules (tests/interact/test_widgets.py); the readout's helpers
@@ -113,84 +113,31 @@ def paper_points() -> list[dict[str, Any]]:
 # --- what the knob costs, and the readout: one spec of parts, rendered in Python and as Vega expressions ---
 
 
-@dataclass(frozen=True)
-class _Field:
-    name: str
-    fmt: str = ""  # "" or ",": the same in Python's format() and d3-format
-
-
-@dataclass(frozen=True)
-class _Optional:
-    """A row's text field that only some rows have: the line is empty without it."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class _Either:
-    """A row's text field, or, where the row lacks it, the parts of ``otherwise``."""
-
-    name: str
-    otherwise: tuple[Any, ...]
-
-
-NONE = ("none: the paper reports no WRN-", _Field("d"), "-", _Field("k"))
+NONE = ("none: the paper reports no WRN-", Field("d"), "-", Field("k"))
 LINES: tuple[tuple[Any, ...], ...] = (
-    ("WRN-", _Field("d"), "-", _Field("k"), ": ", _Field("params", ","), " parameters,"),
-    (_Field("macs_short"), " multiply-adds, ", _Field("layers"), " layers in sequence"),
-    ("(", _Field("per_layer_short"), " multiply-adds per layer)"),
-    ("Thin, same parameters: WRN-", _Field("twin_d"), "-1,"),
-    (_Field("twin_layers", ","), " layers (", _Field("twin_per_layer_short"), " multiply-adds per layer)"),
+    ("WRN-", Field("d"), "-", Field("k"), ": ", Field("params", ","), " parameters,"),
+    (Field("macs_short"), " multiply-adds, ", Field("layers"), " layers in sequence"),
+    ("(", Field("per_layer_short"), " multiply-adds per layer)"),
+    ("Thin, same parameters: WRN-", Field("twin_d"), "-1,"),
+    (Field("twin_layers", ","), " layers (", Field("twin_per_layer_short"), " multiply-adds per layer)"),
     (PAPER_HEAD,),
-    (_Either("paper_a", NONE),),
-    (_Optional("paper_b"),),
-    (_Optional("paper_c"),),
+    (Either("paper_a", NONE),),
+    (optional("paper_b"),),
+    (optional("paper_c"),),
 )
 PAPER_FIELDS = ("paper_a", "paper_b", "paper_c")
 assert len(LINES) == len(READOUT_NAMES) and len(PAPER_FIELDS) == PAPER_LINES
 
 
-def _text(parts: Sequence[Any], row: dict[str, Any]) -> str:
-    out = ""
-    for part in parts:
-        if isinstance(part, _Field):
-            out += format(row[part.name], part.fmt)
-        elif isinstance(part, _Optional):
-            out += row.get(part.name, "")
-        elif isinstance(part, _Either):
-            out += row[part.name] if part.name in row else _text(part.otherwise, row)
-        else:
-            out += part
-    return out
-
-
-def _quote(text: str) -> str:
-    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
-
-
-def _expr(parts: Sequence[Any]) -> str:
-    terms = []
-    for part in parts:
-        if isinstance(part, _Field):
-            terms.append(f"format(datum.{part.name}, '{part.fmt}')" if part.fmt else f"datum.{part.name}")
-        elif isinstance(part, _Optional):
-            terms.append(f"(isValid(datum.{part.name}) ? datum.{part.name} : '')")
-        elif isinstance(part, _Either):
-            terms.append(f"(isValid(datum.{part.name}) ? datum.{part.name} : ({_expr(part.otherwise)}))")
-        else:
-            terms.append(_quote(part))
-    return " + ".join(terms)
-
-
 def paper_or_none(depth: int, k: int) -> tuple[str, ...]:
     """:func:`paper_lines`, or the readout's line saying the paper reports nothing for WRN-``depth``-``k``."""
-    return paper_lines(depth, k) or (_text(NONE, {"d": depth, "k": k}),)
+    return paper_lines(depth, k) or (readout.text(NONE, {"d": depth, "k": k}),)
 
 
 def readout_text(row: dict[str, Any]) -> tuple[str, ...]:
     """The readout's lines for one row of :func:`wide_resnet_rows`, as the page writes them (empty lines
     left out)."""
-    return tuple(line for line in (_text(parts, row) for parts in LINES) if line)
+    return tuple(line for line in (readout.text(parts, row) for parts in LINES) if line)
 
 
 def wide_resnet_rows(depths: Sequence[int] = DEPTHS, widths: Sequence[int] = WIDTHS) -> list[dict[str, Any]]:
@@ -296,17 +243,13 @@ def wide_resnet_figure(depth: int = 28, k: int = 10) -> StaticFigure:
     points = paper_points()
     base = alt.Chart(alt.Data(name="wide_resnet"))
     current = base.transform_filter("datum.d == depth && datum.k == k")
-    readouts = [
-        readout_lines(alt, current.transform_calculate(line=str(i), text=_expr(parts)), len(LINES), PANEL_WIDTH,
-                      name)
-        for i, (parts, name) in enumerate(zip(LINES, READOUT_NAMES, strict=True))
-    ]  # fmt: skip
+    numbers = readout.layer(alt, current, [readout.expr(parts) for parts in LINES], PANEL_WIDTH, READOUT_NAMES)
     # The readout last, right above the sliders (drawn under the chart), so that the sliders and the numbers
     # they move are in view together
     chart = alt.vconcat(
         _cost_panel(alt, base, rows),
         _error_panel(alt, points),
-        alt.layer(*readouts),
+        numbers,
         spacing=12,
     ).add_params(*params).properties(
         title=alt.Title(
