@@ -11,11 +11,17 @@ STAMP_SYSTEM := $(VENV)/.system
 # Sphinx: fail on any warning, report all of them, nitpicky cross-references; --all re-reads every page,
 # because Sphinx cannot see that a chapter's numbers depend on cnnviz (a changed package must re-execute it).
 BUILD_FLAGS := -W -n --keep-going --all
+# The tests run on TEST_WORKERS pytest-xdist workers (work-stealing: a long test does not hold up a queue),
+# each with one torch thread, so that the workers and their kernels share the cores instead of fighting over
+# them. Two: the cores of the machines CI runs on; `make test TEST_WORKERS=1` runs them one after another.
+TEST_WORKERS ?= 2
+BUILD_JOBS ?= 2
+PYTEST := OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: help setup book site test test-students student-envs lint unit browser serve lab bench clean
 help:
 	@echo "make book    set up, then build the site into $(SITE) (every chapter executed)"
-	@echo "make test    set up, then lint and run every test (unit, notebooks, strict build, browser)"
+	@echo "make test    set up, then lint and run every test (unit, strict build executing every chapter, browser)"
 	@echo "make test-students  run the chapters as students do: Binder's and Colab's environments, JupyterLab"
 	@echo "make serve   serve the built site on http://127.0.0.1:8000"
 	@echo "make lab     open the chapters in JupyterLab"
@@ -42,7 +48,8 @@ setup: $(STAMP_SYSTEM) $(STAMP_VENV) $(VENDOR)/VERSIONS
 
 site: setup
 	@# CNNVIZ_BOOK=1: kernel-free figures emit the light div that the site's script draws (not their own renderer).
-	CNNVIZ_BOOK=1 $(BIN)/jupyter-book build . $(BUILD_FLAGS)
+	@# Two Sphinx processes execute the chapters side by side, one torch thread each (scripts/build_site.py).
+	CNNVIZ_BOOK=1 OMP_NUM_THREADS=1 $(BIN)/python -m scripts.build_site --jobs $(BUILD_JOBS) . $(BUILD_FLAGS)
 
 book: site
 	@echo "Built: $(SITE)/index.html  (make serve to browse it)"
@@ -51,10 +58,10 @@ lint: setup
 	$(BIN)/ruff check .
 
 unit: setup
-	$(BIN)/python -m pytest -m "not browser and not students"
+	$(PYTEST) -m "not browser and not students"
 
 browser: setup
-	$(BIN)/python -m pytest -m browser
+	$(PYTEST) -m browser
 
 test: lint unit site browser
 
@@ -64,7 +71,7 @@ student-envs: setup
 	$(BIN)/python -m scripts.student_env binder colab
 
 test-students: student-envs
-	$(BIN)/python -m pytest -m students
+	$(PYTEST) -m students
 
 serve:
 	@[ -f $(SITE)/index.html ] || $(MAKE) book

@@ -134,5 +134,11 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("cnnviz.css")
     app.connect("html-page-context", _drop_duplicate_inline_scripts, priority=100)
     app.connect("doctree-resolved", _describe_diagrams)
+    # sphinx_external_toc loads sphinx_multitoc_numbering, which does not declare whether it is safe for
+    # parallel builds, so Sphinx would read serially (make site reads with two processes). It is safe: all it
+    # does is replace the section numbering, which Sphinx runs once, in the main process, after reading.
+    multitoc = app.extensions.get("sphinx_multitoc_numbering")
+    if multitoc is not None:
+        multitoc.parallel_read_safe = multitoc.parallel_write_safe = True
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
