@@ -19,12 +19,14 @@ from cnnviz.interact import exercises
 WORDS_PER_MINUTE = 200  # technical prose read with attention
 MINUTES_PER_CODE_CELL = 0.5  # run a cell, look at its table or figure
 
-# What a chapter builds on (the book's order is the default path; these are the chapters a reader needs).
+# What a chapter builds on: chapters a reader needs, each earlier in the book's order (the lecture's), so that
+# the book read in order meets every prerequisite first. GoogLeNet comes before NiN there and explains the 1×1
+# convolutions it takes from NiN on its own page.
 PREREQUISITES: dict[str, tuple[str, ...]] = {
     "alexnet": (),
     "zfnet": ("alexnet",),
     "vgg": ("alexnet",),
-    "googlenet": ("alexnet", "nin"),
+    "googlenet": ("alexnet",),
     "nin": ("alexnet",),
     "resnet": ("vgg",),
     "wide_resnet": ("resnet",),
@@ -127,7 +129,8 @@ def overview_markdown(book: Path, chapters: list[str], repository_url: str, bran
     parts = []
     for chapter in chapters:
         facts = chapter_facts(Path(book) / f"{chapter}.ipynb")
-        prereq = ", ".join(f"[{p}]({p}.ipynb)" for p in PREREQUISITES.get(chapter, ())) or "none beyond the basics"
+        prereq = ", ".join(f"[{chapter_facts(Path(book) / f'{p}.ipynb').title}]({p}.ipynb)"
+                           for p in PREREQUISITES.get(chapter, ())) or "none beyond the basics"  # fmt: skip
         links = " · ".join(f"[{name}]({url})" for name, url in launch_links(repository_url, branch, chapter).items())
         kinds = "; ".join(f"{len(ids)} {kind}" for kind, ids in facts.exercises_by_kind.items() if ids)
         goals = "\n".join(f"  - {g}" for g in facts.goals) or "  - (none listed)"
@@ -139,6 +142,8 @@ def overview_markdown(book: Path, chapters: list[str], repository_url: str, bran
             f"- **Learning goals:**\n{goals}\n"
             f"- **In class:** {', '.join(f'`{i}`' for i in facts.in_class) or '—'}.\n"
             f"- **Homework:** {', '.join(f'`{i}`' for i in facts.homework) or '—'}.\n"
-            f"- **Hand it out:** {links}; `cnnviz assignment {chapter} -o course/`.\n"
+            f"- **Hand it out:** {links}"
+            + (f"; `cnnviz assignment {chapter} -o course/`.\n" if chapter in exercises.chapters()
+               else " (no exercises, so no assignment).\n")
         )
     return "\n".join(parts)

@@ -55,6 +55,20 @@ def test_launch_links_and_the_overview():
     assert "`cnnviz assignment vgg -o course/`" in text and "**Homework:** `vgg.cifar_vgg16`" in text
 
 
+def test_prerequisites_come_earlier_in_the_book():
+    """An order, not a cycle: the book read in order meets each chapter's prerequisites first."""
+    late = {c: [p for p in PREREQUISITES[c] if CHAPTERS.index(p) >= CHAPTERS.index(c)] for c in PREREQUISITES}
+    assert {c: ps for c, ps in late.items() if ps} == {}
+
+
+def test_the_overview_names_prerequisites_by_title_and_offers_assignments_only_with_exercises():
+    text = overview_markdown(ROOT / "book", ["resnext", "compare"], "https://github.com/cnnviz/cnnviz", "main")
+    resnet, googlenet = (chapter_facts(ROOT / "book" / f"{c}.ipynb").title for c in ("resnet", "googlenet"))
+    assert f"**Prerequisites:** [{resnet}](resnet.ipynb), [{googlenet}](googlenet.ipynb)." in text
+    assert "cnnviz assignment resnext" in text and "compare" not in exercises.chapters()
+    assert "cnnviz assignment compare" not in text and "(no exercises, so no assignment)" in text
+
+
 def test_the_instructors_page_is_in_the_table_of_contents():
     getting_started = [Path(c["file"]).name for c in TOC["parts"][0]["chapters"]]
     assert "instructors" in getting_started
