@@ -74,7 +74,7 @@ REPORTED: dict[str, ReportedError] = {
                            "single model, dense evaluation at one scale (Q = 384, S in [256, 512])",
                            "simonyan2015very, Table 3 (config E)"),
     "googlenet": ReportedError(None, 0.1007, "ImageNet", _ILSVRC_VAL, "single model, single crop (top-5 only)",
-                               "szegedy2015going, Table 5"),
+                               "szegedy2015going, Table 3"),
     "nin_imagenet": ReportedError(None, None, "ImageNet", "", "not reported: the paper has no ImageNet experiment",
                                   "lin2014network"),
     "resnet18": ReportedError(0.2788, None, "ImageNet", _ILSVRC_VAL, "single model, 10 crops (top-1 only)",

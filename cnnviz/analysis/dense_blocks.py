@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from cnnviz.validate import positive_int
 
-__all__ = ['DenseBlockCost', 'TransitionCost', 'DenseNetBlocksCost', 'dense_layer_inputs', 'dense_block_cost', 'transition_cost', 'densenet_blocks_cost']
+__all__ = ['DenseBlockCost', 'TransitionCost', 'DenseNetBlocksCost', 'CifarDenseNetCost', 'dense_layer_inputs', 'dense_block_cost', 'transition_cost', 'densenet_blocks_cost', 'cifar_densenet_cost']
 
 
 @dataclass(frozen=True)
@@ -157,3 +157,52 @@ def densenet_blocks_cost(
             transitions.append(trans)
             channels, size = trans.out_channels, size // 2
     return DenseNetBlocksCost(tuple(blocks), tuple(transitions))
+
+
+@dataclass(frozen=True)
+class CifarDenseNetCost:
+    """A whole CIFAR DenseNet (the zoo's ``cifar_densenet``): a 3×3 convolution from the image to
+    ``init_channels`` maps, the body (:class:`DenseNetBlocksCost`), a last batch norm and the classifier,
+    counted as the ledger counts the zoo's network (batch norms and pooling cost no multiply-adds)."""
+
+    init_channels: int
+    body: DenseNetBlocksCost
+    num_classes: int
+    hw: int
+    in_channels: int = 3
+
+    @property
+    def out_channels(self) -> int:
+        return self.body.blocks[-1].out_channels
+
+    @property
+    def depth(self) -> int:
+        """Weight layers on the longest path, the paper's L: the first convolution, every layer's one or two
+        convolutions, the transitions' and the classifier (3n + 4 basic, 6n + 4 with the bottleneck)."""
+        per_layer = 2 if self.body.blocks[0].bottleneck else 1
+        return 1 + sum(per_layer * b.layers for b in self.body.blocks) + len(self.body.transitions) + 1
+
+    @property
+    def params(self) -> int:
+        stem = 9 * self.in_channels * self.init_channels
+        head = 2 * self.out_channels + self.out_channels * self.num_classes + self.num_classes
+        return stem + self.body.params + head
+
+    @property
+    def macs(self) -> int:
+        stem = self.hw * self.hw * 9 * self.in_channels * self.init_channels
+        return stem + self.body.macs + self.out_channels * self.num_classes
+
+
+def cifar_densenet_cost(
+    init_channels: int, layers: int, growth_rate: int, *, bottleneck: bool, compression: float,
+    num_classes: int = 10, hw: int = 32,
+) -> CifarDenseNetCost:  # fmt: skip
+    """A CIFAR DenseNet of three dense blocks of ``layers`` layers on ``hw``×``hw`` maps (halved by each
+    transition), ``init_channels`` maps into the first block: what the zoo's ``cifar_densenet`` builds (it
+    takes 16 channels, or 2k with the bottleneck, as the paper does; the caller reads them from the zoo)."""
+    positive_int("cifar_densenet_cost", "init_channels", init_channels)
+    positive_int("cifar_densenet_cost", "num_classes", num_classes)
+    body = densenet_blocks_cost(init_channels, (layers,) * 3, growth_rate, hw, bottleneck=bottleneck,
+                                compression=compression)  # fmt: skip
+    return CifarDenseNetCost(init_channels, body, num_classes, hw)

@@ -32,6 +32,8 @@ __all__ = ["CHAPTER_MODULES", "PENDING", "load", "module_name"]
 
 # Chapters on the layer: notebook stem -> module.
 CHAPTER_MODULES: dict[str, str] = {
+    "densenet": "cnnviz.chapters.densenet",
+    "googlenet": "cnnviz.chapters.googlenet",
     "resnext": "cnnviz.chapters.resnext",
     "squeezenet": "cnnviz.chapters.squeezenet",
     "vgg": "cnnviz.chapters.vgg",
@@ -40,8 +42,8 @@ CHAPTER_MODULES: dict[str, str] = {
 
 # Chapters of _toc.yml (root included) not yet on the layer: their notebooks still glue numbers themselves.
 PENDING: tuple[str, ...] = (
-    "intro", "tour", "instructors", "alexnet", "zfnet", "googlenet", "nin", "resnet",
-    "stochastic_depth", "fractalnet", "densenet", "compare",
+    "intro", "tour", "instructors", "alexnet", "zfnet", "nin", "resnet",
+    "stochastic_depth", "fractalnet", "compare",
 )  # fmt: skip
 
 

@@ -179,10 +179,16 @@ def render_inception(
     header = ("branch", "naive MACs", "naive params", "naive depth", "reduced MACs", "reduced params",
               "reduced depth")  # fmt: skip
     h, w = naive.in_hw
-    note = (
-        f"The 1×1 reductions need {naive.macs / reduced.macs:.2f}× fewer multiply-adds and "
-        f"{naive.params / reduced.params:.2f}× fewer parameters (weights, no biases)."
-    )
+    if reduced.macs <= naive.macs and reduced.params <= naive.params:
+        note = (
+            f"The 1×1 reductions need {naive.macs / reduced.macs:.2f}× fewer multiply-adds and "
+            f"{naive.params / reduced.params:.2f}× fewer parameters (weights, no biases)."
+        )
+    else:  # reductions wider than what they reduce: the "reduced" module costs more than the naive one
+        note = (
+            f"The module with 1×1 reductions needs {reduced.macs / naive.macs:.2f}× the multiply-adds and "
+            f"{reduced.params / naive.params:.2f}× the parameters (weights, no biases) of the naive one."
+        )
     picture = None
     if diagram:
         from cnnviz.render.diagrams import module_diagram
@@ -691,29 +697,31 @@ def fractal_widget(*, diagram: bool = True) -> ipywidgets.VBox:
 def render_densenet(
     k: int = 12, layers: int = 16, bottleneck: bool = True, compression: float = 0.5, *, diagram: bool = False
 ) -> View:
-    """Build the zoo's CIFAR DenseNet with three dense blocks of ``layers`` layers, growth rate ``k``, 2k
-    channels into the first block and compression θ (on the meta device: shapes only), count it with the
-    ledger, and put each block's activation memory (:func:`cnnviz.analysis.dense_blocks.dense_block_cost`) beside it.
-    ``diagram`` adds the block-level diagram. An invalid setting gives a View whose ``error`` says why."""
+    """Build the zoo's CIFAR DenseNet (``cifar_densenet``) with three dense blocks of ``layers`` layers, growth
+    rate ``k`` and compression θ (16 channels into the first block, or 2k with the bottleneck, as the paper
+    builds them; on the meta device: shapes only), count it with the ledger, and put each block's activation
+    memory (:func:`cnnviz.analysis.dense_blocks.dense_block_cost`) beside it. ``diagram`` adds the network
+    drawn stage by stage (each dense block one node). An invalid setting gives a View whose ``error`` says
+    why."""
     import torch
 
     from cnnviz.analysis.ledger import ledger
     from cnnviz.format import megabytes
-    from cnnviz.models.densenet import DenseNet, _check_transitions, _validate
+    from cnnviz.models.densenet import cifar_densenet
 
-    title = f"DenseNet body, k = {k}, {layers} {'bottleneck' if bottleneck else 'basic'} layers per block, θ = {compression:g}"
+    kind = "bottleneck" if bottleneck else "basic"
+    title = f"CIFAR DenseNet, k = {k}, {layers} {kind} layers per block, θ = {compression:g}"
     try:
         positive_int("render_densenet", "layers", layers)
-        _validate("render_densenet", (layers,) * 3, k, bottleneck, compression)
-        _check_transitions("render_densenet", 2 * k, (layers,) * 3, k, compression)
+        depth = (6 if bottleneck is True else 3) * layers + 4  # what cifar_densenet reads back as n layers
         with torch.device("meta"):
-            net = DenseNet("densenet", (layers,) * 3, k, bottleneck, compression, 2 * k, "cifar", 10, 3)
+            net = cifar_densenet(depth=depth, growth_rate=k, bottleneck=bottleneck, compression=compression)
     except ValueError as error:
         return View(title, (), (), {}, error=f"Not a valid setting: {error}")
     counted = ledger(net, (3, 32, 32))
     by_name = {r.name: r for r in counted.rows}
     header = ("block", "input channels of its layers", "channels out", "parameters", "multiply-adds",
-              "every concatenation kept", "the ledger's layers", "features stored once")  # fmt: skip
+              "naive: every concatenation kept", "the layers' outputs alone", "each feature map once")  # fmt: skip
     rows = []
     hw = 32
     for i, channels in enumerate(net.channels, start=1):
@@ -725,35 +733,45 @@ def render_densenet(
                      record.params, record.macs, megabytes(4 * cost.materialised_elements),
                      megabytes(4 * cost.leaf_elements), megabytes(4 * cost.shared_elements)))  # fmt: skip
         hw //= 2
-    body = dense_blocks.densenet_blocks_cost(2 * k, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression)
+    init = net.channels[0].in_channels
+    body = dense_blocks.densenet_blocks_cost(init, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression)
     numbers = {
         "params": counted.total_params, "macs": counted.total_macs, "body_params": body.params,
         "body_macs": body.macs, "materialised": body.materialised_elements, "leaf": body.leaf_elements,
-        "shared": body.shared_elements, "out_channels": net.channels[-1].out_channels,
+        "shared": body.shared_elements, "out_channels": net.channels[-1].out_channels, "depth": depth,
+        "init_channels": init,
     }  # fmt: skip
+    from cnnviz.analysis.claims.densenet import table2_row
+    from cnnviz.interact.static.densenet import NONE, PAPER_HEAD, paper_lines
+
+    paper = table2_row(k, layers, bottleneck, compression)
     note = (
-        f"Whole network (with the stem conv and the classifier): {counted.total_params:,} parameters, "
-        f"{counted.total_macs:,} multiply-adds per 32×32 image. Memory in float32 per image."
+        f"{net.model_name}: depth L = {depth}, {init} channels into the first block. Whole network (with the "
+        f"first convolution and the classifier): {counted.total_params:,} parameters, {counted.total_macs:,} "
+        f"multiply-adds per 32×32 image. Memory in float32 per image. {PAPER_HEAD} "
+        + ("; ".join(paper_lines(paper)) if paper else NONE[0]) + "."
     )
     picture = None
     if diagram:
         from cnnviz.render.diagrams import network_diagram
 
-        picture = network_diagram(net, level="block", input_size=(3, 32, 32))
+        picture = network_diagram(net, input_size=(3, 32, 32))  # each dense block one node: readable
     return View(title, header, tuple(rows), numbers, note, picture)
 
 
 def densenet_widget(*, diagram: bool = False) -> ipywidgets.VBox:
-    """Sliders for the growth rate k (4 to 48), the layers per block (1 to 48), the bottleneck (0/1) and
-    the compression θ in percent (10 to 100), DenseNet-BC-100's body at start, wired to :func:`render_densenet`."""
+    """Sliders for the growth rate k (4 to 48), the layers per block (1 to 48) and the compression θ in
+    percent (10 to 100), and a bottleneck box, DenseNet-BC-100 at start, wired to :func:`render_densenet`."""
+    import ipywidgets as w
+
     controls = {
         "k": _slider("k", 12, 4, 48, 4, "growth rate k"),
         "layers": _slider("layers", 16, 1, 48, 1, "layers per block"),
-        "bottleneck": _slider("bottleneck", 1, 0, 1, 1, "bottleneck (1 = on)"),
+        "bottleneck": w.Checkbox(value=True, description="bottleneck (DenseNet-B)", indent=False),
         "compression": _slider("compression", 50, 10, 100, 10, "compression θ (%)"),
     }
 
-    def render(k: int, layers: int, bottleneck: int, compression: int, diagram: bool) -> View:
+    def render(k: int, layers: int, bottleneck: bool, compression: int, diagram: bool) -> View:
         return render_densenet(k, layers, bool(bottleneck), compression / 100, diagram=diagram)
 
     box = _wire(render, controls, {"diagram": diagram})

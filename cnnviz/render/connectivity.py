@@ -23,7 +23,8 @@ def plot_connectivity(matrix: np.ndarray, channels: Sequence[int], title: str = 
     rows, cols = matrix.shape
     if len(channels) != cols:
         raise ValueError(f"plot_connectivity: {len(channels)} channel counts for {cols} sources")
-    fig, ax = new_figure((1.2 + 0.42 * cols, 1.0 + 0.38 * rows))
+    # wide enough for the row labels and the axis titles beside a small grid (they were clipped at 7 sources)
+    fig, ax = new_figure((max(4.8, 1.8 + 0.42 * cols), 1.3 + 0.38 * rows))
     cmap = ListedColormap(["#00000000", OKABE_ITO["sky_blue"]])
     ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1, interpolation="nearest", aspect="equal")
     ax.set_xticks(range(cols), ["input", *(str(i) for i in range(1, cols))], fontsize=8)
@@ -34,7 +35,7 @@ def plot_connectivity(matrix: np.ndarray, channels: Sequence[int], title: str = 
     ax.set_yticks(np.arange(-0.5, rows), minor=True)
     ax.grid(which="minor", color=MUTED, linewidth=0.4, alpha=0.5)
     ax.tick_params(which="minor", length=0)
-    ax.set_xlabel("source: whose output (block input, then layer ℓ)")
+    ax.set_xlabel("source: the block input, then layer ℓ's output")
     ax.set_ylabel("receiver (channels it receives)")
     style_axes(ax)
     ax.grid(which="major", visible=False)

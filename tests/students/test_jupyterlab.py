@@ -137,7 +137,7 @@ def test_a_chapter_runs_in_jupyterlab(lab: tuple[str, str, Path]) -> None:
             text = "\n".join(rendered.all_inner_texts())
             for unresolved in ("{{", "{glue", "{cite", "{doc}", "```{"):
                 assert unresolved not in text, f"{CHAPTER} shows {unresolved!r} to the reader"
-            prose_outputs = [o for c in saved["cells"] if "prose(" in "".join(c["source"])
+            prose_outputs = [o for c in saved["cells"] if re.search(r"\b(prose|paragraph)\(", "".join(c["source"]))
                              for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})]  # fmt: skip
             assert prose_outputs, f"{CHAPTER}: no prose cell displayed its sentences"
             numbers = {n for o in prose_outputs for n in re.findall(r"\d{1,3}(?:,\d{3})+", "".join(o["data"]["text/markdown"]))}

@@ -12,24 +12,40 @@ verdict says what that evidence is:
   path (in weight layers) from the input to the loss, against the longest (:func:`weight_layer_paths`),
   every layer a few layers from the classifier, the paper's "implicit deep supervision".
 * feature propagation: every layer's output reaches the end of its block unchanged (measured).
-* feature reuse: the paper's evidence (its Fig. 5, the weights of trained layers on earlier features) needs
-  trained weights the book does not have; the computed side is what reuse buys: a narrow growth rate.
+* feature reuse: a claim about trained networks. The paper's evidence is its Fig. 5 (the average weight a
+  trained DenseNet-40's layers put on each earlier layer's maps); no network has been trained here for it,
+  so the verdict is not testable here, with what would test it. The structure reuse relies on (narrow layers
+  that read every earlier map) is computed beside it.
+
+The paper's CIFAR results, :data:`TABLE2`, are typed once here with their protocol (:data:`TABLE2_SOURCE`):
+the explorer and the chapter read them from here.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.fx
 from torch import nn
 
-from cnnviz.analysis.claims import COMPUTED, PAPER, Bullet, Claim, Verdict
+from cnnviz.analysis.claims import COMPUTED, Bullet, Claim, Verdict
 from cnnviz.analysis.claims.make import not_testable
 
-__all__ = ["measured_connectivity", "network_connectivity", "weight_layer_paths", "claims"]
+__all__ = [
+    "PREACT_RESNET_1001",
+    "TABLE2",
+    "TABLE2_SOURCE",
+    "Table2Row",
+    "claims",
+    "measured_connectivity",
+    "network_connectivity",
+    "table2_row",
+    "weight_layer_paths",
+]
 
 # The notes' two bullets on DenseNet, as they write them ("feature use": their word for reuse).
 CONNECTED = Bullet(
@@ -39,6 +55,76 @@ CONNECTED = Bullet(
 ADVANTAGES = Bullet(
     "densenet.advantages", "Alleviates vanishing grads, strengthens feature prop, encourages feature use."
 )
+
+
+# --- the paper's CIFAR results (Table 2) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table2Row:
+    """One DenseNet row of the paper's Table 2: test error (%) on CIFAR-10 and CIFAR-100, without ("C10",
+    "C100") and with ("C10+", "C100+") standard augmentation; None where the table has a dash."""
+
+    bottleneck: bool  # DenseNet-BC (bottleneck and θ = 0.5) or the basic DenseNet (θ = 1)
+    depth: int  # L
+    growth_rate: int  # k
+    params: str  # the parameter count as the table prints it ("0.8M")
+    c10: float | None
+    c10_plus: float
+    c100: float | None
+    c100_plus: float
+
+    @property
+    def compression(self) -> float:
+        """θ: 0.5 for DenseNet-BC, 1 for the basic DenseNet (the paper's Sec. 3)."""
+        return 0.5 if self.bottleneck else 1.0
+
+    @property
+    def layers_per_block(self) -> int:
+        """n of the three dense blocks: L = 6n + 4 with the bottleneck, 3n + 4 without (two or one
+        convolutions per layer, plus the first convolution, two transitions and the classifier)."""
+        return (self.depth - 4) // (6 if self.bottleneck else 3)
+
+    @property
+    def name(self) -> str:
+        """As the paper names it in its text: "DenseNet-BC (L = 100, k = 12)"."""
+        return f"DenseNet{'-BC' if self.bottleneck else ''} (L = {self.depth}, k = {self.growth_rate})"
+
+
+# Huang et al. 2017, Table 2, the DenseNet rows. Checked against the paper's Sec. 4.3, which quotes C10+
+# 5.24 / 4.10 / 3.74 (1.0M, 7.0M, 27.2M), C10 5.77 -> 5.83 (k = 12 -> 24), 4.51 / 22.27 (DenseNet-BC-100,
+# 0.8M), 3.46 / 17.18 (L = 190, k = 40), 15.3M (L = 250) and the best C10 / C100 5.19 / 19.64, and, for
+# every figure, against the authors' README table (github.com/liuzhuang13/DenseNet). The SVHN column is
+# left out: no copy of it beyond a transcription of the table was reached.
+TABLE2: tuple[Table2Row, ...] = (
+    Table2Row(False, 40, 12, "1.0M", 7.00, 5.24, 27.55, 24.42),
+    Table2Row(False, 100, 12, "7.0M", 5.77, 4.10, 23.79, 20.20),
+    Table2Row(False, 100, 24, "27.2M", 5.83, 3.74, 23.42, 19.25),
+    Table2Row(True, 100, 12, "0.8M", 5.92, 4.51, 24.15, 22.27),
+    Table2Row(True, 250, 24, "15.3M", 5.19, 3.62, 19.64, 17.60),
+    Table2Row(True, 190, 40, "25.6M", None, 3.46, None, 17.18),
+)
+TABLE2_SOURCE = (
+    "huang2017densely, Table 2: test error (%) on the CIFAR test sets after training on all 50,000 training "
+    "images, each evaluated once; C10+ and C100+ with standard augmentation (translation and mirroring), "
+    "C10 and C100 without, with dropout 0.2"
+)
+# The same table's 1001-layer pre-activation ResNet (He et al. 2016b's figures), which Sec. 4.3 sets beside
+# DenseNet-BC-100: "4.51% vs 4.62% error on C10+, 22.27% vs 22.71% error on C100+ ... using 90% fewer
+# parameters"; Fig. 4 (right) gives its 10.2M parameters.
+PREACT_RESNET_1001 = {"params": "10.2M", "c10_plus": 4.62, "c100_plus": 22.71}
+
+
+def table2_row(
+    growth_rate: int, layers_per_block: int, bottleneck: bool, compression: float
+) -> Table2Row | None:
+    """The Table 2 row of the CIFAR DenseNet with these settings, or None where the paper reports none."""
+    for row in TABLE2:
+        if (row.growth_rate, row.layers_per_block, row.bottleneck, row.compression) == (
+            growth_rate, layers_per_block, bottleneck, compression
+        ):  # fmt: skip
+            return row
+    return None
 
 
 def measured_connectivity(block: nn.Module, x: torch.Tensor) -> np.ndarray:
@@ -71,7 +157,7 @@ def measured_connectivity(block: nn.Module, x: torch.Tensor) -> np.ndarray:
         start = 0  # the concatenation writes the sources in order: input, layer 1, layer 2, ...
         for i, source in enumerate(sources):
             width = source.shape[1]
-            part = received[:, start:start + width]
+            part = received[:, start : start + width]
             matrix[j, i] = part.shape == source.shape and torch.equal(part, source)
             start += width
     return matrix
@@ -153,16 +239,26 @@ def claims() -> list[Claim]:
     widest = last_in + (BLOCK_CONFIGS[121][2] - 1) * k  # the last layer of block 3
     dense, res = ledger("densenet121"), ledger("resnet50")
     return [
-        _claim("densenet.connected", "Dense blocks where each layer is connected to every other layer in feed "
-               "forward fashion (DenseNet-121, every pair of layers within a dense block)", "every", expected,
-               found, f"{found:,} of {expected:,} pairs, none backwards",
-               "network_connectivity('densenet121'): torch.equal of each layer's output and the slice of every "
-               "later layer's input where the concatenation puts it", found == expected and above == 0,
-               "Every layer receives the block input and the output of every earlier layer of its block, "
-               "unchanged; between blocks, the transitions (1×1 convolution, pooling) connect consecutive "
-               "blocks only, so \"every other layer\" holds within a block.", CONNECTED),
+        _claim(
+            "densenet.connected",
+            "Dense blocks where each layer is connected to every other layer in feed "
+            "forward fashion (DenseNet-121, every pair of layers within a dense block)",
+            "every",
+            expected,
+            found,
+            f"{found:,} of {expected:,} pairs, none backwards",
+            "network_connectivity('densenet121'): torch.equal of each layer's output and the slice of every "
+            "later layer's input where the concatenation puts it",
+            found == expected and above == 0,
+            "Every layer receives the block input and the output of every earlier layer of its block, "
+            "unchanged; between blocks, the transitions (1×1 convolution, pooling) connect consecutive "
+            'blocks only, so "every other layer" holds within a block.',
+            CONNECTED,
+        ),
         not_testable(
-            "densenet.vanishing_gradients", "densenet", "Alleviates vanishing gradients",
+            "densenet.vanishing_gradients",
+            "densenet",
+            "Alleviates vanishing gradients",
             "DenseNets trained on CIFAR beside plain and residual networks of the same depth, several seeds, "
             "recording the gradient norm at the first layers through training",
             "huang2017densely, sections 4.3 and 5: DenseNets of up to 250 layers (Table 2) train without the "
@@ -177,18 +273,33 @@ def claims() -> list[Claim]:
             bullet=ADVANTAGES,
             actual=f"{short} weight layers on the shortest path, {long} on the longest",
         ),
-        _claim("densenet.feature_propagation", "Strengthens feature propagation (evidence: does every layer's "
-               "output reach the end of its block unchanged? DenseNet-121)", "every", layers, reach_end,
-               f"{reach_end} of {layers} feature maps (block inputs and layer outputs)",
-               "network_connectivity('densenet121'): the last row, the block's output", reach_end == layers,
-               "Measured: each block's output holds every map computed in the block, unchanged; in a ResNet a "
-               "block's output is a sum, and a layer's features reach later layers only mixed with others.",
-               ADVANTAGES),
-        _claim("densenet.feature_reuse", "Encourages feature reuse", "reuse", 1, 1,
-               "the paper's Fig. 5 (trained weights)", "huang2017densely, section 5 and Fig. 5", True,
-               f"Shown in the paper from trained DenseNets (the weights of a layer on the maps of every earlier "
-               f"layer); the book has no trained DenseNet. What reuse buys is computed: each layer of "
-               f"DenseNet-121 adds only k = {k} maps (the last layer of block 3 reads {widest:,} and adds "
-               f"{k}), and the network has {dense.total_params:,} parameters against ResNet-50's "
-               f"{res.total_params:,}.", ADVANTAGES, basis=PAPER),
+        _claim(
+            "densenet.feature_propagation",
+            "Strengthens feature propagation (evidence: does every layer's "
+            "output reach the end of its block unchanged? DenseNet-121)",
+            "every",
+            layers,
+            reach_end,
+            f"{reach_end} of {layers} feature maps (block inputs and layer outputs)",
+            "network_connectivity('densenet121'): the last row, the block's output",
+            reach_end == layers,
+            "Measured: each block's output holds every map computed in the block, unchanged; in a ResNet a "
+            "block's output is a sum, and a layer's features reach later layers only mixed with others.",
+            ADVANTAGES,
+        ),
+        not_testable(
+            "densenet.feature_reuse",
+            "densenet",
+            "Encourages feature reuse",
+            "a DenseNet-40 (k = 12) trained here on C10+, several seeds, its layers' weights on each earlier "
+            "layer's maps read as in the paper's Fig. 5 (none trained here yet)",
+            "huang2017densely, Sec. 5 and Fig. 5: in its trained DenseNet-40, every layer spreads its weights "
+            "over many earlier layers of its block; the paper's figure, not a measurement here",
+            f"A claim about what training does with the connections: no measurement here answers it. What "
+            f"reuse relies on is structural, and computed: each layer of DenseNet-121 adds k = {k} maps while "
+            f"reading every earlier one (the last layer of block 3 reads {widest:,}), and the network has "
+            f"{dense.total_params:,} parameters against ResNet-50's {res.total_params:,}.",
+            bullet=ADVANTAGES,
+            actual="not measured: needs a trained DenseNet",
+        ),
     ]

@@ -9,27 +9,117 @@ from cnnviz.interact.exercises import REASONING, TASK, Exercise
 from cnnviz.interact.exercises.zoo import meta, output_hw, params
 from cnnviz.models.lecture import INCEPTION
 
+# inception4a of Table 1 (14×14 maps): its 5×5 branch, whose reduction the exercise changes
+_4A = "4a"
+_4A_HW = 14
+
 
 def _naive_depth(in_channels: int) -> int:
     return ops.inception_naive_cost(**(INCEPTION.naive | {"in_channels": in_channels})).output_depth
 
 
+def _naive_depth_working(in_channels: int) -> str:
+    cost = ops.inception_naive_cost(**(INCEPTION.naive | {"in_channels": in_channels}))
+    parts = [b.out_channels for b in cost.branches]
+    assert sum(parts) == cost.output_depth, "the working adds up to the answer"
+    c1, c3, c5, pool = parts
+    return (f"Every branch keeps the {INCEPTION.in_hw}×{INCEPTION.in_hw} size, so the depths add. The three "
+            f"convolutions give {c1} + {c3} + {c5} channels, and the pool passes all {pool} input channels "
+            f"through: {c1} + {c3} + {c5} + {pool} = **{cost.output_depth:,}**.")  # fmt: skip
+
+
+def _spec_4a():
+    from cnnviz.models.googlenet import INCEPTION_SPECS
+
+    return INCEPTION_SPECS[_4A]
+
+
+def _five_by_five(reduce: int) -> ops.ConvCost:
+    return ops.conv_cost(_4A_HW, reduce, _spec_4a().n5x5, 5)
+
+
 def _reduced_5x5_macs(reduce: int) -> int:
-    return ops.conv_cost(INCEPTION.in_hw, reduce, INCEPTION.c5x5, 5).macs
+    return _five_by_five(reduce).macs
 
 
-def _module_params(spec: tuple[int, ...]) -> int:
+def _reduced_5x5_working(reduce: int) -> str:
+    conv = _five_by_five(reduce)
+    (oh, ow), (kh, kw) = conv.out_hw, conv.kernel
+    assert oh * ow * conv.out_channels * kh * kw * conv.in_channels == conv.macs, "the working multiplies out"
+    return (f"The 5×5 convolution (padding 2) keeps the {oh}×{ow} size and has {conv.out_channels} filters, so it "
+            f"computes {oh}·{ow}·{conv.out_channels} values; each is a sum over a {kh}×{kw} window of the "
+            f"{conv.in_channels} reduced channels, {kh}·{kw}·{conv.in_channels} multiply-adds: "
+            f"{oh}·{ow}·{conv.out_channels} · {kh}·{kw}·{conv.in_channels} = **{conv.macs:,}**. The module's "
+            f"{_spec_4a().in_channels} input channels do not enter: the 5×5 reads only the reduction's output.")  # fmt: skip
+
+
+def _module(spec: tuple[int, ...]):
     import torch
 
     from cnnviz.models.googlenet import InceptionModule, InceptionSpec
 
     with torch.device("meta"):
-        return params(InceptionModule(InceptionSpec(*spec)))
+        return InceptionModule(InceptionSpec(*spec))
 
 
-def _smallest_input() -> int:
-    """The smallest square input on which the zoo's GoogLeNet runs: try sizes upwards on meta tensors."""
-    trunk = _trunk(meta("googlenet").eval())
+def _module_params(spec: tuple[int, ...]) -> int:
+    return params(_module(spec))
+
+
+def _module_params_working(spec: tuple[int, ...]) -> str:
+    from torch import nn
+
+    module = _module(spec)
+    names = {"branch1": "#1×1", "branch2.0": "#3×3 reduce", "branch2.1": "#3×3", "branch3.0": "#5×5 reduce",
+             "branch3.1": "#5×5", "branch4.1": "pool proj"}  # fmt: skip
+    lines, total = [], 0
+    for name, conv_relu in module.named_modules():
+        if name not in names:
+            continue
+        conv = conv_relu.conv
+        assert isinstance(conv, nn.Conv2d)
+        (k, _), cin, cout = conv.kernel_size, conv.in_channels, conv.out_channels
+        n = conv.weight.numel() + conv.bias.numel()
+        assert n == k * k * cin * cout + cout, "the working's formula is the layer's"
+        window = f"{k}·{k}·" if k > 1 else ""
+        lines.append(f"- {names[name]} ({k}×{k}, {cin} → {cout}): {window}{cin}·{cout} + {cout} = {n:,}")
+        total += n
+    assert total == _module_params(spec), "the six convolutions hold every parameter (the pool has none)"
+    return ("Six convolutions, each with k·k·C_in·C_out weights and one bias per filter (the max pool has "
+            "none):\n\n" + "\n".join(lines) + f"\n\nIn all: **{total:,}**.")  # fmt: skip
+
+
+def _trunk(net: nn.Module, upto: str) -> nn.Sequential:
+    """GoogLeNet's layers up to ``upto`` (an Inception module), in the order its forward runs them."""
+    names = [n for n, _ in net.named_children()]
+    return nn.Sequential(*[(getattr(net, n)) for n in names[: names.index(upto) + 1]])
+
+
+def _sizes(upto: str, size: int) -> tuple[list[tuple[str, int]], str | None]:
+    """The output side of each layer that changes the size, for a ``size``×``size`` input, up to ``upto``;
+    and the layer that fails, if one does (None when the input is large enough)."""
+    import torch
+
+    net = meta("googlenet").eval()
+    names = [n for n, _ in net.named_children()]
+    x = torch.empty(1, 3, size, size, device="meta")
+    out: list[tuple[str, int]] = []
+    with torch.no_grad():
+        for name in names[: names.index(upto) + 1]:
+            try:
+                y = getattr(net, name)(x)
+            except (RuntimeError, ValueError):
+                return out, name
+            if y.shape[-1] != x.shape[-1]:
+                out.append((name, int(y.shape[-1])))
+            x = y
+    return out, None
+
+
+def _smallest_input(upto: str) -> int:
+    """The smallest square input on which the zoo's GoogLeNet runs up to ``upto``: try sizes upwards on meta
+    tensors."""
+    trunk = _trunk(meta("googlenet").eval(), upto)
     size = 1
     while True:
         try:
@@ -39,11 +129,21 @@ def _smallest_input() -> int:
             size += 1
 
 
-def _trunk(net: nn.Module) -> nn.Sequential:
-    """GoogLeNet's layers up to inception5b, in the order its forward runs them."""
-    names = [n for n, _ in net.named_children()]
-    return nn.Sequential(*[getattr(net, n) for n in names[: names.index("inception5b") + 1]])
+def _smallest_input_working(upto: str) -> str:
+    s = _smallest_input(upto)
+    runs, failed = _sizes(upto, s)
+    assert failed is None, "the answer runs"
+    below, failed_below = _sizes(upto, s - 1)
+    assert failed_below is not None, "one pixel less does not"
+    chain = " → ".join([str(s)] + [f"{size} ({name})" for name, size in runs])
+    left = below[-1][1] if below else s - 1
+    where = f"after {below[-1][0]}" if below else "at the input"
+    return (f"Follow the side of the map through the layers that shrink it (the convolutions inside the "
+            f"Inception modules keep it): {chain}, and {upto} runs. One pixel less, {s - 1}, leaves a "
+            f"{left}×{left} map {where}, and {failed_below} fails on it. So **{s}** pixels.")  # fmt: skip
 
+
+_SPEC_4A = _spec_4a()
 
 EXERCISES = [
     Exercise(
@@ -54,6 +154,7 @@ EXERCISES = [
             "**{in_channels}** input. What is its output depth?"
         ),
         answer=_naive_depth,
+        working=_naive_depth_working,
         params={"in_channels": 480},
         variants=({"in_channels": 832}, {"in_channels": 320}),
         hint="The pooling branch passes every input channel through.",
@@ -61,21 +162,24 @@ EXERCISES = [
     Exercise(
         id="googlenet.reduced_5x5_macs",
         question=(
-            f"In the module with dimension reduction, the 5×5 convolution ({INCEPTION.c5x5} filters) runs on the "
-            f"{INCEPTION.in_hw}×{INCEPTION.in_hw} output of its 1×1 reduction. Give that reduction **{{reduce}}** "
-            "filters: how many multiply-adds does the 5×5 convolution need (no biases)?"
+            f"In GoogLeNet's inception{_4A} ({_4A_HW}×{_4A_HW} maps, {_SPEC_4A.in_channels} channels in; Table 1 "
+            f"above), the 5×5 convolution has {_SPEC_4A.n5x5} filters and runs on the output of its 1×1 reduction, "
+            f"which has {_SPEC_4A.n5x5_reduce} filters. Give that reduction **{{reduce}}** filters instead: how "
+            "many multiply-adds does the 5×5 convolution need (no biases)?"
         ),
         answer=_reduced_5x5_macs,
-        params={"reduce": 48},
-        variants=({"reduce": 32}, {"reduce": 24}),
-        hint="Output H × W × C_out, times 5 × 5 × C_in per output value.",
+        working=_reduced_5x5_working,
+        params={"reduce": 32},
+        variants=({"reduce": 24}, {"reduce": 40}),
+        hint="Output H × W × C_out, times 5 × 5 × C_in per output value; C_in is what the 5×5 reads.",
     ),
     Exercise(
         id="googlenet.module_params",
         question="Design your own Inception module (with dimension reduction, as in GoogLeNet) for a "
         "{spec[0]}-channel input: #1×1 {spec[1]}, #3×3 reduce {spec[2]}, #3×3 {spec[3]}, #5×5 reduce {spec[4]}, "
         "#5×5 {spec[5]}, pool proj {spec[6]}. How many parameters (weights **and** biases) has it?",
-        answer=lambda spec: _module_params(spec),
+        answer=_module_params,
+        working=_module_params_working,
         params={"spec": (320, 96, 64, 160, 24, 48, 64)},
         variants=({"spec": (640, 192, 128, 256, 32, 96, 96)}, {"spec": (256, 64, 48, 96, 8, 24, 32)}),
         hint="Six convolutions: three 1×1 on the module's input, the 3×3 and the 5×5 on their reductions, the "
@@ -85,11 +189,14 @@ EXERCISES = [
         id="googlenet.smallest_input",
         unit="px",
         question="What is the **smallest** square input (in pixels, one side) on which the zoo's GoogLeNet runs "
-        "up to inception5b? (The global average pool then works on whatever is left.)",
+        "up to **{upto}**? (The layers after it are left out.)",
         answer=_smallest_input,
-        hint="Walk backwards: each max pool (3×3/2, ceil mode) and the 7×7/2 stem need an input at least as "
-        "large as their window; the Inception modules keep the size. Try it: `net(torch.empty(1, 3, s, s, "
-        "device=\"meta\"))`.",
+        working=_smallest_input_working,
+        params={"upto": "inception5b"},
+        variants=({"upto": "inception4e"}, {"upto": "inception3b"}),
+        hint="Follow the map's side n through the layers that shrink it: conv1 (7×7/2, padding 3: n → ⌊(n − 1)/2⌋ + 1) "
+        "and the 3×3/2 max pools in ceil mode (n → ⌈(n − 3)/2⌉ + 1, which must be at least 1); the Inception "
+        'modules keep the size. Or try sizes: `net(torch.empty(1, 3, s, s, device="meta"))`.',
     ),
     Exercise(
         id="googlenet.why_1x1",
@@ -131,7 +238,7 @@ EXERCISES = [
         "(padding 1) followed by a ReLU, so that inception3a sees 32×32×192 maps.",
         hint="Start from `googlenet(num_classes=10)`; replace `conv1` and make `maxpool1`, `lrn1`, `conv2`, "
         "`conv3`, `lrn2` and `maxpool2` do nothing (`nn.Identity()`).",
-        solution='''from torch import nn
+        solution="""from torch import nn
 
 from cnnviz.models.googlenet import googlenet
 
@@ -142,7 +249,7 @@ def build() -> nn.Module:
     for name in ("maxpool1", "lrn1", "conv2", "conv3", "lrn2", "maxpool2"):
         setattr(net, name, nn.Identity())
     return net
-''',
+""",
         input_size=(3, 32, 32),
     ),
 ]

@@ -1,4 +1,16 @@
-"""Kernel-free figure of the GoogLeNet chapter: the cost of an Inception module, naive vs reduced."""
+"""Kernel-free figure of the GoogLeNet chapter: the cost of an Inception module, naive against reduced.
+
+:func:`inception_cost_figure` has six sliders (the 1×1, 3×3 and 5×5 filters of both modules, and the three 1×1
+reductions of the reduced one) and three panels (multiply-adds, weights, output depth), each a bar per module
+stacked by branch. Every view fits a phone's column (at most :data:`PANEL_WIDTH` wide, lines of at most
+:data:`READOUT_CHARS` characters). The readout is one spec (:data:`READOUT_LINES`) rendered twice, as text in
+Python (:func:`inception_readout`: the tests, and the chapter) and as Vega expressions (the page), so the two
+cannot drift apart.
+
+What the knobs buy, the paper does not report: it gives no error for any filter count of a module, and says
+that "the influence of the exact architectural parameters is relatively minor" (Szegedy et al. 2015, Sec. 5).
+The figure says so under its panels (:data:`PAPER_LINES`) instead of showing an accuracy it would have to invent.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cnnviz.analysis import ops
+from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import (
+    PHONE_PANEL_WIDTH,
+    PHONE_READOUT_CHARS,
     StaticFigure,
     on_slider_grid,
     readout_lines,
@@ -14,10 +29,12 @@ from cnnviz.interact.static.base import (
     slider_param,
     static_figure,
 )
+from cnnviz.interact.static.readout import Field, When
 from cnnviz.models.lecture import INCEPTION
 from cnnviz.render import theme
 
-__all__ = ["inception_cost_figure", "inception_rows"]
+__all__ = ["FILTER_GRID", "PAPER_LINES", "READOUT_LINES", "inception_cost_figure", "inception_readout", "inception_rows",
+           "readout_row"]  # fmt: skip
 
 BRANCH_COLOURS = {  # Okabe–Ito
     "1x1": theme.OKABE_ITO["sky_blue"],
@@ -25,10 +42,10 @@ BRANCH_COLOURS = {  # Okabe–Ito
     "5x5": theme.OKABE_ITO["vermillion"],
     "pool": theme.OKABE_ITO["bluish_green"],
 }
-
-# Bars this wide, with the module names beside them and the totals after them, keep the whole figure
-# (readout, legend, three panels) inside the book's 688 px column; the legend sits on top.
-PANEL_WIDTH = 360
+PANEL_WIDTH = PHONE_PANEL_WIDTH  # every view, so that the figure fits a phone's column
+READOUT_CHARS = PHONE_READOUT_CHARS
+MODULE_NAMES = {"naive": "naive", "reduced": "with 1×1 reductions"}
+FILTER_GRID = (16, 384, 16)  # every slider: first position, last position, step (filters)
 
 _INCEPTION_LABELS = {
     "c1x1": "1×1 filters",
@@ -38,7 +55,6 @@ _INCEPTION_LABELS = {
     "reduce5x5": "5×5 reduce (1×1)",
     "pool_proj": "pool proj (1×1)",
 }
-
 
 
 def _branch_rows(cost: ops.InceptionCost, knobs: Mapping[str, Mapping[str, int]]) -> list[dict[str, Any]]:
@@ -52,7 +68,7 @@ def _branch_rows(cost: ops.InceptionCost, knobs: Mapping[str, Mapping[str, int]]
 def inception_rows(
     in_hw: int = INCEPTION.in_hw,
     in_channels: int = INCEPTION.in_channels,
-    filters: Sequence[int] = tuple(range(16, 385, 16)),
+    filters: Sequence[int] = tuple(range(FILTER_GRID[0], FILTER_GRID[1] + 1, FILTER_GRID[2])),
 ) -> list[dict[str, Any]]:
     """One row per (module, branch, knob values of that branch): MACs, params and output depth.
 
@@ -84,22 +100,75 @@ def inception_rows(
     return rows
 
 
+# --- the readout: one spec, rendered as text and as Vega expressions ---------------------------------
+
+
+def readout_row(
+    in_hw: int = INCEPTION.in_hw, in_channels: int = INCEPTION.in_channels, **filters: int
+) -> dict[str, Any]:
+    """The fields the readout reads, for one slider position (``filters``: the six knobs, by default the
+    lecture's example), from :mod:`cnnviz.analysis.ops`: each module's ``*_macs``, ``*_params`` (weights, no
+    biases) and ``*_depth``, and ``ratio`` (naive over reduced multiply-adds) and ``inverse`` (reduced over
+    naive). The figure computes the same fields in the browser by summing the precomputed branch rows."""
+    v = INCEPTION.filters | filters
+    naive = ops.inception_naive_cost(in_hw, in_channels, v["c1x1"], v["c3x3"], v["c5x5"])
+    reduced = ops.inception_reduced_cost(in_hw, in_channels, v["c1x1"], v["c3x3"], v["c5x5"], v["reduce3x3"],
+                                         v["reduce5x5"], v["pool_proj"])  # fmt: skip
+    return {
+        "naive_macs": naive.macs, "naive_params": naive.params, "naive_depth": naive.output_depth,
+        "reduced_macs": reduced.macs, "reduced_params": reduced.params, "reduced_depth": reduced.output_depth,
+        "ratio": naive.macs / reduced.macs, "inverse": reduced.macs / naive.macs,
+    }  # fmt: skip
+
+
+def _cheaper(row: dict[str, Any]) -> bool:
+    return row["ratio"] >= 1
+
+
+READOUT_LINES: tuple[tuple[Any, ...], ...] = (
+    ("naive: ", Field("naive_macs", ","), " multiply-adds,"),
+    (Field("naive_params", ","), " weights, output depth ", Field("naive_depth")),
+    ("reduced: ", Field("reduced_macs", ","), " multiply-adds,"),
+    (Field("reduced_params", ","), " weights, output depth ", Field("reduced_depth")),
+    (When(_cheaper, "datum.ratio >= 1",
+          ("1×1 reductions: ", Field("ratio", ".2f"), "× fewer multiply-adds"),
+          ("reduced needs ", Field("inverse", ".2f"), "× the naive multiply-adds")),),
+)  # fmt: skip
+
+
+def inception_readout(row: dict[str, Any]) -> list[str]:
+    """The readout lines of :func:`inception_cost_figure` for ``row`` (one of :func:`readout_row`)."""
+    return [readout.text(parts, row) for parts in READOUT_LINES]
+
+
+# What the knobs buy: the paper reports no error per filter count (its Sec. 5), in lines of at most READOUT_CHARS.
+PAPER_LINES = (
+    "What the filter counts buy, the paper does",
+    "not report: it gives no error for them, and",
+    "calls the influence of the exact",
+    'architectural parameters "relatively minor"',
+    "(its Sec. 5).",
+)
+
+
 def inception_cost_figure(
     in_hw: int = INCEPTION.in_hw,
     in_channels: int = INCEPTION.in_channels,
     *,
-    minimum: int = 16,
-    maximum: int = 384,
-    step: int = 16,
+    minimum: int = FILTER_GRID[0],
+    maximum: int = FILTER_GRID[1],
+    step: int = FILTER_GRID[2],
     **defaults: int,
 ) -> StaticFigure:
-    """Naive vs dimension-reduced Inception module: multiply-adds, parameters and output depth.
+    """Naive vs dimension-reduced Inception module: multiply-adds, weights and output depth.
 
     Six sliders (params ``c1x1``, ``c3x3``, ``c5x5``, ``reduce3x3``, ``reduce5x5``, ``pool_proj``), each
     from ``minimum`` to ``maximum`` in steps of ``step`` filters, all live at once: the precomputed table
     (see :func:`inception_rows`) holds every branch at every position of its own knobs, and the browser sums
     the branches of the current position. ``defaults`` set the starting positions (by default the lecture's
-    example, :data:`cnnviz.models.lecture.INCEPTION`: naive ops on 28×28×256 854,196,224).
+    example, :data:`cnnviz.models.lecture.INCEPTION`). The readout (:data:`READOUT_LINES`) gives both modules'
+    totals and how many times the reductions cut (or add) the work; under the panels, what the paper reports
+    for these knobs (:data:`PAPER_LINES`).
     """
     import altair as alt
 
@@ -116,79 +185,81 @@ def inception_cost_figure(
 
     current = " && ".join(f"(!isValid(datum.{k}) || datum.{k} == {k})" for k in INCEPTION.filters)
     base = alt.Chart(alt.Data(name="inception")).transform_filter(current)
-    module_axis = alt.Axis(
-        title=None, labelExpr="datum.value == 'naive' ? 'naive' : 'with 1×1 reductions'", labelFontSize=12
-    )
     colour = alt.Color(
         "branch:N",
         scale=alt.Scale(domain=list(BRANCH_COLOURS), range=list(BRANCH_COLOURS.values())),
-        legend=alt.Legend(title="branch", orient="top", direction="horizontal"),
+        legend=alt.Legend(title="branch", orient="top", direction="horizontal",
+                          labelExpr="replace(datum.label, 'x', '×')"),
+    )  # fmt: skip
+    # no axis labels at the left (they would push the figure past a phone's column): each bar's name and
+    # total above it
+    y = alt.Y(
+        "module:N", sort=list(MODULE_NAMES), axis=None, scale=alt.Scale(paddingInner=0.6, paddingOuter=0.5)
     )
+    names = " : ".join(f"datum.module == '{k}' ? '{v}'" for k, v in MODULE_NAMES.items()) + " : ''"
 
-    def panel(measure: str, title: str) -> alt.LayerChart:
+    def panel(measure: str, title: str, fmt: str) -> alt.LayerChart:
         bars = base.mark_bar().encode(
-            y=alt.Y("module:N", sort=["naive", "reduced"], axis=module_axis),
-            x=alt.X(f"sum({measure}):Q", title=title, axis=alt.Axis(format="~s")),
+            y=y,
+            x=alt.X(
+                f"sum({measure}):Q",
+                title=title,
+                axis=alt.Axis(format="~s", tickCount=4, labelExpr="datum.value == 0 ? '0' : datum.label"),
+            ),
             color=colour,
             tooltip=["module:N", "branch:N", alt.Tooltip(f"{measure}:Q", format=",")],
         )
-        totals = (
+        labels = (
             # distinct field names per panel: Vega-Lite merges look-alike transforms across views
             base.transform_aggregate(**{f"total_{measure}": f"sum({measure})"}, groupby=["module"])
-            .transform_calculate(**{f"label_{measure}": f"format(datum.total_{measure}, '.3~s')"})
-            .mark_text(align="left", dx=4)
-            .encode(
-                y=alt.Y("module:N", sort=["naive", "reduced"]),
-                x=f"total_{measure}:Q",
-                text=f"label_{measure}:N",
+            .transform_calculate(
+                **{f"label_{measure}": f"({names}) + ': ' + format(datum.total_{measure}, '{fmt}')"}
             )
+            .mark_text(align="left", baseline="bottom", dy=-9, fontSize=12)
+            .encode(y=y, x=alt.value(0), text=f"label_{measure}:N")
         )
-        return alt.layer(bars, totals).properties(width=PANEL_WIDTH, height=56)
+        return alt.layer(bars, labels).properties(width=PANEL_WIDTH, height=92)
 
-    per_module = (
-        base.transform_aggregate(
-            macs="sum(macs)", params="sum(params)", depth="sum(depth)", groupby=["module"]
-        ).transform_calculate(
-            line="datum.module == 'naive' ? 0 : 1",
-            text=(
-                "(datum.module == 'naive' ? 'naive: ' : 'with 1×1 reductions: ') + format(datum.macs, ',')"
-                " + ' multiply-adds, ' + format(datum.params, ',') + ' parameters'"  # the depth: third panel
-            ),
-        )
-    )
-    ratio = base.transform_calculate(
-        naive="datum.module == 'naive' ? datum.macs : 0", reduced="datum.module == 'reduced' ? datum.macs : 0"
-    ).transform_aggregate(naive="sum(naive)", reduced="sum(reduced)").transform_calculate(
-        line="2",
-        text="'the 1×1 reductions need ' + format(datum.naive / datum.reduced, '.2f')"
-        " + '× fewer multiply-adds'",
-    )
-    readout = alt.layer(
-        readout_lines(alt, per_module, 3, PANEL_WIDTH, "readout_modules"),
-        readout_lines(alt, ratio, 3, PANEL_WIDTH, "readout_ratio"),
-    )
+    sums = {f"{m}_{k}": f"sum({m}_{k})" for m in MODULE_NAMES for k in ("macs", "params", "depth")}
+    split = {
+        f"{m}_{k}": f"datum.module == '{m}' ? datum.{k} : 0"
+        for m in MODULE_NAMES
+        for k in ("macs", "params", "depth")
+    }
+    now = (
+        base.transform_calculate(**split)
+        .transform_aggregate(**sums)
+        .transform_calculate(ratio="datum.naive_macs / datum.reduced_macs",
+                             inverse="datum.reduced_macs / datum.naive_macs")
+    )  # fmt: skip
+    names_ = [f"readout_{'abcdefghij'[i]}" for i in range(len(READOUT_LINES))]
+    lines = readout.layer(alt, now, [readout.expr(parts) for parts in READOUT_LINES], PANEL_WIDTH, names_)
+    paper = readout_lines(
+        alt, alt.Chart(alt.Data(values=[{"line": i, "text": t} for i, t in enumerate(PAPER_LINES)])),
+        len(PAPER_LINES), PANEL_WIDTH, "readout_paper",
+    )  # fmt: skip
 
-    naive = ops.inception_naive_cost(in_hw, in_channels, values["c1x1"], values["c3x3"], values["c5x5"])
-    reduced = ops.inception_reduced_cost(in_hw, in_channels, values["c1x1"], values["c3x3"], values["c5x5"],
-                                         values["reduce3x3"], values["reduce5x5"], values["pool_proj"])
     shape = f"{hw}×{hw}×{in_channels}"
     chart = alt.vconcat(
-        readout,
-        panel("macs", "multiply-adds per image"),
-        panel("params", "parameters (weights, no biases)"),
-        panel("depth", "output depth (channels)"),
+        lines,
+        panel("macs", "multiply-adds per image", ".3~s"),
+        panel("params", "weights (no biases)", ".3~s"),
+        panel("depth", "output depth (channels)", "d"),
+        paper,
         spacing=14,
     ).add_params(*params).properties(
         title=alt.Title(
-            f"Inception module on a {shape} input: naive vs 1×1 dimension reductions",
-            subtitle="Move the sliders: every number is precomputed by cnnviz.analysis.ops.",
+            [f"An Inception module on {shape}:", "naive against 1×1 reductions"],
+            subtitle=["Move the sliders: every number was", "computed by cnnviz when the page was built."],
         ),
         datasets={"inception": inception_rows(in_hw, in_channels, grid)},
-    )
+    )  # fmt: skip
+    row = readout_row(in_hw, in_channels, **values)
     fallback = (
-        f"Inception module on {shape}: naive {naive.macs:,} multiply-adds and {naive.params:,} parameters "
-        f"(output depth {naive.output_depth}); with 1×1 reductions {reduced.macs:,} multiply-adds and "
-        f"{reduced.params:,} parameters (output depth {reduced.output_depth})."
+        f"Inception module on {shape}: naive {row['naive_macs']:,} multiply-adds and {row['naive_params']:,} "
+        f"weights (output depth {row['naive_depth']}); with 1×1 reductions {row['reduced_macs']:,} multiply-adds "
+        f"and {row['reduced_params']:,} weights (output depth {row['reduced_depth']}). "
+        + " ".join(PAPER_LINES)
     )
     alt_text = f"Bar charts of the cost of a naive and a dimension-reduced Inception module, {shape} input"
     return static_figure(chart, alt_text, fallback, list(values))
