@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from cnnviz.validate import positive_int
 
-__all__ = ['DenseBlockCost', 'TransitionCost', 'DenseNetBlocksCost', 'CifarDenseNetCost', 'dense_layer_inputs', 'dense_block_cost', 'transition_cost', 'densenet_blocks_cost', 'cifar_densenet_cost']
+__all__ = ['DenseBlockCost', 'TransitionCost', 'DenseNetBlocksCost', 'CifarDenseNetCost', 'dense_layer_inputs', 'dense_block_cost', 'transition_cost', 'densenet_blocks_cost', 'cifar_densenet_cost',
+           'autograd_saved_elements', 'memory_efficient_elements', 'concat_input_elements', 'full_width_elements']  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -206,3 +207,50 @@ def cifar_densenet_cost(
     body = densenet_blocks_cost(init_channels, (layers,) * 3, growth_rate, hw, bottleneck=bottleneck,
                                 compression=compression)  # fmt: skip
     return CifarDenseNetCost(init_channels, body, num_classes, hw)
+
+
+# --- what a training step keeps of a dense block ---------------------------------------------------
+
+
+def concat_input_elements(block: DenseBlockCost) -> int:
+    """The layers' concatenated inputs together, elements per image: Σ (k₀ + k·(ℓ − 1))·hw², which is
+    k₀·L + k·L(L − 1)/2 channels, the second term growing with L²."""
+    return sum(block.layer_inputs) * block.hw * block.hw
+
+
+def full_width_elements(block: DenseBlockCost) -> int:
+    """The outputs of each layer's first batch norm and ReLU, which act on the whole concatenated input:
+    2·Σ (k₀ + k·(ℓ − 1))·hw² elements per image, the part of ``leaf_elements`` that grows with L²."""
+    return 2 * concat_input_elements(block)
+
+
+def autograd_saved_elements(block: DenseBlockCost) -> int:
+    """What PyTorch keeps for the backward pass of the zoo's :class:`cnnviz.models.densenet.DenseBlock` in
+    training, activation elements per image (the tests check it against
+    :func:`cnnviz.analysis.memory.saved_for_backward` on the zoo's blocks).
+
+    Per layer: its concatenated input (the first batch norm keeps its input) and the first ReLU's output
+    (kept by the ReLU and by the convolution that reads it, one tensor), 2·(k₀ + k·(ℓ − 1)) channels; with
+    the bottleneck also the 1×1's output (the second batch norm keeps it) and the second ReLU's output, 4k
+    each. Not kept: the batch norms' outputs, the 3×3's k new maps (their values live on in the later
+    concatenations) and the block's output concatenation.
+    """
+    from cnnviz.models.densenet import BOTTLENECK_WIDTH
+
+    per_layer = 2 * BOTTLENECK_WIDTH * block.growth_rate if block.bottleneck else 0
+    return full_width_elements(block) + block.layers * per_layer * block.hw * block.hw
+
+
+def memory_efficient_elements(block: DenseBlockCost) -> int:
+    """What a memory-efficient implementation keeps of a dense block (Pleiss et al. 2017; torchvision's
+    ``memory_efficient=True`` does the same with checkpointing), activation elements per image.
+
+    The concatenations and the first batch norm's outputs are not kept: they go into shared storage and are
+    recomputed in the backward pass. What stays is linear in L: the block's maps, each stored once
+    (``shared_elements``, k₀ + k·L channels), and with the bottleneck each layer's 1×1 output and second
+    ReLU output (4k channels each). The tests check it against a checkpointed forward of the zoo's block.
+    """
+    from cnnviz.models.densenet import BOTTLENECK_WIDTH
+
+    per_layer = 2 * BOTTLENECK_WIDTH * block.growth_rate if block.bottleneck else 0
+    return block.shared_elements + block.layers * per_layer * block.hw * block.hw

@@ -29,6 +29,7 @@ What is counted
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from torch import nn
@@ -37,7 +38,10 @@ from cnnviz.analysis.lecture import CONV_TYPES, NORM_TYPES, POOL_TYPES, lecture_
 from cnnviz.analysis.ledger import LayerRecord, Ledger, ledger
 from cnnviz.validate import positive_int
 
-__all__ = ["MemoryReport", "memory_report", "memory_from_ledger", "DTYPE_BYTES", "OPTIMIZER_STATES"]
+__all__ = [
+    "MemoryReport", "memory_report", "memory_from_ledger", "DTYPE_BYTES", "OPTIMIZER_STATES", "SavedTensors",
+    "saved_for_backward",
+]  # fmt: skip
 
 DTYPE_BYTES = {"float32": 4, "float16": 2, "bfloat16": 2, "float64": 8}
 OPTIMIZER_STATES = {"sgd": 0, "momentum": 1, "adam": 2}  # state tensors per parameter
@@ -196,3 +200,73 @@ def memory_report(
         optimizer=optimizer,
         lecture_convention=lecture_convention,
     )
+
+
+# --- what autograd actually keeps, measured ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedTensors:
+    """What autograd keeps for the backward pass of one forward call (:func:`saved_for_backward`), in bytes.
+
+    Each storage is counted once: a tensor saved by two operations (a ReLU's output that the next convolution
+    saves too) or a view of a saved tensor (a slice of it) is one storage. Parameters, buffers and anything in
+    ``exclude`` are left out: they are kept whether or not a backward pass follows.
+    """
+
+    activation_bytes: int  # storages of saved tensors with two or more dimensions: activations, per batch
+    other_bytes: int  # storages of saved tensors of zero or one dimension (batch norm's per-channel statistics)
+    saved: int  # tensors packed, one per save (before storages are deduplicated)
+    storages: int  # distinct storages counted in the two byte counts
+
+    @property
+    def total_bytes(self) -> int:
+        return self.activation_bytes + self.other_bytes
+
+
+def saved_for_backward(forward: Callable[..., object], *inputs: object, exclude: Iterable[object] = ()) -> SavedTensors:
+    """Run ``forward(*inputs)`` once and measure what autograd saves for its backward pass, with
+    :func:`torch.autograd.graph.saved_tensors_hooks` (see :class:`SavedTensors`).
+
+    ``forward`` is a module (run in the mode it is in: ``.train()`` for what training keeps, whose parameters
+    and buffers are left out) or any callable; ``exclude`` lists further tensors, or modules whose parameters
+    and buffers, to leave out. Nothing is saved unless an input or a parameter requires grad.
+
+    >>> block = DenseBlock(3, 2, 2, bottleneck=True).train()                  # doctest: +SKIP
+    >>> saved_for_backward(block, torch.randn(1, 3, 4, 4, requires_grad=True)) # doctest: +SKIP
+    """
+    import torch
+
+    if not callable(forward):
+        raise TypeError(f"saved_for_backward: forward must be a module or a callable, got {type(forward).__name__}")
+    kept: list[torch.Tensor] = []
+
+    def tensors_of(thing: object) -> list[torch.Tensor]:
+        if isinstance(thing, nn.Module):
+            return [*thing.parameters(), *thing.buffers()]
+        if isinstance(thing, torch.Tensor):
+            return [thing]
+        raise TypeError(f"saved_for_backward: exclude holds tensors or modules, got {type(thing).__name__}")
+
+    for x in inputs:
+        if isinstance(x, torch.Tensor) and x.device.type == "meta":
+            raise ValueError("saved_for_backward: inputs must hold data (a meta tensor has no storage to count)")
+    left_out = [*(tensors_of(forward) if isinstance(forward, nn.Module) else []),
+                *(t for thing in exclude for t in tensors_of(thing))]  # fmt: skip
+    skipped = {t.untyped_storage().data_ptr() for t in left_out}
+    sizes: dict[int, tuple[int, bool]] = {}  # storage address -> (bytes, is an activation)
+
+    def pack(t: torch.Tensor) -> torch.Tensor:
+        kept.append(t)  # held until the count is done, so that no storage is freed and its address reused
+        storage = t.untyped_storage()
+        address = storage.data_ptr()
+        if address not in skipped and address not in sizes:
+            sizes[address] = (storage.nbytes(), t.dim() >= 2)
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        out = forward(*inputs)
+    activation = sum(n for n, is_activation in sizes.values() if is_activation)
+    other = sum(n for n, is_activation in sizes.values() if not is_activation)
+    del out  # the graph, and the tensors it saved, go with the count's references when this returns
+    return SavedTensors(activation, other, len(kept), len(sizes))

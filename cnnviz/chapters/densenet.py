@@ -22,19 +22,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnnviz.analysis import dense_blocks
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.densenet import PREACT_RESNET_1001, TABLE2, Table2Row
 from cnnviz.analysis.dense_blocks import DenseBlockCost, DenseNetBlocksCost
+from cnnviz.analysis.memory import SavedTensors
 from cnnviz.analysis.summary import NetworkSummary
 from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
-from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, compare, share
+from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, compare
 from cnnviz.format import count, megabytes, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import DENSENET_EXAMPLE
 
 __all__ = [
-    "DOUBLING", "FIG3_PARAMS", "FIGURES", "IDEA_BLOCK", "IMAGENET", "CIFAR", "LABELS", "PARAGRAPHS", "Facts", "caption",
-    "facts", "folded", "memory_table", "page", "paragraph", "reported_table", "stage_table",
+    "DOUBLING", "FIG3_PARAMS", "FIGURES", "IDEA_BLOCK", "IMAGENET", "CIFAR", "LABELS", "PARAGRAPHS", "ClaimCards",
+    "Facts", "caption", "claim_cards", "facts", "folded", "memory_table", "page", "paragraph", "reported_table",
+    "stage_table",
 ]  # fmt: skip
 
 PARAGRAPHS = (
@@ -43,11 +46,11 @@ PARAGRAPHS = (
     "connectivity",  # the measured triangle of DenseNet-121's first block
     "reuse",  # the paper's Fig. 5 reading, labelled as the paper's; the book's check not testable here (yet)
     "growth",  # DenseNet-121's third block: its layers' inputs, k₀ + k·(ℓ − 1)
-    "bottleneck_intro",  # DenseNet-B: the 1×1 to 4k maps, and where the 4 comes from
+    "bottleneck_intro",  # DenseNet-B: the 1×1 to 4k maps; the paper gives no reason for the 4
     "bottleneck",  # the third block with and without the bottleneck
     "transition",  # transitions and compression θ
-    "memory_intro",  # the three ways of counting a block's activations
-    "memory",  # DenseNet-121's blocks counted the three ways; the quadratic growth
+    "memory_intro",  # the four ways of counting a block's activations
+    "memory",  # DenseNet-121's blocks counted the four ways; where the L² comes from
     "networks",  # the family's table: depth in the name, DenseNet-BC-100 against DenseNet-40
     "reported",  # the paper's errors, each with its table and protocol
     "versus_resnet",  # DenseNet-121 against ResNet-50: parameters, work, depth, memory; accuracy left to Fig. 3
@@ -101,12 +104,13 @@ class Facts:
     with_bottleneck: DenseBlockCost
     without_bottleneck: DenseBlockCost
     bottleneck_width: int  # the 1×1's maps, in units of k (4)
-    resnet_bottleneck: tuple[int, int]  # ResNet-50's first bottleneck: block width, and its inner width
     compression: float  # θ of DenseNet-121
     compressions: dict[str, float]  # θ of each DenseNet of the zoo
-    # memory of DenseNet-121's dense blocks, and the ledger's count of them
+    # memory of DenseNet-121's dense blocks: counted, the modules' outputs from the ledger, and what autograd
+    # keeps, measured on the zoo's blocks (random weights, training mode, one image)
     body_121: DenseNetBlocksCost
     ledger_blocks_121: tuple[int, ...]  # activations of each block's modules, from the ledger
+    saved_121: tuple[SavedTensors, ...]  # what autograd saves for each block's backward pass, measured
     activations: dict[str, int]  # the ledger's activations per image, by network
     doubling: tuple[DenseBlockCost, ...]  # block 1's layout with DOUBLING layers
     # the networks
@@ -140,7 +144,7 @@ class Facts:
 
         # structure only: shapes and counts, no weights drawn
         built = {name: build(name, meta=True) for name in (*IMAGENET, *CIFAR)}
-        resnet50, resnet101 = build("resnet50", meta=True), build("resnet101", meta=True)
+        resnet101 = build("resnet101", meta=True)
         d121 = built["densenet121"]
         k = d121.growth_rate
         b1, b3 = d121.channels[0], d121.channels[2]
@@ -156,7 +160,6 @@ class Facts:
             sum(r.activations for r in led.leaves() if r.name.startswith(f"features.denseblock{i}."))
             for i in range(1, len(d121.block_config) + 1)
         )
-        first = resnet50.layer1[0]
         require((TRANSITION["in_channels"], TRANSITION["hw"], TRANSITION["theta"]) == (b1.out_channels, hw1,
                 d121.compression), "the transition drawn is DenseNet-121's first")  # fmt: skip
         return cls(
@@ -176,11 +179,11 @@ class Facts:
                 b3.in_channels, k, len(b3.layer_inputs), hw3, bottleneck=False
             ),  # fmt: skip
             bottleneck_width=BOTTLENECK_WIDTH,
-            resnet_bottleneck=(first.conv3.out_channels, first.conv1.out_channels),
             compression=d121.compression,
             compressions={name: net.compression for name, net in built.items()},
             body_121=body,
             ledger_blocks_121=measured,
+            saved_121=_saved_for_backward_121(),
             activations={name: cached_ledger(name).total_activations for name in ("densenet121", "resnet50")},
             doubling=tuple(dense_blocks.dense_block_cost(b1.in_channels, k, n, hw1) for n in DOUBLING),
             imagenet=tuple(network_summary(name) for name in IMAGENET),
@@ -192,6 +195,26 @@ class Facts:
             reported={name: models.info(name).reported_error for name in (*IMAGENET, *CIFAR)},
             claims=for_chapter("densenet"),
         )
+
+
+def _saved_for_backward_121() -> tuple[SavedTensors, ...]:
+    """What autograd saves for the backward pass of each dense block of the zoo's DenseNet-121 (random weights,
+    training mode), one image of 224×224: each block run on an input of its shape that requires grad, as the
+    previous stage's output does (a few seconds on one core; what is saved depends on the shapes, not on the
+    values)."""
+    import torch
+
+    from cnnviz import models
+    from cnnviz.analysis.memory import saved_for_backward
+
+    torch.manual_seed(0)
+    net = models.get("densenet121").train()
+    saved, side = [], 224 // 4  # the stem's stride-2 convolution and stride-2 pooling
+    for i, channels in enumerate(net.channels, start=1):
+        x = torch.randn(1, channels.in_channels, side, side, requires_grad=True)
+        saved.append(saved_for_backward(getattr(net.features, f"denseblock{i}"), x))
+        side //= 2  # each transition pools 2×2
+    return tuple(saved)
 
 
 page: Page[Facts] = Page("densenet", Facts.compute, PARAGRAPHS)
@@ -212,16 +235,21 @@ def _mb(elements: int) -> str:
     return megabytes(4 * elements)
 
 
+def _sum(count_block, body: DenseNetBlocksCost) -> int:
+    """A per-block count of :mod:`cnnviz.analysis.dense_blocks` summed over the blocks of ``body``."""
+    return sum(count_block(b) for b in body.blocks)
+
+
 def _list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-# Names of the three ways of counting a block's activations, as the explorer's panel and readout give them.
+# The names of the last three counts of the memory table, as the explorer's panel and readout give them.
 def _memory_names() -> tuple[str, str, str]:
     from cnnviz.interact.static.densenet import MEMORY
 
-    naive, outputs, once = (label for _, _, label in MEMORY)
-    return naive, outputs, once
+    kept, efficient, once = (label for _, _, label in MEMORY)
+    return kept, efficient, once
 
 
 # --- the paragraphs, in page order ----------------------------------------------------------------
@@ -314,9 +342,9 @@ def _connectivity(f: Facts) -> str:
     return f"""
         The triangle is full: each of the {layers} layers of block 1 receives the block input and every earlier
         output, and the block's output holds all of them. Over the {len(matrices)} blocks of DenseNet-121 that is
-        {pairs:,} receiver–source pairs, all checked on the tensors, none backwards. A ResNet block has two
-        inputs (the previous block's output and the shortcut) and *adds* them, so an early layer's maps reach a
-        late layer mixed into a sum.
+        {pairs:,} receiver–source pairs, all checked on the tensors, none backwards. A ResNet block instead *adds*
+        its branch's output to its input, F(x) + x, so an early layer's maps reach a late layer mixed into a
+        sum.
     """
 
 
@@ -358,15 +386,18 @@ def _growth(f: Facts) -> str:
 
 @page.text("bottleneck_intro")
 def _bottleneck_intro(f: Facts) -> str:
-    outer, inner = f.resnet_bottleneck
     b = f.bottleneck_width
-    require(outer == b * inner, "the text says ResNet's bottleneck has the same ratio")
+    widest = f.widest_input_121
+    require(widest > b * f.growth_rate_121, "the text says the 1×1 narrows the widest input")
     return f"""
         **Bottleneck (DenseNet-B).** A 3×3 convolution on a wide input is expensive, so each layer first maps its
         input with a 1×1 convolution to {b}k channels, the 3×3 then reading those:
-        BN-ReLU-Conv1×1({b}k)-BN-ReLU-Conv3×3(k). The paper sets the width to {b}k without comparing other
-        widths ("we let each 1×1 convolution produce {b}k feature-maps"); it is the ratio of ResNet's bottleneck,
-        whose 1×1 maps a {outer}-channel block to {inner}.
+        BN-ReLU-Conv1×1({b}k)-BN-ReLU-Conv3×3(k). In DenseNet-121 (k = {f.growth_rate_121}) the 1×1 turns
+        inputs of up to {widest:,} channels into {b * f.growth_rate_121}. The paper sets the width to {b}k
+        ("we let each 1×1 convolution produce {b}k feature-maps") without giving a reason or comparing other
+        widths. What can be computed is when it pays: the 1×1 costs work of its own, so it saves multiply-adds
+        in the layers whose input is wide enough and not in the others; an exercise below works out from which
+        width.
     """
 
 
@@ -399,22 +430,31 @@ def _transition(f: Facts) -> str:
 
 @page.text("memory_intro")
 def _memory_intro(f: Facts) -> str:
-    naive, outputs, once = _memory_names()
+    kept, efficient, once = _memory_names()
     return f"""
-        Each concatenation makes a new tensor as wide as everything before it. If all of them are kept for the
-        backward pass, layer ℓ's input alone holds k₀ + k·(ℓ − 1) channels, and the block holds their sum, which
-        grows with the square of the block's length L once the k·L new maps outnumber the k₀ the block starts
-        from. The page counts a dense block's activations three ways, in elements per image (in megabytes of float32
-        below), and the explorer further down uses the same three:
+        Each concatenation makes a new tensor as wide as everything before it: layer ℓ's input has
+        k₀ + k·(ℓ − 1) channels, so a block's concatenated inputs hold k₀·L + k·L(L − 1)/2 channels together, a
+        sum with a term in L². How much of that a training step keeps for the backward pass depends on the
+        implementation. The table below counts DenseNet-121's dense blocks four ways, in megabytes of float32
+        per image; the explorer further down draws the last three:
 
-        - **{naive.capitalize()}.** What a straightforward implementation (the zoo's is one) keeps for the
-          backward pass: every layer's concatenated input, the block's output, and every layer's own outputs.
-        - **{outputs.capitalize()}.** The outputs of the layers' batch norms, ReLUs and convolutions, without
-          the concatenations (a concatenation is not a module, so `cnnviz.analysis.ledger` has no row for it).
-          Each layer's first batch norm and ReLU act on its whole concatenated input, so this grows with L² too.
-        - **{once.capitalize()}.** The block's k₀ + k·L maps, each written once into shared storage. The
-          memory-efficient implementation of Pleiss et al. (2017) comes close to this by recomputing the
-          concatenations and batch norms in the backward pass: it grows linearly with L.
+        - **Every tensor the blocks create**, if nothing were freed: the concatenated copies (each layer's
+          input and the block's output), the outputs of each layer's first batch norm and ReLU, which act on
+          the whole concatenated input, and the outputs of the layer's other operations.
+        - **{kept.capitalize()}**, measured on the zoo's blocks with PyTorch's saved-tensor hooks
+          (`cnnviz.analysis.memory.saved_for_backward`, each storage counted once): per layer, the concatenated
+          input (the first batch norm keeps it) and the first ReLU's output, both as wide as the input, and the
+          1×1's and the second ReLU's outputs, {f.bottleneck_width}k maps each. The batch norms' outputs and the
+          3×3's new maps are not kept. This is what a straightforward implementation such as the zoo's holds,
+          and it grows with L².
+        - **{efficient.capitalize()}**: the scheme of Pleiss et al. (2017) puts the concatenations and the
+          first batch norm's outputs into two shared buffers and recomputes them in the backward pass, so that
+          the memory for the maps grows linearly with L. Counted here as torchvision's `memory_efficient=True`
+          does it (checkpointing each layer's concatenation, first batch norm, ReLU and 1×1): what stays is
+          the block's maps, each stored once, and each layer's 1×1 and second ReLU outputs,
+          {f.bottleneck_width}k maps each, both linear in L.
+        - **{once.capitalize()}**: the block's k₀ + k·L maps and nothing else. No implementation that keeps
+          the maps for the backward pass goes below this floor.
     """
 
 
@@ -422,28 +462,46 @@ def _memory_intro(f: Facts) -> str:
 def _memory(f: Facts) -> str:
     body = f.body_121
     require(tuple(b.leaf_elements for b in body.blocks) == f.ledger_blocks_121,
-            "the caption says the layers' outputs are checked against the ledger")  # fmt: skip
-    require(
-        body.materialised_elements > body.leaf_elements > body.shared_elements, "the three counts are ordered"
-    )
-    whole = f.activations["densenet121"]
-    m6, m12, m24 = (d.materialised_elements for d in f.doubling)
-    require(m24 - m12 > 2 * (m12 - m6), "the text says the growth is quadratic (the increments grow)")
+            "the caption says the layers' outputs agree with a module-by-module count")  # fmt: skip
+    measured = tuple(s.activation_bytes for s in f.saved_121)
+    require(measured == tuple(4 * dense_blocks.autograd_saved_elements(b) for b in body.blocks),
+            "the text's count of what autograd keeps is the measured one, block by block")  # fmt: skip
+    every, kept = body.materialised_elements, _sum(dense_blocks.autograd_saved_elements, body)
+    efficient, floor = _sum(dense_blocks.memory_efficient_elements, body), body.shared_elements
+    require(every > kept > efficient > floor, "the four counts are ordered")
+    extra = efficient - floor
     require(DOUBLING[1] == 2 * DOUBLING[0] and DOUBLING[2] == 2 * DOUBLING[1], "the text doubles the layers")
     block = f.doubling[0]
+    k0, k = block.in_channels, block.growth_rate
+    squares = [k * d.layers * (d.layers - 1) // 2 for d in f.doubling]  # the L² term of the concatenated inputs
+    inputs = [sum(d.layer_inputs) for d in f.doubling]
+    require(all(q + k0 * d.layers == c for q, d, c in zip(squares, f.doubling, inputs, strict=True)),
+            "the text splits the concatenated inputs into k₀·L and k·L(L − 1)/2")  # fmt: skip
+    ratios = [dense_blocks.autograd_saved_elements(d) / d.shared_elements for d in f.doubling]
+    steps = [b / a for a, b in zip(ratios, ratios[1:], strict=False)]
+    require(all(1 < x < 2 for x in steps) and steps[0] < steps[1],
+            "the text says each doubling multiplies the ratio by a factor below 2 that rises towards it")
     a, b, c = DOUBLING
+    kept_mb = [_mb(dense_blocks.autograd_saved_elements(d)) for d in f.doubling]
+    first_ratios = ", ".join(f"{r:.1f}×" for r in ratios[:2])
     return f"""
-        *Table: DenseNet-121's dense blocks at 224×224, one image in float32, counted the three ways; the
-        layers' outputs agree with the ledger's rows for each block.*
+        *Table: DenseNet-121's dense blocks at 224×224, one image in float32: block 1 ({body.blocks[0].layers}
+        layers on {body.blocks[0].hw}×{body.blocks[0].hw} maps) and all four. The layers' outputs agree with a
+        module-by-module count of a forward pass of the zoo's network; what autograd keeps is measured on the
+        zoo's blocks in training mode.*
 
-        Kept the naive way, DenseNet-121's dense blocks hold {_mb(body.materialised_elements)} per image; their
-        layers' outputs alone, {_mb(body.leaf_elements)} ({share(body.leaf_elements, whole)} of the {_mb(whole)}
-        the ledger counts for the whole network); each feature map stored once,
-        {_mb(body.shared_elements)}, the naive count being {times(body.materialised_elements, body.shared_elements, 0)}
-        that. The growth is quadratic: block 1's layout ({block.in_channels} channels in, k = {block.growth_rate},
-        {block.hw}×{block.hw}) holds {_mb(m6)} with {a} layers, {_mb(m12)} with {b} and {_mb(m24)} with {c}, where
-        its maps stored once would take {_mb(f.doubling[2].shared_elements)}. Multiply by the batch size to see
-        why naive DenseNet implementations ran out of GPU memory long before their parameters did.
+        Of the {_mb(every)} the blocks create, autograd keeps {_mb(kept)}, {times(kept, floor, 0)} the
+        {_mb(floor)} of the maps stored once. The memory-efficient scheme keeps {_mb(efficient)},
+        {times(efficient, floor, 1)} the floor: besides the maps, each layer's two {f.bottleneck_width}k-wide
+        tensors, {_mb(extra)} in all.
+
+        The L² comes from the concatenated inputs, which hold k₀·L + k·L(L − 1)/2 channels. In block 1's layout
+        (k₀ = {k0}, k = {k}, {block.hw}×{block.hw}) the second term is {squares[0]:,} of {inputs[0]:,} channels
+        with {a} layers, {squares[1]:,} of {inputs[1]:,} with {b} and {squares[2]:,} of {inputs[2]:,} with {c}.
+        What autograd keeps is {kept_mb[0]}, {kept_mb[1]} and {kept_mb[2]}, or {first_ratios} and {ratios[2]:.1f}×
+        the floor: each doubling of L multiplies that ratio by {steps[0]:.1f},
+        then {steps[1]:.1f}, a factor that tends to 2 as k·L outgrows k₀. Multiply by the batch size to see why
+        straightforward DenseNet implementations ran out of GPU memory long before their parameters did.
     """
 
 
@@ -499,7 +557,7 @@ def _versus_resnet(f: Facts) -> str:
     concat = f.body_121.materialised_elements - f.body_121.leaf_elements
     return f"""
         *Table: DenseNet-121 and ResNet-50 at 224×224, measured on the zoo's networks; activations are the
-        outputs of the modules the ledger lists, per image.*
+        outputs of their modules, per image.*
 
         ResNet-50 has {times(r.params, d.params, 1)} the parameters of DenseNet-121 and
         {times(r.macs, d.macs, 1)} its multiply-adds; DenseNet-121 has {d.weight_layers} weight layers on its
@@ -507,7 +565,7 @@ def _versus_resnet(f: Facts) -> str:
         receptive field of {d.receptive_field} pixels, {compare(d.receptive_field, r.receptive_field, SIZE)}
         ResNet-50's {r.receptive_field}. The price is memory: DenseNet-121's modules output
         {si_count(act_d)} activations per image, {compare(act_d, act_r, AMOUNT)} ResNet-50's {si_count(act_r)},
-        before the {si_count(concat)} of its concatenations (the naive count above).
+        before the {si_count(concat)} of its concatenated copies (a row of the memory table above).
 
         As for accuracy, the paper has no table with both; its Fig. 3 plots DenseNets and ResNets trained with
         the same code and settings (its Sec. 4.4), and it reads the figure as "a DenseNet that requires as much
@@ -548,13 +606,13 @@ def _claims(f: Facts) -> str:
           measured on the tensors ({connected.actual}); between blocks, a transition connects consecutive
           blocks.
         - **"Alleviates vanishing gradients"** is not testable here: it is a claim about training, and the book
-          has trained no DenseNet; the table says what would test it. What the book computes is the structure
+          has trained no DenseNet; its card above says what would test it. What the book computes is the structure
           the paper's argument rests on ({grads.actual}); a short path does not show that the gradient stays
           strong in training.
         - **"Strengthens feature propagation"** holds as a statement about the structure, measured: every map
           a block computes reaches the block's end unchanged ({propagation.actual.split(" (")[0]}).
         - **"Encourages feature reuse"** is the paper's reading of trained weights (its Fig. 5, above); the
-          book's own check is not testable here (yet), and the table says what would test it.
+          book's own check is not testable here (yet), and its card says what would test it.
 
         So the first bullet holds, and the second, which bundles three statements of which two are about
         training, is not testable here.
@@ -580,12 +638,14 @@ def _explore(f: Facts) -> str:
         channels into the first block, or 2k with the bottleneck. Move the growth rate k and the layers per
         block, and tick the bottleneck (DenseNet-B) and the compression θ = {THETA:g} (DenseNet-C). The readout
         names the network as the paper would (its depth L counts the weight layers) and gives its parameters,
-        multiply-adds, its dense blocks' activations counted the three ways above, and the channels out of each
-        block and transition. The upper panel draws the memory against the layers per block on log–log axes,
-        where growth with L² is a line twice as steep as growth with L. The lower panel and the end of the
-        readout give what a setting buys where the paper trained that network: the {len(TABLE2)} networks of its
-        Table 2 ({basics} DenseNets, {bcs} DenseNet-BCs), with their test errors, and "none" elsewhere. The default is DenseNet-BC with
-        L = {default.depth} and k = {DENSENET_EXAMPLE.growth_rate}; untick both boxes and set
+        multiply-adds, what training keeps of its dense blocks (the last three counts of the memory table) and
+        the channels out of each block and transition. The upper panel draws that memory against the layers per
+        block on log–log axes, where growth with L² is a line twice as steep as growth with L; without the
+        bottleneck the memory-efficient line lies on the floor. The lower panel and the end of the readout give
+        what a setting buys where the paper trained that network: the {len(TABLE2)} networks of its Table 2
+        ({basics} DenseNets, {bcs} DenseNet-BCs), with their test errors, and "none" elsewhere; the errors
+        without augmentation (C10, C100) are of networks trained with dropout 0.2. The default is DenseNet-BC
+        with L = {default.depth} and k = {DENSENET_EXAMPLE.growth_rate}; untick both boxes and set
         {first.layers_per_block} layers for the basic DenseNet with L = {first.depth}. It works without Python.
     """
 
@@ -593,8 +653,8 @@ def _explore(f: Facts) -> str:
 @page.text("explore_live")
 def _explore_live(f: Facts) -> str:
     return """
-        In Jupyter, Binder or Colab the next cell builds the zoo's network for each setting and counts it with
-        the ledger, block by block, with θ free (from 10% to 100%); on the book's site it is not run, as it
+        In Jupyter, Binder or Colab the next cell builds the zoo's network for each setting and counts it module
+        by module, block by block, with θ free (from 10% to 100%); on the book's site it is not run, as it
         needs a running kernel.
     """
 
@@ -614,8 +674,9 @@ def _remember(f: Facts) -> str:
           with {d.weight_layers} weight layers on its longest path to ResNet-50's {r.weight_layers}.
         - DenseNet-B puts a 1×1 convolution to {f.bottleneck_width}k maps before each 3×3; DenseNet-C keeps
           ⌊θ·m⌋ channels in each transition; the ImageNet DenseNets are DenseNet-BC.
-        - Concatenation costs memory: kept naively, a block's activations grow with the square of its length;
-          the maps themselves grow linearly, which is what a memory-efficient implementation keeps.
+        - Concatenation costs memory: what autograd keeps of a straightforward dense block grows with the square
+          of its length. A memory-efficient implementation recomputes the concatenations and first batch norms
+          in the backward pass and keeps the maps once, plus a constant amount per layer: linear in the length.
         - Connectivity and propagation are measured here. That DenseNets train well and reuse features is the
           paper's reading of its trained networks (Table 2, Figs. 3 to 5): not testable here yet.
     """
@@ -625,17 +686,81 @@ def _remember(f: Facts) -> str:
 
 
 def memory_table(f: Facts | None = None) -> str:
-    """DenseNet-121's dense blocks counted the three ways (megabytes of float32 per image), and all four."""
-    from cnnviz.render.tables import markdown_rows
-
+    """DenseNet-121's dense blocks counted four ways (megabytes of float32 per image), block 1 and all four: every
+    tensor the blocks create, split into what it holds, then what autograd keeps (measured), what a
+    memory-efficient implementation keeps, and the maps stored once. Three columns, so that it fits a phone."""
     f = f or facts()
-    naive, outputs, once = _memory_names()
-    rows = [(f"block {i}: {b.layers} layers, {b.hw}×{b.hw}", _mb(b.materialised_elements), _mb(b.leaf_elements),
-             _mb(b.shared_elements)) for i, b in enumerate(f.body_121.blocks, start=1)]  # fmt: skip
-    body = f.body_121
-    rows.append(("all four blocks", _mb(body.materialised_elements), _mb(body.leaf_elements),
-                 _mb(body.shared_elements)))  # fmt: skip
-    return markdown_rows(("DenseNet-121", naive, outputs, once), rows)
+    kept, efficient, once = _memory_names()
+    first, body = f.body_121.blocks[0], f.body_121
+
+    def cells(count_block) -> tuple[str, str]:  # megabytes, the unit in the header: narrow columns
+        return tuple(f"{4 * n / 1e6:.1f}" for n in (count_block(first), sum(count_block(b) for b in body.blocks)))
+
+    def other(b: DenseBlockCost) -> int:  # the 1×1, second batch norm and ReLU, and 3×3 outputs
+        return b.leaf_elements - dense_blocks.full_width_elements(b)
+
+    rows = [
+        ("every tensor the blocks create", *cells(lambda b: b.materialised_elements)),
+        ("– concatenated copies (each layer's input, the block's output)", *cells(lambda b: b.concat_elements)),
+        ("– first batch norm and ReLU outputs, as wide as the input", *cells(dense_blocks.full_width_elements)),
+        ("– the other outputs (1×1, second batch norm and ReLU, 3×3)", *cells(other)),
+        (f"{kept}, measured", *cells(dense_blocks.autograd_saved_elements)),
+        (f"{efficient} (Pleiss et al. 2017)", *cells(dense_blocks.memory_efficient_elements)),
+        (f"{once}: the floor", *cells(lambda b: b.shared_elements)),
+    ]
+    require(first.materialised_elements == first.concat_elements + dense_blocks.full_width_elements(first)
+            + other(first), "the three parts add up to every tensor created")  # fmt: skip
+    lines = ["| DenseNet-121, MB per image | block 1 | all four blocks |", "|:---|---:|---:|"]
+    return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)]) + "\n"
+
+
+@dataclass(frozen=True)
+class ClaimCards:
+    """The claims table's rows stacked, one card per statement, so that a phone's column shows every field
+    (the five columns of :func:`cnnviz.render.claims.claims_table` run off a 390 px screen). As there, the
+    statements that are off or not testable here stay in view and those that hold are folded; the verdicts
+    carry the same classes and light-page colours."""
+
+    claims: tuple[Claim, ...]
+
+    @staticmethod
+    def _card(c: Claim) -> str:
+        from cnnviz.render.claims import _STYLE
+
+        mark, kind, colour = _STYLE[c.verdict]
+        style = f"color:{colour};font-weight:bold" if colour else "font-weight:bold"
+        actual = "Actual" + (f" ({html.escape(c.basis_text)})" if c.basis_text else "")
+        note = f"<p>{html.escape(c.note)}</p>" if c.note else ""
+        return (
+            '<div class="cnnviz-claim" style="border-left:3px solid #8c8c8c;padding-left:0.7em;margin:0.9em 0">'
+            f"<p><em>The notes say:</em> <strong>{html.escape(c.statement)}</strong></p>"
+            f'<p class="{kind}" style="{style}">{mark} {html.escape(c.verdict_text)}</p>'
+            f"<p><em>Stated:</em> {html.escape(c.stated)}<br><em>{actual}:</em> {html.escape(c.actual)}</p>"
+            f"{note}<p><small>Source: {html.escape(c.source)}</small></p></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        from cnnviz.analysis.claims import Verdict
+
+        shown = [c for v in (Verdict.OFF, Verdict.NOT_TESTABLE) for c in self.claims if c.verdict is v]
+        holding = [c for c in self.claims if c.verdict is Verdict.HOLDS]
+        parts = ['<div class="cnnviz-claims">', *(self._card(c) for c in shown)]
+        if holding:
+            n = len(holding)
+            label = f"{n} statement{'s' if n != 1 else ''} that hold{'s' if n == 1 else ''} (✓): show"
+            parts.append(f'<details class="cnnviz-claims-holding"><summary>{label}</summary>'
+                         f'{"".join(self._card(c) for c in holding)}</details>')  # fmt: skip
+        return "".join([*parts, "</div>"])
+
+    def __str__(self) -> str:
+        from cnnviz.render.claims import verdict_mark
+
+        return "\n".join(f"{c.statement}: {verdict_mark(c)}" for c in self.claims)
+
+
+def claim_cards(f: Facts | None = None) -> ClaimCards:
+    """The chapter's claims as stacked cards (:class:`ClaimCards`)."""
+    return ClaimCards((f or facts()).claims)
 
 
 def network_columns(f: Facts | None = None) -> dict[str, dict[str, str]]:

@@ -59,3 +59,41 @@ def test_the_explorer_responds_without_a_kernel_and_gives_table2(open_page):
         _tick(page, "compression", compression)
         for line in readout_text(densenet_row(k, layers, bottleneck, compression)):
             wait_for_text(page, FIGURE, line)
+
+
+def test_no_graded_value_is_on_the_built_page(open_page):
+    """The review: a variant's answer (256) was in the stage table and in a revealed working. Every variant an
+    assignment asks is looked for in the page's text, every fold (the revealed answers too) opened."""
+    import re
+
+    from cnnviz.interact.exercises import for_chapter
+
+    page, _problems = open_page(chapter_page("densenet"))
+    body = page_text(page)
+    for exercise in for_chapter("densenet"):
+        if exercise.kind != "computed":
+            continue
+        assert f"{exercise.expected():,}" in body, exercise.id  # the page's own question is revealed
+        for variant in range(1, len(exercise.variants) + 1):
+            value = exercise.expected(variant)
+            for form in {f"{value:,}", str(value)}:
+                assert not re.search(rf"(?<![\d,.]){re.escape(form)}(?![\d,]|\.\d)", body), (exercise.id, value)
+
+
+def test_the_memory_table_and_the_claims_fit_a_phone(open_page):
+    """The review: at 390 px the memory table's last column and the claims table's last column were off the
+    screen. Neither may be wider than the column it sits in."""
+    page, _problems = open_page(chapter_page("densenet"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(300)
+    widths = page.evaluate(
+        """() => {
+            const memory = [...document.querySelectorAll('main table')]
+                .find(t => t.innerText.includes('what autograd keeps, measured'));
+            const claims = document.querySelector('main div.cnnviz-claims');
+            const column = document.querySelector('article.bd-article').clientWidth;
+            return {column, memory: memory && memory.scrollWidth, claims: claims && claims.scrollWidth};
+        }"""
+    )
+    assert widths["memory"] and widths["claims"], widths
+    assert widths["memory"] <= widths["column"] and widths["claims"] <= widths["column"], widths

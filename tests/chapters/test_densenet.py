@@ -4,6 +4,7 @@ number fails the paragraph that cites it (or changes its words) instead of leavi
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 
 import numpy as np
@@ -69,14 +70,97 @@ def test_feature_reuse_is_the_papers_figure_and_not_testable_here_yet(facts):
     assert "not testable here (yet)" in claims
 
 
-def test_the_memory_counts_agree_with_the_ledger_and_name_no_tool_as_a_concept(facts):
+def test_the_memory_table_fits_a_phone_and_labels_its_rows_by_what_they_hold(facts):
+    """The review: four columns ran off a 390 px screen, and the middle one was named after the tool that
+    counted it. Three columns now (block 1, all four), one row per count, the first split into what it holds."""
+    from cnnviz.analysis import dense_blocks
+
     table = chapter.memory_table()
-    header = table.splitlines()[0]
-    assert "ledger" not in header and "naive: every concatenation kept" in header
-    assert "| all four blocks | 171.0 MB | 128.9 MB | 5.8 MB |" in table
+    assert all(line.count("|") == 4 for line in table.splitlines())  # three columns
+    assert "ledger" not in table and "naive" not in table and "MB per image" in table.splitlines()[0]
+    body, first = facts.body_121, facts.body_121.blocks[0]
+
+    def mb(elements: int) -> str:
+        return f"{4 * elements / 1e6:.1f}"
+
+    def row(label: str, count) -> str:
+        return f"| {label} | {mb(count(first))} | {mb(sum(count(b) for b in body.blocks))} |"
+
+    assert row("– concatenated copies (each layer's input, the block's output)", lambda b: b.concat_elements) in table
+    assert row("– first batch norm and ReLU outputs, as wide as the input", dense_blocks.full_width_elements) in table
+    assert row("each map stored once: the floor", lambda b: b.shared_elements) in table
+    measured = [s.activation_bytes // 4 for s in facts.saved_121]
+    assert f"| what autograd keeps, measured | {mb(measured[0])} | {mb(sum(measured))} |" in table
+
+
+def test_what_autograd_keeps_is_measured_and_the_memory_efficient_count_is_not_the_floor(facts):
+    """The review: "naive" claimed 171.0 MB was what an implementation keeps for backward (autograd keeps
+    less), and the memory-efficient scheme was said to come close to the maps stored once (it keeps each
+    layer's 4k-wide tensors besides)."""
+    from cnnviz.analysis import dense_blocks
+    from cnnviz.format import megabytes, times
+
+    body = facts.body_121
+    kept = sum(s.activation_bytes for s in facts.saved_121)
+    assert kept == 4 * sum(dense_blocks.autograd_saved_elements(b) for b in body.blocks)
+    assert kept < 4 * body.materialised_elements  # what is saved is not every tensor created
+    intro, memory = _text("memory_intro"), _text("memory")
+    assert "comes close" not in intro and "floor" in intro and "Pleiss et al. (2017)" in intro
+    efficient = sum(dense_blocks.memory_efficient_elements(b) for b in body.blocks)
+    assert f"autograd keeps {megabytes(kept)}, {times(kept, 4 * body.shared_elements, 0)} the" in memory
+    assert (f"keeps {megabytes(4 * efficient)}, {times(efficient, body.shared_elements, 1)} the floor"
+            in memory)  # fmt: skip
+    remember = _text("remember")
+    assert "the maps themselves grow linearly" not in remember and "recomputes the concatenations" in remember
+
+
+def test_the_memory_paragraph_names_the_l2_term_and_computes_it(facts):
+    """The review: "the growth is quadratic" stood beside counts that grew 2.6× and 3.0× per doubling."""
+    from cnnviz.analysis import dense_blocks
+
     memory = _text("memory")
-    assert "67.0 MB with 6 layers, 176.6 MB with 12 and 525.8 MB with 24" in memory
-    assert "(most of the 154.5 MB the ledger counts for the whole network)" in memory
+    assert "k₀·L + k·L(L − 1)/2" in memory
+    ratios = []
+    for d in facts.doubling:
+        square = d.growth_rate * d.layers * (d.layers - 1) // 2
+        assert f"{square:,} of {sum(d.layer_inputs):,}" in memory
+        ratios.append(dense_blocks.autograd_saved_elements(d) / d.shared_elements)
+        assert f"{ratios[-1]:.1f}×" in memory
+    assert f"multiplies that ratio by {ratios[1] / ratios[0]:.1f}, then {ratios[2] / ratios[1]:.1f}" in memory
+
+
+def test_a_count_of_what_autograd_keeps_that_is_not_the_measured_one_fails(facts):
+    first = facts.saved_121[0]
+    planted = dataclasses.replace(facts, saved_121=(dataclasses.replace(first, activation_bytes=first.activation_bytes
+                                                                        + 4), *facts.saved_121[1:]))  # fmt: skip
+    with pytest.raises(CheckFailed, match="paragraph 'memory': the text's count of what autograd keeps is the measured"):
+        chapter.paragraph("memory", planted)
+
+
+def test_resnet_is_described_as_adding_its_input_and_the_4k_is_not_its_ratio(facts):
+    """The review: "a ResNet block has two inputs", and "4k is the ratio of ResNet's bottleneck"."""
+    from cnnviz.interact.exercises import get
+
+    connectivity = _text("connectivity")
+    assert "F(x) + x" in connectivity and "two inputs" not in connectivity
+    intro = _text("bottleneck_intro")
+    assert "ResNet" not in intro and "without giving a reason" in intro and "an exercise below" in intro
+    assert f"inputs of up to {facts.widest_input_121:,} channels into {4 * facts.growth_rate_121}" in intro
+    solution = get("densenet.bottleneck_compression").solution
+    assert "ResNet" not in solution and "gives no reason" in solution
+
+
+def test_the_claim_cards_show_every_field_and_fold_what_holds(facts):
+    """The review: the claims table's last column ran off a phone's screen; the cards stack the fields."""
+    from cnnviz.analysis.claims import Verdict
+
+    cards = chapter.claim_cards(facts)._repr_html_()
+    shown, folded = cards.split('<details class="cnnviz-claims-holding">')
+    for claim in facts.claims:
+        where = folded if claim.verdict is Verdict.HOLDS else shown
+        for field in (claim.statement, claim.stated, claim.verdict_text, claim.source):
+            assert html.escape(field) in where, (claim.id, field)
+    assert "<table" not in cards and "2 statements that hold (✓): show" in cards
 
 
 def test_densenet121_is_not_set_beside_resnet50s_error_of_another_protocol(facts):
@@ -85,7 +169,7 @@ def test_densenet121_is_not_set_beside_resnet50s_error_of_another_protocol(facts
     assert "%" not in text and "does not set it beside DenseNet-121's" in text
     assert "ResNet-50 has 3.2× the parameters of DenseNet-121 and 1.4× its multiply-adds" in text
     assert (
-        "38.6M activations per image, more than ResNet-50's 30.5M, before the 10.5M of its concatenations"
+        "38.6M activations per image, more than ResNet-50's 30.5M, before the 10.5M of its concatenated copies"
         in text
     )
     reported = chapter.reported_table()
@@ -113,35 +197,98 @@ def test_the_stage_table_adds_up_and_prints_no_multiply_adds():
     assert f"**{led.total_activations:,}**" in table and f"**{led.total_params:,}**" in table
 
 
-def test_no_graded_value_is_printed_on_the_page(facts):
-    """Principle 20: no exercise's answer (the page's question or a variant) in the prose, the tables or the
-    explorer's readout."""
+def _shown(value: int, text: str) -> bool:
+    """Whether ``value`` is in ``text`` as a number of its own (with or without thousands separators), not
+    inside a longer one."""
+    return any(re.search(rf"(?<![\d,.]){re.escape(form)}(?![\d,]|\.\d)", text) for form in {f"{value:,}", str(value)})
+
+
+def _page_sources(facts: chapter.Facts) -> str:
+    """What the built page shows outside the exercise cards: the notebook's Markdown and code, every paragraph
+    and caption, the tables, the claims, and what the code cells print."""
+    import json
+    from pathlib import Path
+
     from cnnviz.analysis.ledger import ledger
+    from cnnviz.format import count
+    from cnnviz.render.tables import network_summary_table
+
+    notebook = json.loads((Path(__file__).resolve().parents[2] / "book" / "densenet.ipynb").read_text("utf-8"))
+    parts = ["".join(c["source"]) for c in notebook["cells"]
+             if "remove-cell" not in c.get("metadata", {}).get("tags", [])]  # fmt: skip
+    parts += [p.markdown for p in chapter.page.all().values()]
+    parts += [chapter._figure(name) for name in chapter.FIGURES]
+    parts += [chapter.memory_table(), chapter.reported_table(), chapter.stage_table(ledger("densenet121"))]
+    parts.append(network_summary_table((*facts.imagenet, *facts.cifar), chapter.network_columns(), chapter.LABELS))
+    pair = [facts.net("densenet121"), facts.net("resnet50")]
+    parts.append(network_summary_table(pair, {"activations per image": {s.name: count(facts.activations[s.name])
+                                                                        for s in pair}}, chapter.LABELS))  # fmt: skip
+    parts.append(chapter.claim_cards(facts)._repr_html_())
+    # the code cells' printouts: block 3's layer inputs, and block 3 with and without the bottleneck
+    parts.append(", ".join(map(str, facts.block3_inputs)))
+    parts += [f"{c.params:,} {c.macs:,}" for c in (facts.with_bottleneck, facts.without_bottleneck)]
+    return "\n".join(parts)
+
+
+def _computed():
     from cnnviz.interact.exercises import for_chapter
+
+    return [e for e in for_chapter("densenet") if e.kind == "computed"]
+
+
+def _cards() -> dict[str, str]:
+    """Each exercise's card as the page shows it: question, hint and the revealed answer (the computed value
+    and its working, the model answer, or the reference network)."""
+    from cnnviz.interact.exercises import for_chapter
+    from cnnviz.interact.exercises.page import card_html
+
+    return {e.id: card_html(e) for e in for_chapter("densenet")}
+
+
+def test_no_graded_value_is_printed_on_the_page(facts):
+    """Principle 20 and the review (a variant's 256 was in the stage table and in another card's working): no
+    exercise's answer, the page's question or a variant, in the prose, the tables, the notebook's cells, the
+    explorer's readouts or another exercise's card; no variant's answer in its own card either."""
     from cnnviz.interact.static.densenet import densenet_rows, readout_text
 
-    printed = " ".join(p.markdown for p in chapter.page.all().values())
-    printed += chapter.memory_table() + chapter.reported_table() + chapter.stage_table(ledger("densenet121"))
-    readouts = {line for row in densenet_rows() for line in readout_text(row)}
-
-    def shown(value: int, text: str) -> bool:  # as a number of its own, not inside a longer one
-        return any(
-            re.search(rf"(?<![\d,.]){re.escape(form)}(?![\d,]|\.\d)", text)
-            for form in (f"{value:,}", str(value))
-        )
-
-    readout = "\n".join(readouts)
-    for exercise in for_chapter("densenet"):
-        if exercise.kind != "computed":
-            continue
+    page = _page_sources(facts)
+    readout = "\n".join({line for row in densenet_rows() for line in readout_text(row)})
+    cards = _cards()
+    for exercise in _computed():
+        others = "\n".join(card for id_, card in cards.items() if id_ != exercise.id)
         for variant in range(len(exercise.variants) + 1):
             value = exercise.expected(variant)
-            if value >= 1000:  # small values (a channel count) are everywhere as digits
-                assert not shown(value, printed), (exercise.id, variant)
-                assert not shown(value, readout) or value < 10_000, (
-                    exercise.id,
-                    variant,
-                )  # a CIFAR channel count
+            where = (exercise.id, variant, value)
+            assert not _shown(value, page), where
+            assert not _shown(value, others), where
+            assert variant == 0 or not _shown(value, cards[exercise.id]), where
+            # the readouts print CIFAR networks' channel counts: a small number there is another network's
+            assert value < 10_000 or not _shown(value, readout), where
+
+
+def test_no_graded_variant_is_one_step_from_a_revealed_answer():
+    """The review: a variant of layer_inputs started from DenseNet-169's transition 3, the answer the
+    transition question reveals. No variant's working may use a number that a card reveals as its answer."""
+    revealed = {e.id: e.expected() for e in _computed()}
+    for exercise in _computed():
+        for variant in range(1, len(exercise.variants) + 1):
+            working = exercise.worked(variant)
+            used = [id_ for id_, value in revealed.items() if _shown(value, working)]
+            assert not used, (exercise.id, variant, used)
+
+
+def test_no_revealed_working_answers_the_bottleneck_question(facts):
+    """The review: the revealed working of without_bottleneck_macs gave DenseNet-121's first block with and
+    without the bottleneck and said which needs less, the answer of the bottleneck_compression question."""
+    from cnnviz.interact.exercises import get
+
+    with_bottleneck = facts.body_121.blocks[0].macs  # DenseNet-121's first block as the zoo builds it
+    book = get("densenet.without_bottleneck_macs")
+    assert book.params["block"] == 1 and book.expected() != with_bottleneck
+    cards = _cards()
+    shown = _page_sources(facts) + "\n".join(cards[e.id] for e in _computed())
+    assert not _shown(with_bottleneck, shown)
+    assert "With the bottleneck" not in book.worked()
 
 
 def test_the_explorer_paragraph_names_the_default_and_the_table2_networks(facts):
@@ -209,7 +356,7 @@ def test_a_missing_connection_fails_the_connectivity_paragraph(facts):
 def test_a_ledger_that_disagrees_fails_the_memory_paragraph(facts):
     planted = dataclasses.replace(facts, ledger_blocks_121=(1, *facts.ledger_blocks_121[1:]))
     with pytest.raises(
-        CheckFailed, match="paragraph 'memory': the caption says the layers' outputs are checked"
+        CheckFailed, match="paragraph 'memory': the caption says the layers' outputs agree with a module-by-module"
     ):
         chapter.paragraph("memory", planted)
 

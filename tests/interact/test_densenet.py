@@ -60,13 +60,102 @@ def test_dense_block_cost_equals_the_ledger_and_the_forward(k0, k, layers, hw, b
 
 
 def test_materialised_memory_grows_quadratically_and_shared_linearly() -> None:
-    def mem(n: int) -> tuple[int, int]:
+    def mem(n: int) -> tuple[int, ...]:
         cost = dense_blocks.dense_block_cost(64, 32, n, 8, bottleneck=True)
-        return cost.materialised_elements, cost.shared_elements
+        return (cost.materialised_elements, dense_blocks.autograd_saved_elements(cost),
+                dense_blocks.memory_efficient_elements(cost), cost.shared_elements)  # fmt: skip
 
-    (m1, s1), (m2, s2), (m4, s4) = mem(8), mem(16), mem(32)
-    assert (m4 - m2) / (m2 - m1) > 3  # second differences grow: quadratic
-    assert s4 - s2 == 2 * (s2 - s1)  # linear
+    for quadratic in (0, 1):  # every tensor created, what autograd keeps: second differences grow
+        m1, m2, m4 = (mem(n)[quadratic] for n in (8, 16, 32))
+        assert (m4 - m2) / (m2 - m1) > 3
+    for linear in (2, 3):  # memory-efficient, stored once
+        s1, s2, s4 = (mem(n)[linear] for n in (8, 16, 32))
+        assert s4 - s2 == 2 * (s2 - s1)
+
+
+# --- what autograd keeps, measured --------------------------------------------------------------------
+
+
+def test_saved_for_backward_counts_each_storage_once_and_leaves_parameters_out() -> None:
+    """By hand: exp keeps its 18-element result; pow keeps its input, a view of that result (the same
+    storage, counted once); the weight, a parameter of the module, is left out."""
+    from cnnviz.analysis.memory import saved_for_backward
+
+    class Net(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.ones(1))
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            y = x.exp()  # (1, 2, 3, 3): saves y
+            return (y[:, :1] ** 2) * self.weight  # pow saves y's view; mul saves the view's square and the weight
+
+    x = torch.randn(1, 2, 3, 3, requires_grad=True)
+    saved = saved_for_backward(Net(), x)
+    # y's storage (18 floats) and the square (9 floats), each once; the weight left out
+    assert (saved.activation_bytes, saved.other_bytes, saved.storages) == (4 * (18 + 9), 0, 2)
+    assert saved.saved >= 4  # y, its view, the square and the weight were all packed
+    assert saved_for_backward(Net(), x.detach()).total_bytes == 4 * 9  # the exp needs no grad: only the square
+    with pytest.raises(TypeError, match="forward must be a module or a callable"):
+        saved_for_backward(3, x)
+    with pytest.raises(TypeError, match="exclude holds tensors or modules"):
+        saved_for_backward(Net(), x, exclude=["weight"])
+    with pytest.raises(ValueError, match="inputs must hold data"):
+        saved_for_backward(Net(), torch.empty(1, 2, 3, 3, device="meta"))
+
+
+def test_what_autograd_keeps_of_the_zoos_block_is_the_hand_count() -> None:
+    """A bottleneck block of two layers (k₀ = 3, k = 2) on 4×4 maps, by hand: layer 1 keeps its input (3
+    channels, batch norm 1) and ReLU 1's output (3), the 1×1's output and ReLU 2's output (4k = 8 each);
+    layer 2 the same from 5 channels: (3 + 3 + 8 + 8) + (5 + 5 + 8 + 8) = 48 channels of 16 elements. Batch
+    norm keeps its per-channel mean and inverse deviation besides: 2·(3 + 8 + 5 + 8) = 48 floats."""
+    from cnnviz.analysis.memory import saved_for_backward
+
+    torch.manual_seed(0)
+    block = DenseBlock(3, 2, 2, bottleneck=True).train()
+    saved = saved_for_backward(block, torch.randn(1, 3, 4, 4, requires_grad=True))
+    assert (saved.activation_bytes, saved.other_bytes) == (4 * 48 * 16, 4 * 48)
+    cost = dense_blocks.dense_block_cost(3, 2, 2, 4, bottleneck=True)
+    assert dense_blocks.autograd_saved_elements(cost) == 48 * 16 < cost.materialised_elements
+
+
+@pytest.mark.parametrize(
+    ("k0", "k", "layers", "hw", "bottleneck"),
+    [(64, 32, 3, 14, True), (24, 12, 5, 8, True), (16, 12, 4, 8, False), (7, 3, 1, 5, False)],
+)
+def test_autograd_saved_and_memory_efficient_counts_equal_measurements(k0, k, layers, hw, bottleneck) -> None:
+    """The counts against the zoo's block, plain and with each layer's concatenation, first batch norm, ReLU
+    and (with the bottleneck) 1×1 checkpointed as torchvision's ``memory_efficient`` does. The checkpointed
+    block keeps the maps its layers read; the last layer's k maps are kept by whatever reads the block's
+    output, which the count includes with the maps stored once."""
+    from torch.utils.checkpoint import checkpoint
+
+    from cnnviz.analysis.memory import saved_for_backward
+
+    torch.manual_seed(0)
+    block = DenseBlock(k0, layers, k, bottleneck).train()
+    x = torch.randn(1, k0, hw, hw, requires_grad=True)
+    cost = dense_blocks.dense_block_cost(k0, k, layers, hw, bottleneck=bottleneck)
+    assert saved_for_backward(block, x).activation_bytes == 4 * dense_blocks.autograd_saved_elements(cost)
+
+    def memory_efficient(x: torch.Tensor) -> torch.Tensor:
+        features = [x]
+        for layer in block.values():
+            if bottleneck:
+                def first(*f, layer=layer):
+                    return layer.conv1(layer.relu1(layer.norm1(torch.cat(f, 1))))
+
+                inner = checkpoint(first, *features, use_reentrant=True)
+                features.append(layer.conv2(layer.relu2(layer.norm2(inner))))
+            else:
+                def whole(*f, layer=layer):
+                    return layer.conv(layer.relu(layer.norm(torch.cat(f, 1))))
+
+                features.append(checkpoint(whole, *features, use_reentrant=True))
+        return torch.cat(features, 1)
+
+    measured = saved_for_backward(memory_efficient, x, exclude=[block]).activation_bytes
+    assert measured + 4 * k * hw * hw == 4 * dense_blocks.memory_efficient_elements(cost)
 
 
 def test_densenet121_body_matches_its_ledger_rows() -> None:
@@ -166,7 +255,8 @@ def test_rows_cover_the_slider_grid_and_count_the_zoos_network(rows) -> None:
         assert (row["params"], row["macs"], row["depth"]) == (counted.total_params, counted.total_macs, depth)
         body = densenet_network(k, layers, bottleneck, compression).body
         assert row["channels"].split(" → ")[-1] == str(net.channels[-1].out_channels)
-        assert row["naive_mb"] == round(body.materialised_elements * 4 / 1e6, 1)
+        kept = sum(dense_blocks.autograd_saved_elements(b) for b in body.blocks)
+        assert row["kept_mb"] == round(kept * 4 / 1e6, 1) and row["once_mb"] == round(body.shared_elements * 4 / 1e6, 1)
 
 
 def test_every_table2_network_is_on_the_sliders_and_its_readout_gives_its_errors(rows) -> None:
@@ -182,8 +272,8 @@ def test_every_table2_network_is_on_the_sliders_and_its_readout_gives_its_errors
         assert lines[0].endswith(f"L = {paper.depth}, k = {paper.growth_rate}, θ = {paper.compression:g}")
         assert lines[-3] == PAPER_HEAD and paper.params in lines[-2]
         assert f"C10+ {paper.c10_plus:.2f}%" in lines[-2] and f"C100+ {paper.c100_plus:.2f}%" in lines[-2]
-        if paper.c10 is not None:
-            assert f"C10 {paper.c10:.2f}%" in lines[-1]
+        if paper.c10 is not None:  # trained without augmentation with dropout 0.2, as the readout says
+            assert f"C10 {paper.c10:.2f}%" in lines[-1] and "dropout 0.2" in lines[-1]
         else:
             assert "not reported" in lines[-1]
     for row in rows:

@@ -79,8 +79,6 @@ def _without_bottleneck_working(block: int, ordinal: str) -> str:
     k, side, inputs = cost.growth_rate, cost.hw, cost.layer_inputs
     total = sum(inputs)
     assert side * side * 9 * k * total == cost.macs, "the working multiplies out to the answer"
-    with_b = dense_blocks.dense_block_cost(cost.in_channels, k, cost.layers, side, bottleneck=True)
-    word = "less" if cost.macs < with_b.macs else "more"
     listed = ", ".join(f"{c:,}" for c in inputs) if len(inputs) <= 6 else \
         f"{inputs[0]:,}, {inputs[1]:,}, …, {inputs[-1]:,}"  # fmt: skip
     return (
@@ -88,8 +86,7 @@ def _without_bottleneck_working(block: int, ordinal: str) -> str:
         f"the bottleneck, layer ℓ is one 3×3 convolution from its {cost.in_channels:,} + {k}·(ℓ − 1) input "
         f"channels to k = {k} maps, at {side}·{side} output pixels. The inputs are {listed}, which sum to "
         f"{cost.layers}·({inputs[0]:,} + {inputs[-1]:,})/2 = {total:,}.\n\n"
-        f"{side}·{side} · 9 · {k} · {total:,} = **{cost.macs:,}**.\n\n"
-        f"With the bottleneck the same block needs {with_b.macs:,}: without it, the block needs {word}."
+        f"{side}·{side} · 9 · {k} · {total:,} = **{cost.macs:,}**."
     )
 
 
@@ -127,7 +124,7 @@ def _concat_inputs_working(network: str, label: str, block: int) -> str:
                  f"{total:,} · {side * side:,} = **{answer:,}**.")  # fmt: skip
     return "\n".join(lines) + (
         "\n\nThe sum grows with the square of the block's length (L layers, each input up to k·L wider): "
-        "what makes the naive implementation's memory grow with L²."
+        "what makes a straightforward implementation's memory grow with L²."
     )
 
 
@@ -204,9 +201,11 @@ EXERCISES = [
         answer=lambda network, label, block, layer: _layer_inputs(network, block, layer),
         working=_layer_inputs_working,
         params={"network": "densenet201", "label": "DenseNet-201", "block": 3, "layer": 37},
+        # block 4, so that the walk goes through the network's own third block: no variant starts from a number
+        # the page's revealed workings give (DenseNet-169's transition 3 is the transition question's answer)
         variants=(
-            {"network": "densenet169", "label": "DenseNet-169", "block": 4, "layer": 20},
-            {"network": "densenet264", "label": "DenseNet-264", "block": 3, "layer": 50},
+            {"network": "densenet201", "label": "DenseNet-201", "block": 4, "layer": 25},
+            {"network": "densenet264", "label": "DenseNet-264", "block": 4, "layer": 40},
         ),
         hint="A block starts from the output of the transition before it; each earlier layer of the block adds "
         "k = 32. Follow the channels from the 64 into block 1 (blocks of 6, 12, ... layers, θ = 0.5 in every "
@@ -246,9 +245,11 @@ EXERCISES = [
         answer=_transition_out,
         working=_transition_out_working,
         params={"network": "densenet169", "label": "DenseNet-169", "transition": 3},
+        # transition 3: transitions 1 and 2 are alike in every DenseNet with k = 32, and their 128 and 256 are on
+        # the page (the stage table, the revealed working)
         variants=(
             {"network": "densenet201", "label": "DenseNet-201", "transition": 3},
-            {"network": "densenet264", "label": "DenseNet-264", "transition": 2},
+            {"network": "densenet264", "label": "DenseNet-264", "transition": 3},
         ),
         hint="k = 32, 64 channels into block 1, θ = 0.5; the table of the networks gives the layers per "
         "block. Follow the channels block by block, ⌊θ·m⌋ after each transition.",
@@ -267,10 +268,12 @@ EXERCISES = [
         "are narrow and have few parameters for their depth. **The paper's reading of trained networks:** "
         "that layers do reuse early features (its Fig. 5) and that the short paths act as deep supervision "
         "and ease training; no network has been trained here to check either. **The cost:** each layer's "
-        "input grows linearly with its position, so a naive implementation stores a new concatenated tensor "
+        "input grows linearly with its position, so a straightforward implementation keeps a new concatenated "
+        "tensor "
         "per layer (memory growing with the square of the block's length) and the convolutions read more and "
         "more channels; the bottleneck (1×1 to 4k) and the compression of the transitions (θ = 0.5) keep the "
-        "work in check, and a memory-efficient implementation stores each map once.",
+        "work in check, and a memory-efficient implementation recomputes the concatenations in the backward pass "
+        "instead of keeping them, so that its memory grows linearly with the block's length.",
     ),
     Exercise(
         id="densenet.bottleneck_compression",
@@ -286,8 +289,8 @@ EXERCISES = [
         + _break_even()
         + " "
         + _densenet121_blocks()
-        + " The factor 4 is the paper's choice, stated without an ablation, the same ratio as ResNet's "
-        "bottleneck (256 → 64). **Compression** limits what the next block starts from: a transition outputs "
+        + " The factor 4 is the paper's choice: it gives no reason for it and compares no other width; what "
+        "can be computed is the break-even above. **Compression** limits what the next block starts from: a transition outputs "
         "⌊θm⌋ of the m channels leaving a block (θ = 0.5 halves them), so the channel count does not keep "
         "growing from block to block, which cuts the parameters and work of the next block and the classifier.",
     ),

@@ -1,6 +1,6 @@
 """Kernel-free figure of the DenseNet chapter: what a CIFAR DenseNet's growth rate k, layers per block, bottleneck
-(DenseNet-B) and compression (DenseNet-C, θ = 0.5) cost (parameters, multiply-adds, the dense blocks'
-activation memory three ways, the channels between blocks), and what the paper reports they buy (Table 2).
+(DenseNet-B) and compression (DenseNet-C, θ = 0.5) cost (parameters, multiply-adds, what training keeps of the
+dense blocks counted three ways, the channels between blocks), and what the paper reports they buy (Table 2).
 
 The network at each setting is the zoo's ``cifar_densenet``: three dense blocks on 32×32, 16×16 and 8×8 maps,
 16 channels into the first block, or 2k with the bottleneck, as the paper builds them (the count comes from
@@ -61,14 +61,14 @@ HW = EX.hw
 PANEL_WIDTH = PHONE_PANEL_WIDTH
 READOUT_CHARS = PHONE_READOUT_CHARS
 PAPER_HEAD = "The paper's test error (Table 2):"
-READOUT_NAMES = tuple(f"readout_{word}" for word in ("name", "layers", "params", "macs", "memory_head", "naive",
-                                                      "outputs", "once", "channels", "paper_head", "paper_a",
+READOUT_NAMES = tuple(f"readout_{word}" for word in ("name", "layers", "params", "macs", "memory_head", "kept",
+                                                      "efficient", "once", "channels", "paper_head", "paper_a",
                                                       "paper_b"))  # fmt: skip
 # No trailing digits in the names: altair renumbers those inside a concat.
-MEMORY = (  # field, colour, what the line is: the chapter's three ways of counting a block's activations
-    ("naive_mb", "vermillion", "naive: every concatenation kept"),
-    ("outputs_mb", "sky_blue", "the layers' outputs alone"),
-    ("once_mb", "bluish_green", "each feature map stored once"),
+MEMORY = (  # field, colour, what the line is: the chapter's ways of counting what training keeps of a block
+    ("kept_mb", "vermillion", "what autograd keeps"),  # dense_blocks.autograd_saved_elements: grows with L²
+    ("efficient_mb", "sky_blue", "memory-efficient"),  # dense_blocks.memory_efficient_elements: linear in L
+    ("once_mb", "bluish_green", "each map stored once"),  # the floor, shared_elements
 )
 
 
@@ -107,8 +107,8 @@ def paper_lines(row: Table2Row) -> tuple[str, str]:
     """The readout's two lines under :data:`PAPER_HEAD` for a Table 2 network."""
     if row.c10 is None and row.c100 is None:
         unaugmented = "C10, C100 (no augmentation): not reported"
-    else:
-        unaugmented = f"C10 {_pct(row.c10)}, C100 {_pct(row.c100)} (no augmentation)"
+    else:  # the paper trains the networks without augmentation with dropout 0.2
+        unaugmented = f"no augm., dropout 0.2: C10 {_pct(row.c10)}, C100 {_pct(row.c100)}"
     return f"{row.params} parameters; C10+ {_pct(row.c10_plus)}, C100+ {_pct(row.c100_plus)}", unaugmented
 
 
@@ -144,10 +144,10 @@ LINES: tuple[tuple[Any, ...], ...] = (
     ),
     (Field("params", ","), " parameters, the whole network"),
     (Field("macs", ","), f" multiply-adds per {HW}×{HW} image"),
-    ("Activations of the dense blocks, per image:",),
-    (Field("naive_mb", ",.1f"), " MB naive: every concatenation kept"),
-    (Field("outputs_mb", ",.1f"), " MB the layers' outputs alone"),
-    (Field("once_mb", ",.1f"), " MB each feature map stored once"),
+    ("Dense blocks, activations kept per image:",),
+    (Field("kept_mb", ",.1f"), " MB what autograd keeps"),
+    (Field("efficient_mb", ",.1f"), " MB memory-efficient (Pleiss et al.)"),
+    (Field("once_mb", ",.1f"), " MB each map stored once (the floor)"),
     ("channels: ", Field("channels")),
     (PAPER_HEAD,),
     (Either("paper_a", NONE),),
@@ -167,10 +167,16 @@ def _mb(elements: int) -> float:
     return round(elements * BYTES / 1e6, 1)
 
 
+def _memory(body: dense_blocks.DenseNetBlocksCost) -> tuple[int, int, int]:
+    """The dense blocks' activations in the order of :data:`MEMORY`, elements per image."""
+    return (sum(dense_blocks.autograd_saved_elements(b) for b in body.blocks),
+            sum(dense_blocks.memory_efficient_elements(b) for b in body.blocks), body.shared_elements)  # fmt: skip
+
+
 def densenet_row(k: int, layers: int, bottleneck: bool, compression: bool) -> dict[str, Any]:
-    """One setting: the whole network's counts, its dense blocks' activations three ways (naive: every
-    concatenation and every layer output kept; the layers' outputs alone; each feature map stored once), the
-    channels out of each block and transition, and the paper's lines where Table 2 has the network."""
+    """One setting: the whole network's counts, what training keeps of its dense blocks three ways (what
+    autograd keeps of the zoo's blocks; a memory-efficient implementation; each map stored once, the floor),
+    the channels out of each block and transition, and the paper's lines where Table 2 has the network."""
     net = densenet_network(k, layers, bottleneck, compression)
     body = net.body
     channels = []
@@ -181,11 +187,10 @@ def densenet_row(k: int, layers: int, bottleneck: bool, compression: bool) -> di
     row: dict[str, Any] = {
         "k": k, "layers": layers, "bottleneck": int(bottleneck), "compression": int(compression),
         "depth": net.depth, "params": net.params, "macs": net.macs,
-        "naive_mb": _mb(body.materialised_elements), "outputs_mb": _mb(body.leaf_elements),
-        "once_mb": _mb(body.shared_elements), "channels": " → ".join(channels),
+        "channels": " → ".join(channels),
     }  # fmt: skip
-    for (field, _, _), elements in zip(MEMORY, (body.materialised_elements, body.leaf_elements,
-                                                body.shared_elements), strict=True):  # fmt: skip
+    for (field, _, _), elements in zip(MEMORY, _memory(body), strict=True):
+        row[field] = _mb(elements)
         row[f"{field}_plot"] = float(f"{elements * BYTES / 1e6:.3g}")  # the panel's line: no rounding steps
     paper = table2_row(k, layers, bottleneck, THETA if compression else 1.0)
     if paper is not None:
@@ -246,9 +251,9 @@ def _memory_panel(alt: Any, base: Any, rows: Sequence[dict[str, Any]]) -> Any:
     for field, colour, _ in MEMORY:
         marks.append(current.mark_point(size=110, filled=True, color=theme.OKABE_ITO[colour], opacity=1,
                                         stroke=INK, strokeWidth=1).encode(x=x, y=alt.Y(f"{field}_plot:Q")))  # fmt: skip
-    title = alt.Title("Cost: the dense blocks' activations", subtitle=[
-        "orange: naive, every concatenation kept;", "blue: the layers' outputs alone; green: each",
-        "feature map once. Dots: the sliders' setting."])  # fmt: skip
+    title = alt.Title("Cost: what training keeps of the blocks", subtitle=[
+        "orange: what autograd keeps (grows with L²);", "blue: memory-efficient; green: each map",
+        "stored once. Dots: the sliders' setting."])  # fmt: skip
     return alt.layer(*marks).properties(width=PANEL_WIDTH, height=170, title=title)
 
 
@@ -288,8 +293,8 @@ def densenet_figure(
     (DenseNet-C: θ = 0.5). The readout gives the network's name as the paper writes it, its parameters and
     multiply-adds, its dense blocks' activation memory three ways, the channels between blocks, and the
     errors of Table 2 where the paper trained that network. Two panels: the memory against the layers per
-    block on log–log axes (naive: grows with L²; stored once: with L), and Table 2's errors against
-    parameters."""
+    block on log–log axes (what autograd keeps grows with L²; memory-efficient and stored once, with L), and
+    Table 2's errors against parameters."""
     import altair as alt
 
     func = "densenet_figure"
@@ -330,7 +335,8 @@ def densenet_figure(
                == (k, layers, int(bottleneck), int(compression)))  # fmt: skip
     fallback = " ".join(readout_text(row))
     alt_text = (
-        "A CIFAR DenseNet's parameters, multiply-adds, dense-block activation memory (three ways) and channels "
+        "A CIFAR DenseNet's parameters, multiply-adds, the dense blocks' activations kept for training (three "
+        "ways) and channels "
         "for a growth rate, layers per block, bottleneck and compression, with the test errors of the paper's "
         "Table 2 where it trained that network; a log–log chart of the memory against the layers per block, "
         "and a chart of Table 2's errors against parameters"
