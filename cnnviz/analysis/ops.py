@@ -35,6 +35,7 @@ __all__ = [
     "grouped_conv_cost",
     "inception_naive_cost",
     "inception_reduced_cost",
+    "reduction_break_even",
     "stack_vs_large",
     "basic_block_cost",
     "bottleneck_block_cost",
@@ -300,6 +301,20 @@ def inception_reduced_cost(
             BranchCost("pool", (conv_cost(hw, in_channels, pool_proj, 1),), pool_proj),
         ),
     )
+
+
+def reduction_break_even(in_channels: int, out_channels: int, kernel: int) -> float:
+    """The width ``r`` at which a 1×1 reduction to ``r`` channels in front of a ``kernel``×``kernel``
+    convolution (``in_channels`` → ``out_channels``, stride 1, "same" padding) costs as much as the
+    convolution alone: ``k²·C_out·C_in / (C_in + k²·C_out)``. The pair costs ``H·W·r·(C_in + k²·C_out)``
+    multiply-adds against ``H·W·k²·C_out·C_in``, so the reduction saves work only for ``r`` below this
+    width, whatever the map size; it is always below ``C_in``, so a reduction can be narrower than its input
+    and still add work. Weights alike (biases not counted)."""
+    func = "reduction_break_even"
+    for name, value in (("in_channels", in_channels), ("out_channels", out_channels), ("kernel", kernel)):
+        positive_int(func, name, value)
+    window = kernel * kernel * out_channels
+    return window * in_channels / (in_channels + window)
 
 
 # --- a stack of small filters against one large one ----------------------------------------------

@@ -6,12 +6,14 @@ In the notebook::
     chapter.paragraph("naive")
     chapter.caption("reduced", diagram)  # a diagram's caption, ending with what its drawing call did
     chapter.folded("The code of InceptionModule", Prose.source(InceptionModule))
+    network_diagram(net, input_size=(3, 224, 224), **chapter.module_view(net))  # module by module
 
 :data:`PARAGRAPHS` lists the paragraphs in page order, :data:`FIGURES` the diagrams that :func:`caption`
 captions. The paper's own figures the page cites are data here: Table 3 (:data:`TABLE3`), the params and ops
-columns of Table 1 (:data:`TABLE1_PARAMS_K`, :data:`TABLE1_OPS_M`) and the few figures of its text
-(:data:`BUDGET_MACS`, :data:`AVG_POOL_GAIN`); the ILSVRC result of Table 2 is the registry's. Everything else
-is measured on the zoo's modules or computed by :mod:`cnnviz.analysis.ops`.
+columns of Table 1 (:data:`TABLE1_PARAMS_K`, :data:`TABLE1_OPS_M`; Table 1's K, 1,024, is computed from its
+own exact rows by :func:`table1_k`) and the few figures of its text (:data:`BUDGET_MACS`,
+:data:`AVG_POOL_GAIN`); the ILSVRC result of Table 2 is the registry's. Everything else is measured on the
+zoo's modules or computed by :mod:`cnnviz.analysis.ops`.
 """
 
 from __future__ import annotations
@@ -24,14 +26,14 @@ from cnnviz.analysis.claims import Claim, Verdict, tally
 from cnnviz.analysis.summary import NetworkSummary
 from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
-from cnnviz.format import count, percent, short_count, si_count, times
+from cnnviz.format import compact_count, count, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import INCEPTION
 
 __all__ = [
     "AVG_POOL_GAIN", "BUDGET_MACS", "FIGURES", "PARAGRAPHS", "TABLE1_OPS_M", "TABLE1_PARAMS_K", "TABLE3",
-    "AuxFacts", "Facts", "LayerFacts", "Table3Row", "caption", "facts", "folded", "modules_table", "network_table",
-    "page", "paragraph", "table1_columns",
+    "AuxFacts", "Facts", "LayerFacts", "Table3Row", "caption", "facts", "folded", "module_view", "modules_table",
+    "network_table", "page", "paragraph", "table1_columns", "table1_k",
 ]  # fmt: skip
 
 PARAGRAPHS = (
@@ -55,8 +57,9 @@ PARAGRAPHS = (
     "explore",  # the explorer: what to try, and what the paper reports for these knobs
     "remember",  # what to remember, as a list
 )
-# The diagrams :func:`caption` captions: the naive module, the module with reductions, GoogLeNet whole.
-FIGURES = ("naive", "reduced", "googlenet")
+# The diagrams :func:`caption` captions: the naive module, the module with reductions, GoogLeNet module by
+# module (:func:`module_view`), and GoogLeNet whole, every branch drawn (folded on the site).
+FIGURES = ("naive", "reduced", "modules", "googlenet")
 
 
 # --- the paper's figures that only this chapter cites ---------------------------------------------
@@ -83,7 +86,8 @@ TABLE3: tuple[Table3Row, ...] = (
 )
 TABLE3_SOURCE = "szegedy2015going, Table 3 (ILSVRC-2012 validation set, top-5 error)"
 # Table 1's params (in K) and ops (in M) columns, by the zoo's layer name; Table 1's "convolution 3×3/1" row
-# (its #3×3 reduce 64 and #3×3 192) is the zoo's conv2 and conv3 together, keyed "conv3".
+# (its #3×3 reduce 64 and #3×3 192) is the zoo's conv2 and conv3 together, keyed "conv3". The params column's
+# K is 1,024: table1_k computes it from the rows that are exact in it.
 TABLE1_PARAMS_K: dict[str, float] = {
     "conv1": 2.7, "conv3": 112, "inception3a": 159, "inception3b": 380, "inception4a": 364, "inception4b": 437,
     "inception4c": 463, "inception4d": 580, "inception4e": 840, "inception5a": 1072, "inception5b": 1388,
@@ -116,6 +120,8 @@ class LayerFacts:
     params: int  # weights and biases
     weights: int  # weights only (Table 1's count)
     macs: int  # per 224×224 image
+    kernel: int = 0  # a convolution's patch size (its side) and stride; 0 for other layers
+    stride: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,9 +156,8 @@ class Facts:
     rf_last: int  # the theoretical receptive field of inception5b's output, one side, in pixels
     first_whole: str  # the first layer whose receptive field covers the whole image
     aux: AuxFacts
-    fc_share: dict[
-        str, tuple[int, int]
-    ]  # AlexNet's and VGG16's: (fully-connected parameters, all parameters)
+    # AlexNet's and VGG16's: (parameters of the hidden fully-connected layers, of the classifier, of all)
+    fc_share: dict[str, tuple[int, int, int]]
     # The claims table
     claims: tuple[Claim, ...]
 
@@ -194,13 +199,17 @@ class Facts:
             return sum(p.numel() for n, p in module.named_parameters() if n.endswith("weight"))
 
         layers = []
+        rows_by_name = {r.name: r for r in led.rows}
         for r in led.at_depth(1):
             if r.type in ("Flatten", "Dropout", "LocalResponseNorm"):
                 continue
             c, h = (
                 (r.output_shape[0], r.output_shape[1]) if len(r.output_shape) == 3 else (r.output_shape[0], 1)
             )
-            layers.append(LayerFacts(r.name, r.type, c, h, r.params, weights(getattr(plain, r.name)), r.macs))
+            conv = rows_by_name.get(f"{r.name}.conv")  # a ConvReLU's kernel is its conv's
+            kernel, stride = (conv.kernel[0], conv.stride[0]) if conv is not None and conv.kernel else (0, 0)
+            layers.append(LayerFacts(r.name, r.type, c, h, r.params, weights(getattr(plain, r.name)), r.macs,
+                                     kernel, stride))  # fmt: skip
 
         def n_params(module: torch.nn.Module) -> int:
             return sum(p.numel() for p in module.parameters())
@@ -236,12 +245,19 @@ class Facts:
         )
 
 
-def _fc_params(name: str) -> tuple[int, int]:
-    """(parameters of the fully-connected layers, all parameters) of a registry network, from its ledger."""
+def _fc_params(name: str) -> tuple[int, int, int]:
+    """(parameters of the hidden fully-connected layers, of the classifier, of the whole network) of a
+    registry network, from its ledger: the classifier is its last Linear layer, the hidden ones the others."""
     from cnnviz.analysis.claims.make import cached_ledger
 
     led = cached_ledger(name)
-    return sum(r.params for r in led.leaves() if r.type == "Linear"), led.total_params
+    linear = [r for r in led.leaves() if r.type == "Linear"]
+    require(len(linear) >= 2, f"the text compares {name}'s hidden FC layers")
+    require(
+        all(r.output_shape == (4096,) for r in linear[:-1]),
+        f"the text calls {name}'s hidden FC layers 4096-wide",
+    )
+    return sum(r.params for r in linear[:-1]), linear[-1].params, led.total_params
 
 
 page: Page[Facts] = Page("googlenet", Facts.compute, PARAGRAPHS)
@@ -304,6 +320,11 @@ def _cost_rule(f: Facts) -> str:
         conv5.macs * x.in_channels == big.macs * x.reduce5x5, "the text says the 5×5 term shrinks by C_in/r"
     )
     require(cut.macs < conv5.macs, "the text calls the 1×1 term the cheap one")
+    three = _branch(f.naive, "3x3").layers[0]
+    even5 = ops.reduction_break_even(x.in_channels, big.out_channels, 5)
+    even3 = ops.reduction_break_even(x.in_channels, three.out_channels, 3)
+    require(x.reduce5x5 < even5 and x.reduce3x3 < even3, "the text says the lecture's reductions save work")
+    require(max(even3, even5) < x.in_channels, "the text says the bound is below C_in")
     return f"""
         Why does a 1×1 convolution help? A k×k convolution from C_in to C_out channels on an H×W map costs
         H·W·C_out·k²·C_in multiply-adds: every output reads a k×k window of every input channel. A 1×1
@@ -311,8 +332,14 @@ def _cost_rule(f: Facts) -> str:
         H·W·C_out·k²·r (the k×k, now reading r channels). The expensive term shrinks by C_in / r; the new term
         has no k². On the lecture's input, C_in = {x.in_channels}, and with r = {x.reduce5x5} the 5×5 term
         falls from {count(big.macs)} to {count(conv5.macs)} ({times(x.in_channels, x.reduce5x5)} less), while
-        the 1×1 in front of it costs {count(cut.macs)}. The reduction is a 1×1 convolution followed by a ReLU,
-        so it also adds a non-linearity: the paper calls it dual-purpose.
+        the 1×1 in front of it costs {count(cut.macs)}. The reduction does not always pay: the pair costs
+        H·W·r·(C_in + k²·C_out) against H·W·k²·C_out·C_in, so it saves work while
+        r < k²·C_out·C_in / (C_in + k²·C_out) and adds work beyond, whatever the map size: the bound is
+        {even5:.2f} channels for this 5×5 branch
+        ({big.out_channels} filters), {even3:.2f} for the 3×3 branch ({three.out_channels} filters). The bound
+        is below C_in, so a reduction can be narrower than what it reads and still add work. The reduction is
+        a 1×1 convolution followed by a ReLU, so it also adds a non-linearity: the paper calls it
+        dual-purpose.
     """
 
 
@@ -408,11 +435,13 @@ def _table1(f: Facts) -> str:
     require(len(modules) == 9, "the text counts nine modules")
     in_modules = sum(r.params for r in modules)
     return f"""
-        *Tables: the paper's Table 1 in two parts. Above, the filter counts of the nine Inception modules, as
-        the paper gives them, with each module's input and output depth. Below, the whole network layer by
-        layer (ReLUs, LRN and dropout left out): patch size and stride, output size, parameters (weights and
-        biases) and multiply-adds (MACs) per {f.image_side}×{f.image_side} image, measured on the zoo's
-        network.*
+        *Tables: above, the Inception rows of the paper's Table 1, the filter counts of the nine modules as
+        the paper gives them, with each module's input and output depth. Below, the zoo's network measured
+        layer by layer, in Table 1's layout: patch size and stride, output size, parameters (weights and
+        biases) and multiply-adds (MACs) per {f.image_side}×{f.image_side} image, with the ReLUs, the dropout
+        and the two local response normalisations (LRN, AlexNet's normalisation across neighbouring channels)
+        left out. The paper's own params and ops columns are set beside these counts in the section "Table 1's
+        own columns", below.*
 
         The whole network has {count(g.params)} parameters and needs {short_count(g.macs)} multiply-adds per
         image, {compare(g.macs, BUDGET_MACS, AMOUNT)} the "1.5 billion multiply-adds at inference time" the
@@ -422,7 +451,9 @@ def _table1(f: Facts) -> str:
         {busiest.name} in the stem ({short_count(busiest.macs)} multiply-adds), because it runs on
         {busiest.side}×{busiest.side} maps.
 
-        The diagram shows the network at its top level, each Inception module as its four branches:
+        The first diagram shows the network module by module: the stem, each Inception module as one node,
+        the max pools between the three groups of modules, and the two auxiliary classifiers (below) where they
+        attach. The second, folded on the book's site, draws every branch of every module:
     """
 
 
@@ -430,14 +461,18 @@ def _table1(f: Facts) -> str:
 def _no_fc(f: Facts) -> str:
     fc = f.layer("fc")
     last = f.layer("inception5b")
-    (alex_fc, alex), (vgg_fc, vgg) = f.fc_share["alexnet"], f.fc_share["vgg16"]
-    require(share(alex_fc, alex) == share(vgg_fc, vgg) == "most", "the text says FC layers hold most of both")
+    (alex_fc, _, alex), (vgg_fc, _, vgg) = f.fc_share["alexnet"], f.fc_share["vgg16"]
+    require(
+        share(alex_fc, alex) == share(vgg_fc, vgg) == "most",
+        "the text says hidden FC layers hold most of both",
+    )
     return f"""
         After the last module, a {last.side}×{last.side} average pool turns the {last.side}×{last.side}×{last.channels}
         volume into a {last.channels}-vector, and a single linear layer maps it to the {fc.channels} classes:
         {count(fc.params)} parameters, {percent(fc.params / f.net.params, 0)} of the network. This is what the
         notes mean by "no FC layers": there are no 4096-wide hidden FC layers, which hold {share(alex_fc, alex)}
-        of AlexNet's parameters ({percent(alex_fc / alex, 0)}) and of VGG16's ({percent(vgg_fc / vgg, 0)}).
+        of AlexNet's parameters ({percent(alex_fc / alex, 0)}, its classifier left out) and of VGG16's
+        ({percent(vgg_fc / vgg, 0)}).
         One linear classifier remains. The paper took average pooling
         from Network in Network, and reports that moving from fully-connected layers to average pooling
         "improved the top-1 accuracy by about {AVG_POOL_GAIN}%", while dropout "remained essential" (Section 5).
@@ -480,8 +515,9 @@ def _aux_intro(f: Facts) -> str:
         *auxiliary classifiers*. The paper expects them to "encourage discrimination in the lower stages",
         "increase the gradient signal that gets propagated back, and provide additional regularization"
         (Section 5). During training their losses are added to the main loss, each with a weight of
-        {a.loss_weight}; at test time they are discarded. `models.get("googlenet", aux_logits=True)` builds
-        them:
+        {a.loss_weight}. At test time they are discarded: they are there for what they do to training, the
+        prediction is the main classifier's, and running them would only add work.
+        `models.get("googlenet", aux_logits=True)` builds them:
     """
 
 
@@ -521,7 +557,9 @@ def _claims_intro(f: Facts) -> str:
     require(not notes.beyond_notes, "the text says every statement checks a point of the notes")
     return f"""
         The notes make {notes.bullets} points about GoogLeNet. The table checks them as {notes.statements}
-        statements, computed on the zoo's GoogLeNet and the lecture's module, or read from the paper:
+        statements, computed on the zoo's GoogLeNet and the lecture's module, or read from the paper. Its
+        error is the challenge's measure, the *top-5 error*: the share of images whose true class is not
+        among the network's five highest-scoring classes.
     """
 
 
@@ -570,6 +608,28 @@ def modules_table() -> str:
     return markdown_rows(header, rows)
 
 
+def module_view(model) -> dict:
+    """The keyword arguments of :func:`cnnviz.render.diagrams.network_diagram` that draw GoogLeNet (``model``,
+    built with ``aux_logits=True``) module by module, read from its top-level layers: the stem (every layer
+    before the first Inception module) as one node, each Inception module as one node, the classifier's
+    flatten, dropout and linear layer as one node "fc"; a column per group of modules (a new one at each
+    module whose group differs from the previous one's); the auxiliary heads beside the modules they read."""
+    from cnnviz.models.googlenet import InceptionModule
+
+    names = [n for n, _ in model.named_children() if not n.startswith("aux")]
+    modules = [n for n, m in model.named_children() if isinstance(m, InceptionModule)]
+    if not modules or not getattr(model, "aux_logits", False):
+        raise ValueError("module_view: model must be the zoo's GoogLeNet built with aux_logits=True, "
+                         f"got {type(model).__name__}")  # fmt: skip
+    first, avgpool = names.index(modules[0]), names.index("avgpool")
+    merge = {"stem": tuple(names[:first]), **{m: (m,) for m in modules}, "fc": tuple(names[avgpool + 1 :])}
+    columns = [
+        b for a, b in zip(modules, modules[1:], strict=False) if a[-2] != b[-2]
+    ]  # "inception4a"[-2] == "4"
+    heads = dict(zip(("aux1", "aux2"), facts().aux.after, strict=True))
+    return {"merge": merge, "columns": columns, "heads": heads}
+
+
 def network_table(led) -> str:
     """GoogLeNet layer by layer from its ledger (``led``), as Markdown: the top-level layers (ReLUs, LRN,
     dropout and flatten left out) with their patch size and stride, output size, parameters (weights and
@@ -590,53 +650,93 @@ def network_table(led) -> str:
     return markdown_rows(("layer", "patch / stride", "output", "params", "MACs"), rows)
 
 
+def table1_k(f: Facts | None = None) -> int:
+    """Table 1's "K" for its params column, computed: the weights counted here over the paper's figure, in the
+    rows where that is a whole number (conv2 + conv3: 112K, 114,688 weights; fc: 1000K, 1,024,000). Both
+    give 1,024; a table whose exact rows disagree, or has none, fails."""
+    f = facts() if f is None else f
+    ratios = {key: f.table1_row(key)[0] / TABLE1_PARAMS_K[key] for key in TABLE1_PARAMS_K}
+    exact = {key: r for key, r in ratios.items() if float(r).is_integer()}
+    if len(exact) < 2 or len(set(exact.values())) != 1:
+        raise CheckFailed(f"googlenet: Table 1's K is not given exactly by two rows that agree: {exact}")
+    return int(next(iter(exact.values())))
+
+
+def _table1_exact(f: Facts) -> list[str]:
+    """Table 1's rows that are exact in its K (:func:`table1_k`)."""
+    k = table1_k(f)
+    return [key for key in TABLE1_PARAMS_K if f.table1_row(key)[0] == TABLE1_PARAMS_K[key] * k]
+
+
 def _table1_gaps(f: Facts) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
-    """Table 1's rows whose params or ops are off by over :data:`TABLE1_TOLERANCE` from the counts here:
-    (row, paper / counted − 1) for each column."""
+    """Table 1's rows whose params (in units of :func:`table1_k`) or ops (in millions) are off by
+    :data:`TABLE1_TOLERANCE` or more from the counts here: (row, paper / counted − 1) for each column."""
+    k = table1_k(f)
     params, ops_ = [], []
     for key in TABLE1_PARAMS_K:
         w, m = f.table1_row(key)
-        p, o = TABLE1_PARAMS_K[key] * 1e3 / w - 1, TABLE1_OPS_M[key] * 1e6 / m - 1
-        if abs(p) > TABLE1_TOLERANCE:
+        p, o = TABLE1_PARAMS_K[key] * k / w - 1, TABLE1_OPS_M[key] * 1e6 / m - 1
+        if abs(p) >= TABLE1_TOLERANCE:
             params.append((key, p))
-        if abs(o) > TABLE1_TOLERANCE:
+        if abs(o) >= TABLE1_TOLERANCE:
             ops_.append((key, o))
     return params, ops_
 
 
+def _signed(fraction: float) -> str:
+    """A signed percentage with one decimal and a true minus sign: "+5.3%", "−70.6%"; "0.0%" for what rounds
+    to nothing."""
+    text = f"{100 * fraction:+.1f}%"
+    return "0.0%" if text in ("+0.0%", "-0.0%") else text.replace("-", "−")
+
+
 def table1_columns(f: Facts | None = None) -> str:
     """Table 1's own params and ops columns beside the weights and multiply-adds counted here, row by row
-    (Markdown), with the column totals."""
+    (Markdown), each with the paper's figure over the count, less one (params in units of
+    :func:`table1_k`, ops in millions), and the column totals."""
     from cnnviz.render.tables import markdown_rows
 
     f = facts() if f is None else f
+    k = table1_k(f)
     rows, total_w, total_m = [], 0, 0
     for key in TABLE1_PARAMS_K:
         w, m = f.table1_row(key)
         total_w, total_m = total_w + w, total_m + m
         name = " + ".join(TABLE1_PAIR.get(key, (key,)))
-        rows.append((name, f"{TABLE1_PARAMS_K[key]:g}K", count(w), f"{TABLE1_OPS_M[key]:g}M", count(m)))
-    rows.append(("**total**", f"**{sum(TABLE1_PARAMS_K.values()):,.1f}K**", f"**{count(total_w)}**",
-                 f"**{sum(TABLE1_OPS_M.values()):,g}M**", f"**{count(total_m)}**"))  # fmt: skip
-    header = ("layer", "Table 1 params", "weights counted here", "Table 1 ops", "multiply-adds counted here")
+        rows.append((name, f"{TABLE1_PARAMS_K[key]:g}K", count(w), _signed(TABLE1_PARAMS_K[key] * k / w - 1),
+                     f"{TABLE1_OPS_M[key]:g}M", count(m), _signed(TABLE1_OPS_M[key] * 1e6 / m - 1)))  # fmt: skip
+    total_k, total_ops = sum(TABLE1_PARAMS_K.values()), sum(TABLE1_OPS_M.values())
+    rows.append(("**total**", f"**{total_k:,.1f}K**", f"**{count(total_w)}**", f"**{_signed(total_k * k / total_w - 1)}**",
+                 f"**{total_ops:,g}M**", f"**{count(total_m)}**", f"**{_signed(total_ops * 1e6 / total_m - 1)}**"))  # fmt: skip
+    header = ("layer", "Table 1 params", "weights counted here", f"off (K = {count(k)})", "Table 1 ops",
+              "multiply-adds counted here", "off (M = 10⁶)")  # fmt: skip
     return markdown_rows(header, rows)
 
 
 @page.text("table1_columns")
 def _table1_columns(f: Facts) -> str:
+    k = table1_k(f)
+    exact = _table1_exact(f)
+    require(exact == ["conv3", "fc"], "the text names conv2 + conv3 and fc as the rows exact in K")
     params_off, ops_off = _table1_gaps(f)
     total_k = sum(TABLE1_PARAMS_K.values())
     total_ops = sum(TABLE1_OPS_M.values())
-    weights = sum(f.table1_row(k)[0] for k in TABLE1_PARAMS_K)
+    weights = sum(f.table1_row(key)[0] for key in TABLE1_PARAMS_K)
+    paper_weights = round(total_k * k)
     conv1_w, conv1_m = f.table1_row("conv1")
     conv1 = f.layer("conv1")
-    require(round(TABLE1_PARAMS_K["conv1"] * 1e3 * conv1.side**2 / 1e6) == TABLE1_OPS_M["conv1"],
+    in_channels = f.net.input_size[0]
+    conv1_paper_macs = TABLE1_PARAMS_K["conv1"] * k * conv1.side**2
+    require(abs(conv1_paper_macs / (TABLE1_OPS_M["conv1"] * 1e6) - 1) < TABLE1_TOLERANCE,
             "the text says conv1's two figures agree with each other")  # fmt: skip
-    require({k for k, _ in ops_off} == {"conv1", "inception5a"}, "the text names the ops rows that disagree")
+    require(conv1_w == conv1.kernel**2 * in_channels * conv1.channels and conv1.stride == 2,
+            "the text says Table 1's own columns make conv1 a 7×7/2 convolution from RGB to 64 channels")  # fmt: skip
     require(
-        {k for k, _ in params_off} == {"conv1", "inception4c"}, "the text names the params rows that disagree"
+        {key for key, _ in ops_off} == {"conv1", "inception5a"}, "the text names the ops rows that disagree"
     )
-    require(round(total_k / 1e3, 1) == 6.8, "the text says the params column adds up to 6.8 million")
+    require({key for key, _ in params_off} == {"conv1", "inception4c", "inception5a"},
+            "the text names the params rows that disagree")  # fmt: skip
+    require(paper_weights < weights, "the text says the params column adds up to less than the count here")
     require(
         round(total_ops / 1e3, 1) == BUDGET_MACS / 1e9, "the text says the ops column adds up to the budget"
     )
@@ -644,21 +744,33 @@ def _table1_columns(f: Facts) -> str:
     rest_here = f.net.macs - conv1_m
     require(f.net.macs > total_ops * 1e6, "the text says the count here is above the ops column's sum")
     require(abs(rest_paper / rest_here - 1) <= TABLE1_TOLERANCE, "the text says the other rows agree in sum")
-    ops_rows = " and ".join(f"{k} ({d:+.0%})" for k, d in ops_off)
-    params_rows = " and ".join(f"{k} ({d:+.0%})" for k, d in params_off)
+    pair = " + ".join(TABLE1_PAIR["conv3"])
+    w3, wfc = f.table1_row("conv3")[0], f.table1_row("fc")[0]
+    ops_rows = " and ".join(f"{key} ({_signed(d)})" for key, d in ops_off)
+    params_rows = ", ".join(f"{key} ({_signed(d)})" for key, d in params_off[:-1])
+    params_rows += f" and {params_off[-1][0]} ({_signed(params_off[-1][1])})"
     biases = f.net.params - weights
     return f"""
-        The paper's Table 1 also gives each layer's parameters and operations, rounded. Its ops column is the
-        multiply-adds of its rows: every row is within {percent(TABLE1_TOLERANCE, 0)} of the count here except
-        {ops_rows}, the paper's figure against the count here, and the column adds up to
-        {total_ops / 1e3:.1f} billion, the budget of Section 1. Its params column adds up to about
-        {total_k / 1e3:.1f} million; the table's own filter counts give {count(weights)} weights (with
-        {count(biases)} biases, the network's {count(f.net.params)} parameters). Two rows of it are off from
-        their filter counts by {percent(TABLE1_TOLERANCE, 0)} or more: {params_rows}. conv1's two figures agree with each other
-        ({TABLE1_PARAMS_K["conv1"]:g}K weights on {conv1.side}×{conv1.side} outputs is about
-        {TABLE1_OPS_M["conv1"]:g}M), but not with a 7×7 convolution from 3 to {conv1.channels} channels,
-        which has {count(conv1_w)} weights and needs {short_count(conv1_m)} multiply-adds. That row is why
-        the network counted here needs {short_count(f.net.macs)} multiply-adds, not the ops column's
+        The paper's Table 1 also gives each layer's parameters (weights, no biases) and operations, rounded.
+        The K of its params column is {count(k)}, not 1,000: two rows are exact in it, {pair}
+        ({TABLE1_PARAMS_K["conv3"]:g}K: {count(w3)} = {TABLE1_PARAMS_K["conv3"]:g} × {count(k)} weights) and
+        fc ({TABLE1_PARAMS_K["fc"]:g}K: {count(wfc)} = {count(TABLE1_PARAMS_K["fc"])} × {count(k)}). Read so,
+        the column adds up to
+        {total_k:,.1f}K = {count(paper_weights)} weights, {percent(1 - paper_weights / weights, 1)} below the
+        {count(weights)} that the table's own filter counts give (with {count(biases)} biases, the network's
+        {count(f.net.params)} parameters), and its rows are within {percent(TABLE1_TOLERANCE, 0)} of the counts
+        here except {params_rows}, the paper's figure against the count. Its ops column is the multiply-adds of
+        its rows, in millions: every row is within {percent(TABLE1_TOLERANCE, 0)} except {ops_rows}, and the
+        column adds up to {total_ops / 1e3:.1f} billion, the budget of Section 1.
+
+        conv1's two figures agree with each other ({TABLE1_PARAMS_K["conv1"]:g}K weights on
+        {conv1.side}×{conv1.side} outputs make {compact_count(round(conv1_paper_macs))} multiply-adds, about its
+        {TABLE1_OPS_M["conv1"]:g}M), but not with the table's own patch size, output size and input: a
+        {conv1.kernel}×{conv1.kernel}/{conv1.stride} convolution from an RGB image
+        ({in_channels} channels) to {conv1.side}×{conv1.side}×{conv1.channels} has {count(conv1_w)} weights and
+        needs {short_count(conv1_m)} multiply-adds. So the {TABLE1_PARAMS_K["conv1"]:g}K entry, and the
+        {TABLE1_OPS_M["conv1"]:g}M that follows from it, is the inconsistent one. That row is why the network
+        counted here needs {short_count(f.net.macs)} multiply-adds, not the ops column's
         {total_ops / 1e3:.1f} billion: without it, the column and the count here are
         {percent(abs(rest_paper / rest_here - 1), 1)} apart.
     """
@@ -694,7 +806,7 @@ def _results(f: Facts) -> str:
     text = f"""
         *Table: the paper's Table 3 (the ILSVRC-2012 validation set, top-5 error; crops per image), with the
         cost of each row computed: passes through a network per image (the paper's "Cost" column, models ×
-        crops) and the multiply-adds they take, at {short_count(f.net.macs)} per pass.*
+        crops) and the multiply-adds they take, at {compact_count(f.net.macs)} per pass.*
 
         One GoogLeNet on one {f.image_side}×{f.image_side} crop has a top-5 error of
         {percent(base.top5_error / 100, 2)} on the validation set. Averaging seven models, each on one crop,
@@ -713,24 +825,38 @@ def _results(f: Facts) -> str:
 
 @page.text("explore")
 def _explore(f: Facts) -> str:
-    from cnnviz.interact.static.googlenet import FILTER_GRID, readout_row
+    from cnnviz.interact.static.googlenet import FILTER_GRID, readout_row, widest_saving_reduction
     from cnnviz.models.googlenet import INCEPTION_SPECS
 
     x = INCEPTION
     first = INCEPTION_SPECS["3a"].n5x5_reduce
     wide = FILTER_GRID[1]  # the sliders' last position
     lo, hi, step = FILTER_GRID
-    require(first in range(lo, hi + 1, step), "the text's 5×5 reduce is a slider position")
+    positions = range(lo, hi + 1, step)
+    require(first in positions, "the text's 5×5 reduce is a slider position")
     require(readout_row(reduce3x3=wide, c3x3=wide)["ratio"] < 1, "the text says the wide reduction adds work")
-    require(wide > x.in_channels, "the text's wide reduction is wider than the input")
+    pays_wide = widest_saving_reduction(x.in_channels, wide, 3)
+    require(pays_wide < wide, "the text says the reduction to the last position is past what pays")
+    # the lecture's 3×3 branch: a reduction narrower than its input that still adds work, at a slider position
+    pays = widest_saving_reduction(x.in_channels, x.c3x3, 3)
+    narrow = next((r for r in positions if pays < r < x.in_channels), None)
+    require(narrow is not None, "the text names a slider position narrower than the input that adds work")
+    naive3 = _branch(f.naive, "3x3").macs
+    reduced3 = _branch(ops.inception_reduced_cost(**(x.reduced | {"reduce3x3": narrow})), "3x3").macs
+    require(reduced3 > naive3, "the text says that reduction makes the 3×3 branch dearer")
     return f"""
         Move the sliders to change the filter counts of each branch: the 1×1, 3×3 and 5×5 filters (both
         modules) and the three 1×1 reductions (in the module with reductions), on the lecture's
-        {x.in_hw}×{x.in_hw}×{x.in_channels} input. The readout gives both modules' multiply-adds, weights and
-        output depth, and how much work the reductions save; the bars split each total by branch. Try a
-        5×5 reduce of {first}, as in GoogLeNet's first module; then a 3×3 reduce and 3×3 filters of {wide}, wider than
-        the {x.in_channels} input channels: the "reduction" now adds work: a 1×1 convolution saves work when it is
-        narrower than what it reads, and adds work when it is wider. The figure works without Python.
+        {x.in_hw}×{x.in_hw}×{x.in_channels} input. The readout, right above the sliders, gives both modules'
+        multiply-adds, weights and output depth, how much work the reductions save, and the widest 1×1
+        reduction that still saves work in front of the current 3×3 and 5×5 filters, the bound
+        k²·C_out·C_in / (C_in + k²·C_out) from above; the bars split each total by branch. Try a 5×5 reduce of
+        {first}, as in GoogLeNet's first module. Then a 3×3 reduce of {narrow}: narrower than the
+        {x.in_channels} channels it reads, but wider than {pays}, the widest reduction that pays for the
+        lecture's {x.c3x3} 3×3 filters, so the 3×3 branch costs {count(reduced3)} multiply-adds against
+        {count(naive3)} without it. With a 3×3
+        reduce and 3×3 filters of {wide}, where a reduction pays up to {pays_wide} channels, the whole module
+        with "reductions" needs more work than the naive one. The figure works without Python.
 
         What the filter counts buy, the paper does not report: it gives no error for any filter count of a
         module, and of them it says that "the influence of the exact architectural parameters is relatively minor"
@@ -743,13 +869,17 @@ def _explore(f: Facts) -> str:
 def _remember(f: Facts) -> str:
     ratio = next(c for c in f.claims if c.id == "googlenet.vs_alexnet")
     best = min(TABLE3, key=lambda r: r.top5_error)
+    even3 = ops.reduction_break_even(INCEPTION.in_channels, INCEPTION.c3x3, 3)
+    require(even3 < INCEPTION.in_channels, "the text says the bound is below C_in")
     return f"""
         - An Inception module runs 1×1, 3×3 and 5×5 convolutions and a 3×3 max pool side by side and
           concatenates them along the depth: several receptive field sizes in one layer.
         - Naively this is expensive ({short_count(f.naive.macs)} multiply-adds for the lecture's example) and
           the pool makes the depth grow. A 1×1 convolution to r channels in front of a k×k one divides the
-          k×k's cost by C_in / r, for the price of a cheap 1×1; with them the module needs {short_count(f.reduced.macs)} (the notes' 358M is an
-          arithmetic slip), and the projection after the pool fixes the output depth.
+          k×k's cost by C_in / r, for the price of the 1×1; the pair saves work while
+          r < k²·C_out·C_in / (C_in + k²·C_out), a bound below C_in ({even3:.2f} for the lecture's 3×3 branch).
+          With them the module needs {short_count(f.reduced.macs)} (the notes' 358M is an arithmetic slip), and
+          the projection after the pool fixes the output depth.
         - GoogLeNet: {f.net.weight_layers} weight layers deep, nine Inception modules, global average pooling
           and a single linear classifier: {si_count(f.net.params)} parameters, {ratio.actual}
           {comparative(1, ratio.actual_value, COUNT)} than AlexNet (the notes and the paper say 12×).
@@ -777,10 +907,15 @@ def _figure(figure: str) -> str:
         return (f"the Inception module with dimension reductions on the same input: 1×1 convolutions with "
                 f"{x.reduce3x3}, {x.reduce5x5} and {x.pool_proj} filters before the 3×3 and the 5×5 and after the "
                 f"pool, the same {x.c1x1}, {x.c3x3} and {x.c5x5} filters; output depth {depth}")  # fmt: skip
-    if figure == "googlenet":
-        return ("GoogLeNet at 224×224, drawn at the network level: the stem (conv1 to maxpool2), the nine "
-                "Inception modules 3a to 5b with their four branches, average pooling and the classifier; each "
+    if figure == "modules":
+        return ("GoogLeNet at 224×224, module by module, built with its auxiliary classifiers: the stem, the nine "
+                "Inception modules in three columns, one per group, the max pools between the groups, average "
+                "pooling and the classifier, and the two auxiliary classifiers beside the modules they read; each "
                 "node with its output shape and parameters")  # fmt: skip
+    if figure == "googlenet":
+        return ("GoogLeNet at 224×224, every layer drawn (folded above on the book's site): the stem (conv1 to "
+                "maxpool2), the nine Inception modules 3a to 5b with their four branches, average pooling and the "
+                "classifier; each node with its output shape and parameters")  # fmt: skip
     raise KeyError(f"googlenet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
 
 

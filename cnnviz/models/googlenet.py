@@ -44,7 +44,8 @@ Notes on faithfulness:
   The auxiliary heads need the 14×14 maps of a 224×224 input.
 
 Parameters: 6,998,552 (with aux classifiers 13,378,280). Table 1's params column (weights only, rounded
-per row) adds up to about 6.8 million; the arithmetic of its own channel counts gives 6,990,272 weights
+per row, in K = 1,024: its conv2 + conv3 row's 112K is 114,688) adds up to 6,797.7K, about 6.96 million, 0.4%
+below what its channel counts give (its conv1 row's 2.7K is the outlier); the arithmetic of its own channel counts gives 6,990,272 weights
 plus 8,280 biases. torchvision's ``googlenet`` has 6,624,904 (aux off): its 3×3 "5×5" branches have
 fewer weights, and its convolutions have no bias but BatchNorm's scale and shift instead.
 """

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +35,13 @@ from cnnviz.analysis.graph import (
     DEFAULT_MAX_NODES,
     DEFAULT_MAX_REPEATS,
     Collapsed,
+    GraphEdge,
     GraphNode,
     NetworkGraph,
     module_graphs,
     network_graph,
 )
+from cnnviz.analysis.resolve import resolve_model
 from cnnviz.format import compact_count, hwc
 from cnnviz.models.figures import MODULE_KINDS
 from cnnviz.render import theme
@@ -53,6 +56,7 @@ __all__ = [
     "GraphvizNotFoundError",
     "diff_diagram",
     "draw_network",
+    "merged_graph",
     "module_diagram",
     "network_diagram",
     "save_svg",
@@ -220,15 +224,17 @@ def _sentence(facts: list[str]) -> str:
 # --- drawing --------------------------------------------------------------------------------------
 
 
-def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool) -> str:
+def _label(node: GraphNode, *, show_macs: bool, show_rf: bool, show_names: bool, wrap: int = 34) -> str:
     """The node's text: what it is (named, at the top level), then its numbers; numbers much wider than the
     description go on lines of their own, so wide networks (an Inception module's four branches) stay
     narrow enough to be read at the column's width."""
     head = node.detail
     if show_names and node.name != "input" and not node.clusters:  # inside a cluster, the cluster names it
         head = (
-            f"{node.name}: {node.detail}"
-            if len(node.name) + len(node.detail) <= 34
+            node.name  # a node of merged layers (merged_graph): its name says it, the caption says what it holds
+            if not node.detail
+            else f"{node.name}: {node.detail}"
+            if len(node.name) + len(node.detail) <= wrap
             else f"{node.name}\\n{node.detail}"
         )
     numbers = [hwc(node.output_shape, "×")]
@@ -322,8 +328,13 @@ def _emit(
     highlight: Mapping[str, str] | None = None,
     extra_clusters: tuple[str, ...] = (),
     surviving: tuple[Collection[str], Collection[tuple[str, str]]] | None = None,
+    loose: Collection[str] = (),
+    wrap: int = 34,
 ) -> None:
     """Add ``g``'s nodes (in nested clusters) and edges to ``dot``; node ids are ``prefix + name``.
+
+    ``loose`` (node names): the arrows into them do not rank them below their source (a new column).
+    ``wrap``: a node's name and description longer than this together go on two lines.
 
     ``surviving`` (node names, (tail, head) edges): a sub-network of ``g``; everything else is drawn dashed.
     """
@@ -334,7 +345,7 @@ def _emit(
         tree.setdefault(path, []).append(node)
 
     def node_attrs(node: GraphNode) -> dict[str, str]:
-        label = _label(node, show_macs=show_macs, show_rf=show_rf, show_names=show_names)
+        label = _label(node, show_macs=show_macs, show_rf=show_rf, show_names=show_names, wrap=wrap)
         attrs = {
             "label": label,
             "fillcolor": theme.fill(node.kind),
@@ -371,6 +382,8 @@ def _emit(
         attrs = theme.SKIP_EDGE_ATTR if e.skip else {}
         if surviving is not None and not e.skip and (e.src, e.dst) not in surviving[1]:
             attrs = theme.DIMMED_EDGE_ATTR
+        if e.dst in loose:
+            attrs = {**attrs, "constraint": "false"}
         dot.edge(prefix + e.src, prefix + e.dst, **attrs)
 
 
@@ -385,6 +398,9 @@ def network_diagram(
     max_nodes: int | None = DEFAULT_MAX_NODES,
     max_repeats: int | None = DEFAULT_MAX_REPEATS,
     fold_activations: bool | None = None,
+    merge: Mapping[str, Sequence[str]] | None = None,
+    heads: Mapping[str, str] | None = None,
+    columns: Collection[str] = (),
     **model_kwargs: object,
 ) -> Diagram:
     """Draw ``model`` (a registry name or an nn.Module) at ``level``: "network", "block" or "layer".
@@ -393,9 +409,21 @@ def network_diagram(
     every number comes from the ledger. Returns a ``graphviz.Digraph`` (shown inline in Jupyter; see
     :func:`save_svg`). See :func:`cnnviz.analysis.graph.network_graph` for ``max_repeats``, ``max_nodes``
     and ``fold_activations``. The caption (and ``Diagram.caption``) says what was drawn as one node.
+
+    ``merge`` (node name -> module paths) draws each group as one node (:func:`merged_graph`): a whole
+    network on one screen, e.g. ``{"stem": ("conv1", ..., "maxpool2"), "inception3a": ("inception3a",)}``.
+    ``heads`` (module path -> the node it reads) draws submodules that only training runs (GoogLeNet's
+    auxiliary classifiers) beside the node they read, dashed, measured on that node's output. The caption
+    says what was merged and what the dashed heads are. ``columns`` (node names) starts a new column of the
+    drawing at each of them, beside the previous one (a long chain on one screen); the arrow into it
+    crosses over from the bottom of the previous column.
     """
+    module = model
+    if heads:  # the heads are measured on the module itself: build it once, for the graph and for them
+        module, _, size = resolve_model(model, input_size, dict(model_kwargs), where="network_diagram")
+        input_size, model_kwargs = size, {}
     g = network_graph(
-        model,
+        module,
         level,
         input_size,
         max_nodes=max_nodes,
@@ -405,21 +433,173 @@ def network_diagram(
         where="network_diagram",
         **model_kwargs,
     )
-    return draw_network(g, rankdir, show_macs=show_macs, show_rf=show_rf)
+    if not merge and not heads and not columns:
+        return draw_network(g, rankdir, show_macs=show_macs, show_rf=show_rf)
+    facts = caption_facts(g)
+    if merge:
+        merged = merged_graph(g, merge, where="network_diagram")
+        facts = [f for f in caption_facts(merged) if not f.startswith("no stage of repeated blocks")]
+        facts = _merge_facts(g, merge) + facts
+        g = merged
+    drawn_heads = _heads(module, g, heads or {}) if heads else []  # type: ignore[arg-type]
+    if drawn_heads:
+        facts.append(_heads_fact(module, g, drawn_heads))  # type: ignore[arg-type]
+    if isinstance(columns, str) or any(c not in {n.name for n in g.nodes} for c in columns):
+        top = ", ".join(n.name for n in g.nodes if "." not in n.name)
+        raise ValueError(f"network_diagram: columns must be node names of the drawing, got {columns!r}; nodes: {top}")
+    name = f"{g.model}_{g.level}" + ("_merged" if merge else "")
+    dot = _draw(g, rankdir, show_macs=show_macs, show_rf=show_rf, facts=facts, name=name, columns=columns)
+    for node, target in drawn_heads:
+        label = _label(node, show_macs=show_macs, show_rf=False, show_names=True, wrap=0 if columns else 34)
+        dot.node(node.name, label=label, fillcolor=theme.fill(node.kind), id=node.name,
+                 tooltip=f"{node.name} ({node.detail})", style="filled,rounded,dashed")  # fmt: skip
+        dot.edge(target, node.name, **theme.DIMMED_EDGE_ATTR)
+    return dot
+
+
+def merged_graph(g: NetworkGraph, merge: Mapping[str, Sequence[str]], *, where: str = "merged_graph") -> NetworkGraph:
+    """``g`` with each group of ``merge`` (node name -> module paths) drawn as one node: every node that is
+    one of the paths or lies inside one (by its name or its boxes) joins the group's node, which sums their
+    parameters and MACs and has the output shape of the last of them; arrows inside a group are dropped.
+    A group of one module whose box ``g`` draws (an Inception module) is described by its class."""
+    if not isinstance(merge, Mapping):
+        raise ValueError(f"{where}: merge must map a node name to the module paths it stands for, got {merge!r}")
+
+    def inside(node: GraphNode, path: str) -> bool:
+        return node.name == path or node.name.startswith(path + ".") or path in node.clusters
+
+    names = {n.name for n in g.nodes}
+    owner: dict[str, str] = {}
+    for name, paths in merge.items():
+        if not isinstance(name, str) or not name or isinstance(paths, str) or not paths:
+            raise ValueError(f"{where}: merge[{name!r}] must be a non-empty sequence of module paths, got {paths!r}")
+        mine = set()
+        for path in paths:
+            hit = [n.name for n in g.nodes if n.name != "input" and isinstance(path, str) and inside(n, path)]
+            if not hit:
+                top = ", ".join(n.name for n in g.nodes if "." not in n.name and n.name != "input")
+                raise ValueError(f"{where}: merge[{name!r}]: no node of {g.model} is {path!r} or inside it; "
+                                 f"its top-level nodes: {top}")  # fmt: skip
+            for h in hit:
+                if owner.get(h, name) != name:
+                    raise ValueError(f"{where}: node {h!r} is in two groups of merge, {owner[h]!r} and {name!r}")
+                owner[h] = name
+                mine.add(h)
+        if name in names and name not in mine:
+            raise ValueError(f"{where}: merge[{name!r}]: {g.model} already has a node {name!r} outside the group")
+    nodes: list[GraphNode] = []
+    for node in g.nodes:
+        group = owner.get(node.name)
+        if group is None:
+            nodes.append(node)
+            continue
+        if any(n.name == group for n in nodes):
+            continue
+        parts = [n for n in g.nodes if owner.get(n.name) == group]
+        paths = merge[group]
+        label = g.cluster_labels.get(paths[0], "") if len(paths) == 1 else ""
+        # a node of several layers is named by its group (the caption says what the group holds); one layer
+        # merged alone keeps its own description
+        detail = "" if len(parts) > 1 or label else parts[0].detail
+        clusters = tuple(
+            c for c in parts[0].clusters
+            if all(c in p.clusters for p in parts) and not any(c == q or c.startswith(q + ".") for q in paths)
+        )  # fmt: skip
+        members = tuple(dict.fromkeys(m for p in parts for m in p.members))
+        # the kind of its one layer with weights (a classifier after its dropout), else a block
+        weighted = [p for p in parts if p.params]
+        kind = weighted[0].kind if len(weighted) == 1 and not label else "block" if len(parts) > 1 or label else parts[0].kind
+        nodes.append(GraphNode(group, kind, detail,
+                               parts[-1].output_shape, sum(p.params for p in parts), sum(p.macs for p in parts),
+                               members, clusters, parts[-1].rf))  # fmt: skip
+    edges: list[GraphEdge] = []
+    for e in g.edges:
+        edge = GraphEdge(owner.get(e.src, e.src), owner.get(e.dst, e.dst), e.skip)
+        if edge.src != edge.dst and all((x.src, x.dst) != (edge.src, edge.dst) for x in edges):
+            edges.append(edge)
+    used = {c for n in nodes for c in n.clusters}
+    return replace(
+        g,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        cluster_labels={c: v for c, v in g.cluster_labels.items() if c in used},
+        collapsed=tuple(c for c in g.collapsed if c.node not in owner),
+    )
+
+
+def _merge_facts(g: NetworkGraph, merge: Mapping[str, Sequence[str]]) -> list[str]:
+    """The caption's words for ``merge``: each module drawn as one node, by class, and each other group."""
+    by_class: dict[str, list[str]] = {}
+    facts = []
+    for name, paths in merge.items():
+        label = g.cluster_labels.get(paths[0], "") if len(paths) == 1 else ""
+        if label and name == paths[0]:
+            by_class.setdefault(label.partition(": ")[2] or label, []).append(name)
+        elif len(paths) > 1:
+            facts.append(f"{name}: {paths[0]} to {paths[-1]} drawn as one node")
+        else:
+            facts.append(f"{name}: {paths[0]} drawn as one node")
+    for cls, names in by_class.items():
+        listed = f"{len(names)}, {names[0]} to {names[-1]}" if len(names) > 2 else " and ".join(names)
+        facts.insert(0, f"each {cls} drawn as one node ({listed}), its layers not shown")
+    return facts
+
+
+def _heads(module: nn.Module, g: NetworkGraph, heads: Mapping[str, str]) -> list[tuple[GraphNode, str]]:
+    """Each head (module path -> the node it reads) measured with the ledger on that node's output."""
+    from cnnviz.analysis.ledger import ledger
+
+    drawn = []
+    for path, target in heads.items():
+        try:
+            sub = module.get_submodule(path)
+        except AttributeError:
+            raise ValueError(f"network_diagram: heads: {g.model} has no submodule {path!r}") from None
+        if not any(n.name == target for n in g.nodes):
+            top = ", ".join(n.name for n in g.nodes if "." not in n.name)
+            raise ValueError(f"network_diagram: heads[{path!r}]: no node {target!r} to read; nodes: {top}")
+        shape = g.node(target).output_shape
+        if shape is None or len(shape) != 3:
+            raise ValueError(f"network_diagram: heads[{path!r}]: node {target!r} has no C×H×W output ({shape})")
+        t = ledger(sub, tuple(shape))  # type: ignore[arg-type]
+        out = next((tuple(r.output_shape) for r in reversed(t.rows) if r.output_shape), None)
+        node = GraphNode(path, "block", type(sub).__name__, out, t.total_params, t.total_macs, (path,))
+        drawn.append((node, target))
+    return drawn
+
+
+def _heads_fact(module: nn.Module, g: NetworkGraph, drawn: list[tuple[GraphNode, str]]) -> str:
+    """What the dashed heads are, and whether the totals above count them (worded from the numbers)."""
+    listed = " and ".join(f"{n.name} (reads {t})" for n, t in drawn)
+    counted = g.total_params == sum(p.numel() for p in module.parameters())
+    # the drawn nodes never hold a head: the total counts the heads' MACs only if it exceeds theirs by as much
+    macs_in = g.total_macs - sum(n.macs for n in g.nodes) >= sum(n.macs for n, _ in drawn) > 0
+    return (f"dashed: {listed}, run in training only: the MACs above {'count' if macs_in else 'leave'} them"
+            f"{'' if macs_in else ' out'}, the params above {'count' if counted else 'leave'} them"
+            f"{'' if counted else ' out'}")  # fmt: skip
 
 
 def draw_network(
     g: NetworkGraph, rankdir: str = "TB", *, show_macs: bool = False, show_rf: bool = False
 ) -> Diagram:
     """Draw a :class:`NetworkGraph` (what :func:`network_diagram` does after building the graph)."""
+    return _draw(g, rankdir, show_macs=show_macs, show_rf=show_rf, facts=caption_facts(g),
+                 name=f"{g.model}_{g.level}")  # fmt: skip
+
+
+def _draw(
+    g: NetworkGraph, rankdir: str, *, show_macs: bool, show_rf: bool, facts: list[str], name: str,
+    columns: Collection[str] = (),
+) -> Diagram:
     level = g.level
     h, w = g.input_size[1:]
     caption = (
         f"{g.model} · {level} level · input {h}×{w}×{g.input_size[0]} · "
         f"{compact_count(g.total_params)} params · {compact_count(g.total_macs)} MACs"
     )
-    dot = _new_digraph(f"{g.model}_{level}", rankdir, caption, key_kinds(g), caption_facts(g))
-    _emit(dot, g, show_macs=show_macs, show_rf=show_rf)
+    dot = _new_digraph(name, rankdir, caption, key_kinds(g), facts)
+    # a drawing in columns is meant to be narrow: each node's name above its description
+    _emit(dot, g, show_macs=show_macs, show_rf=show_rf, loose=columns, wrap=0 if columns else 34)
     return dot
 
 

@@ -40,6 +40,18 @@ def test_googlenet_page_shows_its_diagrams(open_page):
     } <= reduced
     modules = {f"cluster_inception{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")}
     assert modules <= network and {"conv1", "fc"} <= network
+    # first, module by module: each module one node, the auxiliary heads beside the modules they read
+    merged = next((t for t in titles if "googlenet_network_merged" in t), None)
+    assert merged is not None, titles
+    names = {f"inception{m}" for m in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b")}
+    assert names | {"stem", "fc", "aux1", "aux2"} <= merged and not any("branch" in t for t in merged)
+    assert {
+        "inception4a->aux1",
+        "inception4d->aux2",
+        "maxpool3->inception4a",
+        "maxpool4->inception5a",
+    } <= merged
+    assert titles.index(merged) < titles.index(network), "the module-level diagram comes first"
     body = page_text(page)
     reduced = ops.inception_reduced_cost(**INCEPTION.reduced)
     assert "Total: 358M ops" in body and f"{reduced.macs:,}" in body
@@ -72,3 +84,34 @@ def test_googlenet_inception_sliders_respond_without_a_kernel(open_page):
     naive = ops.inception_naive_cost(**INCEPTION.naive)
     texts = vega_texts(page, figure)
     assert not any(f"{naive.macs:,}" in t for t in texts), "the readout still shows the default setting"
+
+
+# Where the live readout lines and the first slider of the Inception figure are on the screen (page pixels).
+READOUT_AND_SLIDER_JS = r"""
+() => {
+  const figure = [...document.querySelectorAll('div.cnnviz-vega')].find(f => f.querySelector('input[name="c5x5"]'));
+  const lines = [...figure.querySelectorAll('g.mark-text[class*="readout_"]:not([class*="readout_paper"]) text')]
+    .map(t => t.getBoundingClientRect()).filter(r => r.height > 0);
+  const slider = figure.querySelector('input[type="range"]').getBoundingClientRect();
+  return {lines: lines.length, top: Math.min(...lines.map(r => r.top), slider.top) + scrollY,
+          bottom: Math.max(...lines.map(r => r.bottom), slider.bottom) + scrollY};
+}
+"""
+
+
+def test_googlenet_readout_and_sliders_share_a_screen(browser, site_url):
+    """The readout is right above the sliders: a phone (390×844) and a desktop (1280×900) show the readout and
+    the first slider in one viewport, so a reader sees the numbers change as they move it."""
+    for width, height in ((390, 844), (1280, 900)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        try:
+            context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+            page = context.new_page()
+            page.goto(f"{site_url}/{chapter_page('googlenet')}", wait_until="networkidle")
+            page.wait_for_selector('div.cnnviz-vega[data-rendered] input[name="c5x5"]', timeout=20_000)
+            box = page.evaluate(READOUT_AND_SLIDER_JS)
+        finally:
+            context.close()
+        assert box["lines"] >= len(inception_readout(readout_row())), (width, box)
+        span = box["bottom"] - box["top"]
+        assert span <= height, f"at {width}×{height} px the readout and the first slider span {span:.0f} px"

@@ -136,19 +136,76 @@ def test_table3_rows_and_their_cost(page: dict[str, str], facts: chapter.Facts):
     assert best.top5_error == pytest.approx(100 * 0.0667)  # the registry's ILSVRC result, Table 2
 
 
+def test_table1_k_is_computed_from_the_rows_exact_in_it(facts: chapter.Facts):
+    """Table 1's K is read off the rows whose weights are a whole number of it: conv2 + conv3 and fc."""
+    k = chapter.table1_k(facts)
+    exact = {key: facts.table1_row(key)[0] / chapter.TABLE1_PARAMS_K[key] for key in ("conv3", "fc")}
+    assert set(exact.values()) == {k}
+    others = [key for key in chapter.TABLE1_PARAMS_K if key not in exact]
+    assert all(facts.table1_row(key)[0] != chapter.TABLE1_PARAMS_K[key] * k for key in others)
+
+
 def test_table1_columns_name_the_rows_that_disagree(page: dict[str, str], facts: chapter.Facts):
+    k = chapter.table1_k(facts)
+
     def off(key: str, column: int, paper: float) -> str:
-        return f"{key} ({paper / facts.table1_row(key)[column] - 1:+.0%})"
+        return f"{key} ({paper / facts.table1_row(key)[column] - 1:+.1%})".replace("-", "−")
 
     text = page["table1_columns"]
-    ops_ = [off(k, 1, chapter.TABLE1_OPS_M[k] * 1e6) for k in ("conv1", "inception5a")]
-    params = [off(k, 0, chapter.TABLE1_PARAMS_K[k] * 1e3) for k in ("conv1", "inception4c")]
-    assert f"except {ops_[0]} and {ops_[1]}" in text and f"or more: {params[0]} and {params[1]}" in text
-    assert "adds up to about 6.8 million" in text  # the paper's column, as the model's docstring says
+    ops_ = [off(key, 1, chapter.TABLE1_OPS_M[key] * 1e6) for key in ("conv1", "inception5a")]
+    params = [
+        off(key, 0, chapter.TABLE1_PARAMS_K[key] * k) for key in ("conv1", "inception4c", "inception5a")
+    ]
+    assert f"except {ops_[0]} and {ops_[1]}" in text
+    assert f"except {params[0]}, {params[1]} and {params[2]}" in text
+    total = sum(chapter.TABLE1_PARAMS_K.values())
+    weights = sum(facts.table1_row(key)[0] for key in chapter.TABLE1_PARAMS_K)
+    assert (
+        f"adds up to {total:,.1f}K = {round(total * k):,} weights, {1 - round(total * k) / weights:.1%} below the {weights:,}"
+        in text
+    )
+    assert f"The K of its params column is {k:,}" in text
+    w3, wfc = facts.table1_row("conv3")[0], facts.table1_row("fc")[0]
+    assert (
+        f"({chapter.TABLE1_PARAMS_K['conv3']:g}K: {w3:,} = {chapter.TABLE1_PARAMS_K['conv3']:g} × {k:,} weights)"
+        in text
+    )
+    assert f"{wfc:,} = " in text
+    conv1 = facts.layer("conv1")
+    assert f"a {conv1.kernel}×{conv1.kernel}/{conv1.stride} convolution from an RGB image" in text
+    assert f"has {conv1.kernel**2 * 3 * conv1.channels:,} weights" in text
+    assert "So the 2.7K entry, and the 34M that follows from it, is the inconsistent one" in text
+
+
+def test_a_table1_whose_exact_rows_disagree_fails(facts: chapter.Facts, monkeypatch):
+    monkeypatch.setitem(chapter.TABLE1_PARAMS_K, "fc", 1024)  # fc's 1,024,000 weights are then 1,000 × K
+    with pytest.raises(CheckFailed, match="K is not given exactly by two rows that agree"):
+        chapter.table1_k(facts)
+
+
+def test_a_table1_params_row_that_agrees_drops_from_the_list(facts: chapter.Facts, monkeypatch):
+    k = chapter.table1_k(facts)
+    # within the tolerance, and not a whole number of K (that would make it a third exact row)
+    monkeypatch.setitem(
+        chapter.TABLE1_PARAMS_K, "inception5a", round(facts.table1_row("inception5a")[0] / k) + 1
+    )
+    with pytest.raises(
+        CheckFailed, match="paragraph 'table1_columns': the text names the params rows that disagree"
+    ):
+        chapter.paragraph("table1_columns", facts)
 
 
 def test_no_fc_and_the_heads_take_their_words_from_the_numbers(page: dict[str, str], facts: chapter.Facts):
-    assert "which hold most of AlexNet's parameters" in page["no_fc"]
+    from cnnviz.analysis.ledger import ledger
+
+    hidden = {}
+    for name in ("alexnet", "vgg16"):  # the hidden FC layers: every Linear layer but the classifier
+        led = ledger(name)
+        linear = [r for r in led.leaves() if r.type == "Linear"]
+        assert linear[-1].output_shape == (1000,) and all(r.output_shape == (4096,) for r in linear[:-1])
+        hidden[name] = f"{sum(r.params for r in linear[:-1]) / led.total_params:.0%}"
+    assert (f"which hold most of AlexNet's parameters ({hidden['alexnet']}, its classifier left out) and of "
+            f"VGG16's ({hidden['vgg16']})") in page["no_fc"]  # fmt: skip
     assert f"{facts.aux.params:,} parameters" in page["aux_heads"]
     assert "(about the same as the network itself)" in page["aux_heads"]
     heavy = dataclasses.replace(facts, aux=dataclasses.replace(facts.aux, params=2 * facts.net.params))
@@ -292,8 +349,50 @@ def test_the_captions_of_the_real_diagrams_say_what_was_drawn():
     assert "the nine Inception modules" in network and "dashed boxes" in network
     with pytest.raises(CheckFailed, match="caption 'naive'.*no Diagram.caption"):
         chapter.caption("naive", object())
-    with pytest.raises(KeyError, match="figures: naive, reduced, googlenet"):
+    with pytest.raises(KeyError, match="figures: naive, reduced, modules, googlenet"):
         chapter.caption("inception", module_diagram("inception_naive"))
+
+
+def test_the_module_diagram_draws_each_module_as_one_node_with_the_heads_beside():
+    pytest.importorskip("graphviz")
+    import re
+
+    from cnnviz import models
+    from cnnviz.models.googlenet import INCEPTION_SPECS
+    from cnnviz.render.diagrams import network_diagram
+
+    net = models.get("googlenet", aux_logits=True)
+    view = chapter.module_view(net)
+    assert view["merge"]["stem"] == ("conv1", "maxpool1", "lrn1", "conv2", "conv3", "lrn2", "maxpool2")
+    assert view["columns"] == ["inception4a", "inception5a"] and view["heads"] == {
+        "aux1": "inception4a",
+        "aux2": "inception4d",
+    }
+    diagram = network_diagram(net, input_size=(3, 224, 224), **view)
+    source = diagram.source
+    modules = [f"inception{k}" for k in INCEPTION_SPECS]
+    for name in (*modules, "stem", "fc", "aux1", "aux2", "maxpool3", "maxpool4", "avgpool"):
+        assert re.search(rf"^\s*{name} \[", source, re.M), name  # one node each
+    assert "branch1" not in source and "cluster_" not in source  # no module opened
+    assert "inception4a -> aux1" in source and "inception4d -> aux2" in source
+    for m in modules:  # each module's node has the module's own parameters
+        n = sum(p.numel() for p in getattr(net, m).parameters())
+        assert f"{m}\\n" in source and (
+            f"{n / 1e3:.3g}K params" in source or f"{n / 1e6:.3g}M params" in source
+        ), m
+    caption = chapter.caption("modules", diagram).markdown
+    assert "each InceptionModule drawn as one node (9, inception3a to inception5b)" in caption
+    assert "stem: conv1 to maxpool2 drawn as one node" in caption
+    assert "dashed: aux1 (reads inception4a) and aux2 (reads inception4d), run in training only" in caption
+    assert "none collapsed" not in caption
+    with pytest.raises(
+        ValueError, match="module_view: model must be the zoo's GoogLeNet built with aux_logits=True"
+    ):
+        chapter.module_view(models.get("googlenet"))
+    with pytest.raises(ValueError, match=r"merge\['stem'\]: no node of googlenet is 'conv9'"):
+        network_diagram(net, input_size=(3, 224, 224), merge={"stem": ("conv1", "conv9")})
+    with pytest.raises(ValueError, match="columns must be node names of the drawing"):
+        network_diagram(net, input_size=(3, 224, 224), **(view | {"columns": ["inception9z"]}))
 
 
 def test_folded_wraps_markdown_in_a_collapsed_details_block():

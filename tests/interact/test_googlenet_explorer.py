@@ -103,9 +103,7 @@ def test_wide_reductions_are_said_to_add_work():
     assert wider, "some slider positions make the reduced module the dearer one"
     r, c = wider[0]
     row = figures.readout_row(reduce3x3=r, c3x3=c)
-    assert (
-        figures.inception_readout(row)[-1] == f"reduced needs {row['inverse']:.2f}× the naive multiply-adds"
-    )
+    assert figures.inception_readout(row)[4] == f"reduced needs {row['inverse']:.2f}× the naive multiply-adds"
     view = widgets.render_inception(reduce3x3=r, c3x3=c, diagram=False)
     assert "fewer" not in view.table and f"{row['inverse']:.2f}× the multiply-adds" in view.table
     assert "× fewer multiply-adds" in widgets.render_inception(diagram=False).table
@@ -117,3 +115,39 @@ def test_the_figure_says_what_the_paper_reports_for_these_knobs(figure: StaticFi
     assert text in figure.fallback
     spec = json.dumps(figure.spec, ensure_ascii=False)
     assert all(json.dumps(line, ensure_ascii=False)[1:-1] in spec for line in figures.PAPER_LINES)
+
+
+@pytest.mark.parametrize(("in_channels", "out_channels", "kernel"), [(256, 192, 3), (256, 96, 5), (256, 384, 3),
+                                                                      (192, 32, 5), (7, 7, 1), (64, 64, 3)])  # fmt: skip
+def test_the_widest_saving_reduction_is_the_last_width_that_saves_work(in_channels, out_channels, kernel):
+    """Brute force: every width r from 1 to the input's, the branch with a 1×1 reduction to r against the
+    convolution alone, both from ops (the map size cancels, so any will do)."""
+    alone = ops.conv_cost(14, in_channels, out_channels, kernel).macs
+    saving = [r for r in range(1, in_channels + 1)
+              if ops.conv_cost(14, in_channels, r, 1).macs + ops.conv_cost(14, r, out_channels, kernel).macs < alone]  # fmt: skip
+    widest = figures.widest_saving_reduction(in_channels, out_channels, kernel)
+    assert saving == list(range(1, widest + 1))  # every narrower width saves too, none wider
+    even = ops.reduction_break_even(in_channels, out_channels, kernel)
+    assert widest < even <= widest + 1 and even < in_channels
+    tie = [r for r in range(1, in_channels + 1) if ops.conv_cost(14, in_channels, r, 1).macs
+           + ops.conv_cost(14, r, out_channels, kernel).macs == alone]  # fmt: skip
+    assert tie == ([round(even)] if even == round(even) else [])
+
+
+def test_the_break_even_refuses_bad_input():
+    with pytest.raises(ValueError, match="reduction_break_even: out_channels must be a positive integer"):
+        ops.reduction_break_even(256, 0, 3)
+    with pytest.raises(ValueError, match="kernel"):
+        figures.widest_saving_reduction(256, 192, 1.5)
+
+
+def test_the_readout_is_the_last_view_right_above_the_sliders(figure: StaticFigure):
+    last = json.dumps(figure.spec["vconcat"][-1])
+    # each line a view named readout_<letter> (with the index Vega-Lite appends)
+    assert all(f'"name": "readout_{c}' in last for c in "abcdefghij"[: len(figures.READOUT_LINES)])
+    assert not any('"name": "readout_a' in json.dumps(v) for v in figure.spec["vconcat"][:-1])
+    row = figures.readout_row(reduce3x3=384, c3x3=384)
+    assert figures.inception_readout(row)[-1] == (
+        f"a 1×1 reduce pays up to {figures.widest_saving_reduction(INCEPTION.in_channels, 384, 3)} (3×3), "
+        f"{figures.widest_saving_reduction(INCEPTION.in_channels, INCEPTION.c5x5, 5)} (5×5)"
+    )

@@ -7,7 +7,7 @@ from cnnviz.analysis import ops
 from cnnviz.analysis.claims import Bullet, Claim, parse_figure
 from cnnviz.analysis.claims.make import cached_ledger, computed, not_testable, paper, ratio, total_params
 from cnnviz.analysis.depth import weight_layer_depth
-from cnnviz.format import count, short_count
+from cnnviz.format import count, short_count, times
 from cnnviz.models.lecture import INCEPTION
 
 # The bullets of the notes these claims check, as the notes write them.
@@ -65,7 +65,7 @@ def claims() -> list[Claim]:
             "ops.inception_reduced_cost(..., 64, 64, 64).macs (multiply-adds)",
             f"The {terms} terms the notes list sum to {count(reduced.macs)} ≈ {short_count(reduced.macs)} "
             "multiply-adds; the stated total does not follow from its own terms. The saving over the naive "
-            f"module is {naive.macs / reduced.macs:.1f}×, not {NAIVE_STATED}/{REDUCED_STATED} = {notes_ratio:.1f}×.",
+            f"module is {times(naive.macs, reduced.macs)}, not {NAIVE_STATED}/{REDUCED_STATED} = {notes_ratio:.1f}×.",
             bullet=REDUCED_OPS,
         ),
         computed(

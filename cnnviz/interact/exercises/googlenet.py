@@ -208,7 +208,9 @@ EXERCISES = [
         "convolution cost on a deep input?",
         solution="A convolution's cost is H·W·k²·C_in·C_out: the 5×5 (and 3×3) branches are expensive "
         "because they read all input channels. A 1×1 convolution first **reduces** the depth (e.g. 192 → 16 "
-        "before the 5×5), cutting that cost by the same factor, and adds a ReLU. The pooling branch keeps "
+        "before the 5×5), cutting that cost by the same factor, and adds a ReLU. The 1×1 costs H·W·r·C_in itself, "
+        "so the pair saves work while r < k²·C_out·C_in / (C_in + k²·C_out), a bound below C_in: a reduction "
+        "must be narrow, not just narrower than its input (GoogLeNet's are). The pooling branch keeps "
         "every input channel, so a naive module's output is deeper than its input (input depth + all filters); "
         "stacked, the depth and with it the cost of every later convolution grow module after module. The 1×1 "
         "**projection after the pool** fixes the pooled branch's depth, so the output depth is a design "

@@ -3,9 +3,12 @@
 :func:`inception_cost_figure` has six sliders (the 1×1, 3×3 and 5×5 filters of both modules, and the three 1×1
 reductions of the reduced one) and three panels (multiply-adds, weights, output depth), each a bar per module
 stacked by branch. Every view fits a phone's column (at most :data:`PANEL_WIDTH` wide, lines of at most
-:data:`READOUT_CHARS` characters). The readout is one spec (:data:`READOUT_LINES`) rendered twice, as text in
+:data:`READOUT_CHARS` characters), and the readout is the figure's last view, right above the sliders, so that
+a phone shows the two together. The readout is one spec (:data:`READOUT_LINES`) rendered twice, as text in
 Python (:func:`inception_readout`: the tests, and the chapter) and as Vega expressions (the page), so the two
-cannot drift apart.
+cannot drift apart. Besides both modules' totals it gives the widest 1×1 reduction that still saves work in
+front of the current 3×3 and 5×5 filters (:func:`widest_saving_reduction`): narrower than the input is not
+enough.
 
 What the knobs buy, the paper does not report: it gives no error for any filter count of a module, and says
 that "the influence of the exact architectural parameters is relatively minor" (Szegedy et al. 2015, Sec. 5).
@@ -34,7 +37,7 @@ from cnnviz.models.lecture import INCEPTION
 from cnnviz.render import theme
 
 __all__ = ["FILTER_GRID", "PAPER_LINES", "READOUT_LINES", "inception_cost_figure", "inception_readout", "inception_rows",
-           "readout_row"]  # fmt: skip
+           "readout_row", "widest_saving_reduction"]  # fmt: skip
 
 BRANCH_COLOURS = {  # Okabe–Ito
     "1x1": theme.OKABE_ITO["sky_blue"],
@@ -103,13 +106,31 @@ def inception_rows(
 # --- the readout: one spec, rendered as text and as Vega expressions ---------------------------------
 
 
+def widest_saving_reduction(in_channels: int, out_channels: int, kernel: int) -> int:
+    """The widest 1×1 reduction (in channels) in front of a ``kernel``×``kernel`` convolution from
+    ``in_channels`` to ``out_channels`` that still saves multiply-adds: the largest integer below
+    :func:`cnnviz.analysis.ops.reduction_break_even`, in integers, ``(k²·C_out·C_in − 1) // (C_in + k²·C_out)``
+    (the figure computes the same in the browser). 0 where no width saves work."""
+    ops.reduction_break_even(in_channels, out_channels, kernel)  # validates the arguments
+    window = kernel * kernel * out_channels
+    return (window * in_channels - 1) // (in_channels + window)
+
+
+def _widest_vega(in_channels: int, kernel: int, field: str) -> str:
+    """:func:`widest_saving_reduction` as a Vega expression over ``datum[field]`` (the filters)."""
+    window = f"({kernel * kernel} * datum.{field})"
+    return f"floor(({window} * {in_channels} - 1) / ({in_channels} + {window}))"
+
+
 def readout_row(
     in_hw: int = INCEPTION.in_hw, in_channels: int = INCEPTION.in_channels, **filters: int
 ) -> dict[str, Any]:
     """The fields the readout reads, for one slider position (``filters``: the six knobs, by default the
     lecture's example), from :mod:`cnnviz.analysis.ops`: each module's ``*_macs``, ``*_params`` (weights, no
-    biases) and ``*_depth``, and ``ratio`` (naive over reduced multiply-adds) and ``inverse`` (reduced over
-    naive). The figure computes the same fields in the browser by summing the precomputed branch rows."""
+    biases) and ``*_depth``, ``ratio`` (naive over reduced multiply-adds) and ``inverse`` (reduced over
+    naive), and ``pays3`` and ``pays5``, the widest 3×3 and 5×5 reductions that still save work
+    (:func:`widest_saving_reduction`). The figure computes the same fields in the browser from the
+    precomputed branch rows."""
     v = INCEPTION.filters | filters
     naive = ops.inception_naive_cost(in_hw, in_channels, v["c1x1"], v["c3x3"], v["c5x5"])
     reduced = ops.inception_reduced_cost(in_hw, in_channels, v["c1x1"], v["c3x3"], v["c5x5"], v["reduce3x3"],
@@ -118,6 +139,8 @@ def readout_row(
         "naive_macs": naive.macs, "naive_params": naive.params, "naive_depth": naive.output_depth,
         "reduced_macs": reduced.macs, "reduced_params": reduced.params, "reduced_depth": reduced.output_depth,
         "ratio": naive.macs / reduced.macs, "inverse": reduced.macs / naive.macs,
+        "pays3": widest_saving_reduction(in_channels, v["c3x3"], 3),
+        "pays5": widest_saving_reduction(in_channels, v["c5x5"], 5),
     }  # fmt: skip
 
 
@@ -133,6 +156,7 @@ READOUT_LINES: tuple[tuple[Any, ...], ...] = (
     (When(_cheaper, "datum.ratio >= 1",
           ("1×1 reductions: ", Field("ratio", ".2f"), "× fewer multiply-adds"),
           ("reduced needs ", Field("inverse", ".2f"), "× the naive multiply-adds")),),
+    ("a 1×1 reduce pays up to ", Field("pays3"), " (3×3), ", Field("pays5"), " (5×5)"),
 )  # fmt: skip
 
 
@@ -167,7 +191,8 @@ def inception_cost_figure(
     (see :func:`inception_rows`) holds every branch at every position of its own knobs, and the browser sums
     the branches of the current position. ``defaults`` set the starting positions (by default the lecture's
     example, :data:`cnnviz.models.lecture.INCEPTION`). The readout (:data:`READOUT_LINES`) gives both modules'
-    totals and how many times the reductions cut (or add) the work; under the panels, what the paper reports
+    totals, how many times the reductions cut (or add) the work, and the widest 3×3 and 5×5 reductions that
+    still save work; it is the last view, right above the sliders. Under the panels, what the paper reports
     for these knobs (:data:`PAPER_LINES`).
     """
     import altair as alt
@@ -226,11 +251,17 @@ def inception_cost_figure(
         for m in MODULE_NAMES
         for k in ("macs", "params", "depth")
     }
+    # the current 3×3 and 5×5 filters, from the naive module's rows of those branches
+    for k in ("c3x3", "c5x5"):
+        split[f"now_{k}"] = f"datum.module == 'naive' && isValid(datum.{k}) ? datum.{k} : 0"
+        sums[f"now_{k}"] = f"sum(now_{k})"
     now = (
         base.transform_calculate(**split)
         .transform_aggregate(**sums)
         .transform_calculate(ratio="datum.naive_macs / datum.reduced_macs",
-                             inverse="datum.reduced_macs / datum.naive_macs")
+                             inverse="datum.reduced_macs / datum.naive_macs",
+                             pays3=_widest_vega(in_channels, 3, "now_c3x3"),
+                             pays5=_widest_vega(in_channels, 5, "now_c5x5"))
     )  # fmt: skip
     names_ = [f"readout_{'abcdefghij'[i]}" for i in range(len(READOUT_LINES))]
     lines = readout.layer(alt, now, [readout.expr(parts) for parts in READOUT_LINES], PANEL_WIDTH, names_)
@@ -240,17 +271,17 @@ def inception_cost_figure(
     )  # fmt: skip
 
     shape = f"{hw}×{hw}×{in_channels}"
-    chart = alt.vconcat(
-        lines,
+    chart = alt.vconcat(  # the readout last: right above the sliders, on a phone's screen with them
         panel("macs", "multiply-adds per image", ".3~s"),
         panel("params", "weights (no biases)", ".3~s"),
         panel("depth", "output depth (channels)", "d"),
         paper,
+        lines,
         spacing=14,
     ).add_params(*params).properties(
         title=alt.Title(
             [f"An Inception module on {shape}:", "naive against 1×1 reductions"],
-            subtitle=["Move the sliders: every number was", "computed by cnnviz when the page was built."],
+            subtitle=["Move the sliders under the readout: every", "number was computed when the page was built."],
         ),
         datasets={"inception": inception_rows(in_hw, in_channels, grid)},
     )  # fmt: skip
