@@ -38,7 +38,7 @@ import torchinfo
 import torchinfo.torchinfo as _torchinfo_impl
 from torch import nn
 
-from cnnviz.analysis.resolve import resolve_model
+from cnnviz.analysis.resolve import check_input_fits, resolve_model
 from cnnviz.analysis.tracing import eval_mode
 from cnnviz.validate import positive_int
 
@@ -219,8 +219,12 @@ def ledger(model: str | nn.Module, input_size: tuple[int, int, int] | None = Non
     """
     # A registry name is built on the meta device: shapes, counts and bytes need no weights or values,
     # and skipping them makes the ledger of ResNet-152 about four times faster.
-    module, label, size = resolve_model(model, input_size, model_kwargs, meta=isinstance(model, str))
-    infos = _collect(module, size)
+    module, label, size = resolve_model(model, input_size, model_kwargs, meta=isinstance(model, str), check=False)
+    try:
+        infos = _collect(module, size)
+    except RuntimeError:
+        check_input_fits(module, size, label)  # an input too small: this ValueError says where and what fits
+        raise
 
     root_is_leaf = not any(True for _ in module.children())
     qualified = {id(m): name for name, m in module.named_modules() if name}  # one walk, not one per row

@@ -167,17 +167,27 @@ def registered_input_size(module: nn.Module) -> tuple[int, int, int] | None:
 
 
 def resolve_model(
-    model: str | nn.Module, input_size: object, model_kwargs: dict, where: str = "ledger", *, meta: bool = False
+    model: str | nn.Module,
+    input_size: object,
+    model_kwargs: dict,
+    where: str = "ledger",
+    *,
+    meta: bool = False,
+    check: bool = True,
 ) -> tuple[nn.Module, str, tuple[int, int, int]]:
     """``(module, label, input size)`` for a registry name (built, see :func:`build`) or an nn.Module.
 
     A registry name defaults to the input size the registry lists for it; so does a zoo network passed as a
     module. Any other module needs ``input_size``. An input size the network cannot process (too small)
-    raises the ValueError of :func:`check_input_fits`.
+    raises the ValueError of :func:`check_input_fits`; ``check=False`` leaves that to the caller, which
+    runs the network anyway and calls :func:`check_input_fits` only when its own pass fails (the up-front
+    meta pass costs seconds on the deepest networks).
     """
     from cnnviz import models
 
     module, label, size = _resolve(model, input_size, model_kwargs, where, meta)
+    if not check:
+        return module, label, size
     if not (isinstance(model, str) and not model_kwargs and size == models.info(model).input_size):
         # A registry model as registered, at its nominal size, fits (tests/models/test_registry.py runs
         # each one): skipping the meta pass there saves seconds on the deepest networks (ResNet-1202).
