@@ -219,7 +219,9 @@ def ledger(model: str | nn.Module, input_size: tuple[int, int, int] | None = Non
     """
     # A registry name is built on the meta device: shapes, counts and bytes need no weights or values,
     # and skipping them makes the ledger of ResNet-152 about four times faster.
-    module, label, size = resolve_model(model, input_size, model_kwargs, meta=isinstance(model, str), check=False)
+    module, label, size = resolve_model(
+        model, input_size, model_kwargs, meta=isinstance(model, str), check=False
+    )
     try:
         infos = _collect(module, size)
     except RuntimeError:
