@@ -10,11 +10,11 @@ __all__ = ["VGGConfig", "vgg_configs", "param_count"]
 
 def param_count(name: str) -> int:
     """Parameters (weights and biases) of the registry's ``name``, counted on the meta device."""
-    import torch
 
     from cnnviz import models
+    from cnnviz.analysis.resolve import shapes_only
 
-    with torch.device("meta"):  # shapes only: no weights are drawn
+    with shapes_only():  # shapes only: no weights are drawn
         return sum(p.numel() for p in models.get(name).parameters())
 
 

@@ -3,6 +3,7 @@ sample keeps (the zoo's own random draws, see :func:`drop_path_sample`)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from cnnviz.validate import integer, positive_int
@@ -118,6 +119,15 @@ class DropPathSample:
     shortest: int
 
 
+@functools.cache
+def _one_channel_block(columns: int, local_drop: float):
+    """A one-channel FractalBlock in training mode, built once per setting: its joins hold no state, and
+    :func:`drop_path_sample` seeds the draws after building it, so reusing it changes no sample."""
+    from cnnviz.models.fractalnet import FractalBlock
+
+    return FractalBlock(1, 1, columns, local_drop=local_drop, dropout=0.0).train()
+
+
 def drop_path_sample(
     columns: int, seed: int, local_drop: float = 0.15, global_drop_ratio: float = 0.5
 ) -> DropPathSample:
@@ -132,8 +142,6 @@ def drop_path_sample(
     """
     import torch
 
-    from cnnviz.models.fractalnet import FractalBlock
-
     func = "drop_path_sample"
     positive_int(func, "columns", columns)
     integer(func, "seed", seed, minimum=0)
@@ -143,7 +151,7 @@ def drop_path_sample(
     kept: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = []
     column = None
     with torch.random.fork_rng(devices=[]):
-        block = FractalBlock(1, 1, columns, local_drop=local_drop, dropout=0.0).train()  # its init draws too
+        block = _one_channel_block(columns, local_drop)
         torch.manual_seed(seed)
         if global_drop_ratio > 0 and bool(torch.rand(()) < global_drop_ratio):
             column = int(torch.randint(1, columns + 1, ()))

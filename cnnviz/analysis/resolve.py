@@ -11,7 +11,8 @@ plain ``nn.Module``s: their ``forward`` checks only the channel count.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from itertools import chain
 
 import torch
@@ -140,6 +141,14 @@ class _SkipMetaInit(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
+@contextlib.contextmanager
+def shapes_only() -> Iterator[None]:
+    """Modules built inside are on the meta device, their weight initialisation skipped: shapes and counts
+    without values, in a fraction of the time (a meta ``normal_`` alone costs more than the network)."""
+    with torch.device("meta"), _SkipMetaInit():
+        yield
+
+
 def build(name: str, *, meta: bool = False, **model_kwargs: object) -> nn.Module:
     """Build registry model ``name``. Drawing the initial weights would advance the reader's random state,
     so it happens inside ``fork_rng``; ``meta=True`` builds shapes only (no weights drawn), for analyses
@@ -147,7 +156,7 @@ def build(name: str, *, meta: bool = False, **model_kwargs: object) -> nn.Module
     from cnnviz import models  # imported here so that the analysis package stays cheap to import
 
     if meta:
-        with torch.device("meta"), _SkipMetaInit():
+        with shapes_only():
             return models.get(name, **model_kwargs)
     with torch.random.fork_rng(devices=[]):
         return models.get(name, **model_kwargs)

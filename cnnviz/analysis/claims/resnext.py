@@ -56,12 +56,12 @@ def _holds(id: str, statement: str, stated: str, stated_value: float, actual_val
 
 
 def claims() -> list[Claim]:
-    import torch
 
     from cnnviz import models
+    from cnnviz.analysis.resolve import shapes_only
     from cnnviz.models.googlenet import INCEPTION_SPECS, InceptionModule
 
-    with torch.device("meta"):  # structure only: no weights drawn
+    with shapes_only():  # structure only: no weights drawn
         resnext = models.get("resnext50_32x4d")
         paths_form = models.get("resnext50_32x4d", form="paths")  # Fig. 3a
         resnet = models.get("resnet50")

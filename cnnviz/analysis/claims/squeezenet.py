@@ -32,12 +32,12 @@ SMALLER = Bullet("squeezenet.smaller", "500× smaller than AlexNet")
 def _fire_layout() -> tuple[int, int]:
     """(Fire modules of SqueezeNet 1.0 laid out as the bullet says, Fire modules): a squeeze of 1×1 filters,
     narrower than the expand layer it feeds, and an expand layer of 1×1 and 3×3 filters side by side."""
-    import torch
 
     from cnnviz import models
+    from cnnviz.analysis.resolve import shapes_only
     from cnnviz.models.squeezenet import Fire
 
-    with torch.device("meta"):  # structure only: no weights drawn
+    with shapes_only():  # structure only: no weights drawn
         fires = [m for m in models.get("squeezenet1_0").modules() if isinstance(m, Fire)]
     good = sum(
         f.squeeze.kernel_size == (1, 1) and f.expand1x1.kernel_size == (1, 1) and f.expand3x3.kernel_size == (3, 3)

@@ -18,12 +18,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import torch
-
 from cnnviz.analysis.claims import Bullet, Claim
 from cnnviz.analysis.claims.make import computed, paper
 from cnnviz.analysis.depth import weight_layer_depth
 from cnnviz.analysis.ledger import Ledger, ledger
+from cnnviz.analysis.resolve import shapes_only
 
 __all__ = [
     "Reported", "IMAGENET", "IMAGENET_SOURCE", "HE2016_RESNET152_10CROP", "CIFAR", "CIFAR_SOURCE", "DROPOUT",
@@ -253,7 +252,7 @@ def _thin_widths(depth: int) -> tuple[int, ...]:
     """Group widths of WRN-``depth``-1 (k = 1: the pre-activation ResNet's F), built on the meta device."""
     from cnnviz.models.wide_resnet import wide_resnet
 
-    with torch.device("meta"):
+    with shapes_only():
         thin = wide_resnet(depth, 1)
     led = ledger(thin, (3, 32, 32))
     return tuple(
@@ -266,7 +265,7 @@ def _resnet152_stride_3x3_macs() -> int:
     """Multiply-adds per image of ResNet-152 with its stride in the 3×3 (fb.resnet.torch's), built on meta."""
     from cnnviz.models.resnet import resnet
 
-    with torch.device("meta"):
+    with shapes_only():
         net = resnet(152, stride_in_3x3=True)
     return ledger(net, (3, 224, 224)).total_macs
 
