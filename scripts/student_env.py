@@ -18,6 +18,7 @@ An environment is keyed by a hash of the files it is built from and reused while
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import hashlib
 import os
 import shutil
@@ -105,8 +106,11 @@ def ensure(name: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*", default=list(ENVS), help=f"any of {', '.join(ENVS)} (default: all)")
-    for name in parser.parse_args().names:
-        print(ensure(name))
+    names = parser.parse_args().names
+    # Side by side: an installation waits on downloads and the disk as much as on a core.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(names))) as pool:
+        for venv in pool.map(ensure, names):
+            print(venv)
     sys.stdout.flush()
 
 

@@ -92,6 +92,7 @@ def test_resume_from_checkpoint_gives_the_uninterrupted_run(shapes, tmp_path):
 ENTRY_POINTS = {"python -m cnnviz.experiments": main, "cnnviz": cli_main}
 
 
+@pytest.mark.first
 @pytest.mark.parametrize("entry", ENTRY_POINTS)
 def test_quick_preset_command(entry, tmp_path, capsys):
     argv = ["degradation", "--preset", "quick", "--models", "plain20", "--iterations", "4",

@@ -96,6 +96,7 @@ def _fill(release: nbformat.NotebookNode, source: nbformat.NotebookNode, wrong: 
     return release
 
 
+@pytest.mark.first
 @pytest.mark.slow
 def test_nbgrader_grades_a_right_and_a_wrong_submission(tmp_path):
     """generate_assignment strips the answers; autograde gives the right submission every autograded point

@@ -90,6 +90,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
         log.close()
 
 
+@pytest.mark.first
 def test_a_chapter_runs_in_jupyterlab(lab: tuple[str, str, Path]) -> None:
     from playwright.sync_api import sync_playwright
 

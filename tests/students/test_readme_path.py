@@ -65,6 +65,7 @@ def _clone(dest: Path) -> None:
             shutil.copy2(source, dest / name)
 
 
+@pytest.mark.first
 def test_the_readme_block_sets_up_a_student_and_a_chapter_runs(tmp_path: Path) -> None:
     block = readme_block(README.read_text(encoding="utf-8"))
     repo = tmp_path / "cnnviz"
