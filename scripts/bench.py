@@ -1,7 +1,9 @@
-"""Benchmarks of the book and the package; writes a Markdown report.
+"""Benchmarks of the book and the package; writes a Markdown report, and the CPU times of the book's
+networks that the comparison chapter shows (cnnviz/analysis/zoo_times.json, package data).
 
 Each measurement is repeated and its median reported, with the ratios that matter computed within this
-one run (never compare absolute times across machines). Run with `make bench`.
+one run (never compare absolute times across machines). Run with `make bench` on an idle machine; only the
+networks' times: `python -m scripts.bench --only zoo`.
 """
 
 from __future__ import annotations
@@ -25,8 +27,7 @@ from scripts.execute_notebook import KERNEL_BUDGET_MIB
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-
-
+ZOO_TIMES = ROOT / "cnnviz" / "analysis" / "zoo_times.json"  # read by cnnviz.analysis.compare.measured_times
 
 
 @dataclass(frozen=True)
@@ -153,16 +154,35 @@ def main() -> None:
     parser.add_argument("--chapter-runs", type=int, default=3)
     parser.add_argument("--call-runs", type=int, default=3)
     parser.add_argument("--skip-build", action="store_true", help="skip the (slow) cold book builds")
+    parser.add_argument("--only", choices=("zoo",), default=None,
+                        help="zoo: only the CPU times of the book's networks (the comparison chapter's file)")
+    parser.add_argument("--zoo-out", type=Path, default=ZOO_TIMES,
+                        help="where the zoo's times go (default: the package file the comparison chapter reads)")
+    parser.add_argument("--zoo-rounds", type=int, default=5, help="interleaved rounds (at least 5)")
+    parser.add_argument("--zoo-batch", type=int, default=32, help="images per timed training step")
+    parser.add_argument("--zoo-networks", default=None, metavar="NAME,...", help="only these networks (a trial)")
+    parser.add_argument("--zoo-note", default="", help="a note shown with the times wherever they appear")
     args = parser.parse_args()
+    if args.zoo_out.resolve() == ZOO_TIMES.resolve() and (args.zoo_rounds < 5 or args.zoo_networks):
+        parser.error("the package's file needs every network of the comparison and --zoo-rounds of at least 5; "
+                     "write a trial elsewhere with --zoo-out")
+    if args.zoo_rounds < 1 or args.zoo_batch < 1:
+        parser.error("--zoo-rounds and --zoo-batch must be positive integers")
+
+    from scripts import bench_package
 
     sections: dict[str, list[Timing]] = {}
     extra: list[str] = []
-    sections["Chapters"] = bench_chapters(args.chapter_runs)
-    from scripts import bench_package
-
-    rows, extra = bench_package.run(args.call_runs)
-    sections["Package"] = [Timing(label, median, runs) for label, median, runs in rows]
-    if not args.skip_build:
+    if args.only is None:
+        sections["Chapters"] = bench_chapters(args.chapter_runs)
+        rows, extra = bench_package.run(args.call_runs)
+        sections["Package"] = [Timing(label, median, runs) for label, median, runs in rows]
+    networks = None if args.zoo_networks is None else tuple(n.strip() for n in args.zoo_networks.split(",") if n.strip())
+    rows, lines = bench_package.zoo(args.zoo_out, rounds=args.zoo_rounds, train_batch=args.zoo_batch,
+                                    note=args.zoo_note, networks=networks)  # fmt: skip
+    sections["Zoo (seconds per image)"] = [Timing(label, median, runs) for label, median, runs in rows]
+    extra += lines
+    if args.only is None and not args.skip_build:
         sections["Book"] = [bench_book_build(args.build_runs)]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report(sections, extra))

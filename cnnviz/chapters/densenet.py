@@ -28,16 +28,15 @@ from cnnviz.analysis.claims.densenet import PREACT_RESNET_1001, TABLE2, Table2Ro
 from cnnviz.analysis.dense_blocks import DenseBlockCost, DenseNetBlocksCost
 from cnnviz.analysis.memory import SavedTensors
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import Page, claims_intro, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, compare
 from cnnviz.format import count, megabytes, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import DENSENET_EXAMPLE
 
 __all__ = [
-    "DOUBLING", "FIG3_PARAMS", "FIGURES", "IDEA_BLOCK", "IMAGENET", "CIFAR", "LABELS", "PARAGRAPHS", "ClaimCards",
-    "Facts", "caption", "claim_cards", "facts", "folded", "memory_table", "page", "paragraph", "reported_table",
-    "stage_table",
+    "DOUBLING", "FIG3_PARAMS", "FIGURES", "IDEA_BLOCK", "IMAGENET", "CIFAR", "LABELS", "PARAGRAPHS", "Facts",
+    "caption", "facts", "folded", "memory_table", "page", "paragraph", "reported_table", "stage_table",
 ]  # fmt: skip
 
 PARAGRAPHS = (
@@ -55,7 +54,7 @@ PARAGRAPHS = (
     "reported",  # the paper's errors, each with its table and protocol
     "versus_resnet",  # DenseNet-121 against ResNet-50: parameters, work, depth, memory; accuracy left to Fig. 3
     "claims_intro",  # the notes' bullets, and how many statements check them
-    "claims",  # what the claims table shows
+    "claims",  # what the claim cards show
     "explore",  # the kernel-free explorer
     "explore_live",  # the live widget
     "remember",  # what to remember, as a list
@@ -121,7 +120,7 @@ class Facts:
     block_configs: dict[str, tuple[int, ...]]
     growth_rates: dict[str, int]
     reported: dict[str, float]  # the registry's reported error of each DenseNet
-    # the claims table
+    # the claims (shown as cards)
     claims: tuple[Claim, ...]
 
     def net(self, name: str) -> NetworkSummary:
@@ -217,9 +216,10 @@ def _saved_for_backward_121() -> tuple[SavedTensors, ...]:
     return tuple(saved)
 
 
-page: Page[Facts] = Page("densenet", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("densenet", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _pct(x: float, decimals: int = 2) -> str:
@@ -577,12 +577,7 @@ def _versus_resnet(f: Facts) -> str:
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a bullet of the notes")
-    return f"""
-        The notes have {notes.bullets} bullets on DenseNet; `cnnviz.analysis.claims` checks them as
-        {notes.statements} statements, on the zoo's modules and against the paper:
-    """
+    return claims_intro(f.claims, "on DenseNet", "on the zoo's modules and against the paper")
 
 
 @page.text("claims")
@@ -714,55 +709,6 @@ def memory_table(f: Facts | None = None) -> str:
     return "\n".join([*lines, *("| " + " | ".join(row) + " |" for row in rows)]) + "\n"
 
 
-@dataclass(frozen=True)
-class ClaimCards:
-    """The claims table's rows stacked, one card per statement, so that a phone's column shows every field
-    (the five columns of :func:`cnnviz.render.claims.claims_table` run off a 390 px screen). As there, the
-    statements that are off or not testable here stay in view and those that hold are folded; the verdicts
-    carry the same classes and light-page colours."""
-
-    claims: tuple[Claim, ...]
-
-    @staticmethod
-    def _card(c: Claim) -> str:
-        from cnnviz.render.claims import _STYLE
-
-        mark, kind, colour = _STYLE[c.verdict]
-        style = f"color:{colour};font-weight:bold" if colour else "font-weight:bold"
-        actual = "Actual" + (f" ({html.escape(c.basis_text)})" if c.basis_text else "")
-        note = f"<p>{html.escape(c.note)}</p>" if c.note else ""
-        return (
-            '<div class="cnnviz-claim" style="border-left:3px solid #8c8c8c;padding-left:0.7em;margin:0.9em 0">'
-            f"<p><em>The notes say:</em> <strong>{html.escape(c.statement)}</strong></p>"
-            f'<p class="{kind}" style="{style}">{mark} {html.escape(c.verdict_text)}</p>'
-            f"<p><em>Stated:</em> {html.escape(c.stated)}<br><em>{actual}:</em> {html.escape(c.actual)}</p>"
-            f"{note}<p><small>Source: {html.escape(c.source)}</small></p></div>"
-        )
-
-    def _repr_html_(self) -> str:
-        from cnnviz.analysis.claims import Verdict
-
-        shown = [c for v in (Verdict.OFF, Verdict.NOT_TESTABLE) for c in self.claims if c.verdict is v]
-        holding = [c for c in self.claims if c.verdict is Verdict.HOLDS]
-        parts = ['<div class="cnnviz-claims">', *(self._card(c) for c in shown)]
-        if holding:
-            n = len(holding)
-            label = f"{n} statement{'s' if n != 1 else ''} that hold{'s' if n == 1 else ''} (✓): show"
-            parts.append(f'<details class="cnnviz-claims-holding"><summary>{label}</summary>'
-                         f'{"".join(self._card(c) for c in holding)}</details>')  # fmt: skip
-        return "".join([*parts, "</div>"])
-
-    def __str__(self) -> str:
-        from cnnviz.render.claims import verdict_mark
-
-        return "\n".join(f"{c.statement}: {verdict_mark(c)}" for c in self.claims)
-
-
-def claim_cards(f: Facts | None = None) -> ClaimCards:
-    """The chapter's claims as stacked cards (:class:`ClaimCards`)."""
-    return ClaimCards((f or facts()).claims)
-
-
 def network_columns(f: Facts | None = None) -> dict[str, dict[str, str]]:
     """The networks table's extra columns: growth rate and layers per dense block, read from the zoo."""
     f = f or facts()
@@ -814,41 +760,28 @@ def stage_table(led) -> str:
     return table + total + "\n"
 
 
-def _figure(figure: str) -> str:
+@page.figure("dense_block")
+def _dense_block(f: Facts) -> str:
     b = IDEA_BLOCK
-    if figure == "dense_block":
-        return (f"a dense block of {b['layers']} basic layers (BN, ReLU, 3×3 convolution) on a "
-                f"{b['hw']}×{b['hw']}×{b['k0']} input, growth rate k = {b['k']}, built from `DenseBlock`: every "
-                "concat node joins the block input and the output of every earlier layer")  # fmt: skip
-    if figure == "transition":
-        t = TRANSITION
-        return (f"DenseNet-121's first transition, built from `Transition`: the {t['in_channels']} channels of "
-                f"dense block 1 at {t['hw']}×{t['hw']} become ⌊{t['theta']:g}·{t['in_channels']}⌋ at "
-                f"{t['hw'] // 2}×{t['hw'] // 2}")  # fmt: skip
-    if figure == "densenet121":
-        layers = ", ".join(map(str, facts().block_configs["densenet121"][:-1]))
-        last = facts().block_configs["densenet121"][-1]
-        return (f"DenseNet-121 stage by stage: the stem, the four dense blocks of {layers} and {last} layers (a "
-                "dense block is drawn as one node, its layers counted as its \"blocks\") with the three "
-                "transitions between them, the last batch norm, pooling and the classifier")  # fmt: skip
-    raise KeyError(f"densenet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+    return (f"a dense block of {b['layers']} basic layers (BN, ReLU, 3×3 convolution) on a "
+            f"{b['hw']}×{b['hw']}×{b['k0']} input, growth rate k = {b['k']}, built from `DenseBlock`: every "
+            "concat node joins the block input and the output of every earlier layer")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``), so the
-    caption cannot claim what the drawing does not do."""
-    if figure not in FIGURES:
-        raise KeyError(f"densenet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"densenet, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"densenet, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("transition")
+def _transition(f: Facts) -> str:
+    t = TRANSITION
+    return (f"DenseNet-121's first transition, built from `Transition`: the {t['in_channels']} channels of "
+            f"dense block 1 at {t['hw']}×{t['hw']} become ⌊{t['theta']:g}·{t['in_channels']}⌋ at "
+            f"{t['hw'] // 2}×{t['hw'] // 2}")  # fmt: skip
+
+
+@page.figure("densenet121")
+def _densenet121(f: Facts) -> str:
+    *first, last = f.block_configs["densenet121"]
+    return (f"DenseNet-121 stage by stage: the stem, the four dense blocks of {', '.join(map(str, first))} and "
+            f"{last} layers (a dense block is drawn as one node, its layers counted as its \"blocks\") with the "
+            "three transitions between them, the last batch norm, pooling and the classifier")  # fmt: skip
 
 
 def folded(summary: str, content: object) -> Paragraph:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from cnnviz.analysis import ops
 from cnnviz.analysis.claims import Claim, Verdict, tally
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import CheckFailed, Page, claims_intro, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
 from cnnviz.format import compact_count, count, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
@@ -51,7 +51,7 @@ PARAGRAPHS = (
     "aux_heads",  # what the heads are and cost
     "aux_evidence",  # what the paper and its authors' later ablation found; not testable here
     "claims_intro",  # the notes' bullets, and how many statements check them
-    "claims",  # what the claims table shows
+    "claims",  # what the claim cards show
     "table1_columns",  # Table 1's own params and ops columns against the counts here
     "results",  # Table 3: what models and crops cost, and what they bought
     "explore",  # the explorer: what to try, and what the paper reports for these knobs
@@ -158,7 +158,7 @@ class Facts:
     aux: AuxFacts
     # AlexNet's and VGG16's: (parameters of the hidden fully-connected layers, of the classifier, of all)
     fc_share: dict[str, tuple[int, int, int]]
-    # The claims table
+    # The claims (shown as cards)
     claims: tuple[Claim, ...]
 
     def layer(self, name: str) -> LayerFacts:
@@ -260,9 +260,10 @@ def _fc_params(name: str) -> tuple[int, int, int]:
     return sum(r.params for r in linear[:-1]), linear[-1].params, led.total_params
 
 
-page: Page[Facts] = Page("googlenet", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("googlenet", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _branch(cost: ops.InceptionCost, name: str) -> ops.BranchCost:
@@ -546,21 +547,18 @@ def _aux_evidence(f: Facts) -> str:
         them reached "a slightly higher plateau" near the end, and that removing the lower head did not hurt
         the final network: evidence for the regularisation, none for the gradient. A network's structure, or its
         gradients at initialisation, cannot settle the question, and this book trains no GoogLeNet: the claim
-        is *not testable here* (the table below says what would test it). Their next network, Inception-v3,
+        is *not testable here* (its card below says what would test it). Their next network, Inception-v3,
         kept one head, as a regulariser.
     """
 
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a point of the notes")
-    return f"""
-        The notes make {notes.bullets} points about GoogLeNet. The table checks them as {notes.statements}
-        statements, computed on the zoo's GoogLeNet and the lecture's module, or read from the paper. Its
-        error is the challenge's measure, the *top-5 error*: the share of images whose true class is not
-        among the network's five highest-scoring classes.
-    """
+    return claims_intro(
+        f.claims, "about GoogLeNet", "computed on the zoo's GoogLeNet and the lecture's module, or read from the paper",
+        kind="points", then="GoogLeNet's error is the challenge's measure, the *top-5 error*: the share of images "
+        "whose true class is not among the network's five highest-scoring classes.",
+    )  # fmt: skip
 
 
 @page.text("claims")
@@ -894,44 +892,37 @@ def _remember(f: Facts) -> str:
 # --- captions of the diagrams, and folded blocks -----------------------------------------------------
 
 
-def _figure(figure: str) -> str:
+@page.figure("naive")
+def _naive(f: Facts) -> str:
     x = INCEPTION
-    shape = f"{x.in_hw}×{x.in_hw}×{x.in_channels}"
-    if figure == "naive":
-        depth = ops.inception_naive_cost(**x.naive).output_depth
-        return (f"the naive Inception module on the lecture's {shape} input: a 1×1, a 3×3 and a 5×5 convolution "
-                f"({x.c1x1}, {x.c3x3} and {x.c5x5} filters) and a 3×3 max pool side by side, concatenated to a "
-                f"depth of {depth}; each node gives its output shape, parameters and multiply-adds (MACs)")  # fmt: skip
-    if figure == "reduced":
-        depth = ops.inception_reduced_cost(**x.reduced).output_depth
-        return (f"the Inception module with dimension reductions on the same input: 1×1 convolutions with "
-                f"{x.reduce3x3}, {x.reduce5x5} and {x.pool_proj} filters before the 3×3 and the 5×5 and after the "
-                f"pool, the same {x.c1x1}, {x.c3x3} and {x.c5x5} filters; output depth {depth}")  # fmt: skip
-    if figure == "modules":
-        return ("GoogLeNet at 224×224, module by module, built with its auxiliary classifiers: the stem, the nine "
-                "Inception modules in three columns, one per group, the max pools between the groups, average "
-                "pooling and the classifier, and the two auxiliary classifiers beside the modules they read; each "
-                "node with its output shape and parameters")  # fmt: skip
-    if figure == "googlenet":
-        return ("GoogLeNet at 224×224, every layer drawn (folded above on the book's site): the stem (conv1 to "
-                "maxpool2), the nine Inception modules 3a to 5b with their four branches, average pooling and the "
-                "classifier; each node with its output shape and parameters")  # fmt: skip
-    raise KeyError(f"googlenet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+    depth = ops.inception_naive_cost(**x.naive).output_depth
+    return (f"the naive Inception module on the lecture's {x.in_hw}×{x.in_hw}×{x.in_channels} input: a 1×1, a 3×3 and a 5×5 "
+            f"convolution ({x.c1x1}, {x.c3x3} and {x.c5x5} filters) and a 3×3 max pool side by side, concatenated "
+            f"to a depth of {depth}; each node gives its output shape, parameters and multiply-adds (MACs)")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``), so the caption
-    cannot claim what the drawing does not do."""
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"googlenet, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"googlenet, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("reduced")
+def _reduced(f: Facts) -> str:
+    x = INCEPTION
+    depth = ops.inception_reduced_cost(**x.reduced).output_depth
+    return (f"the Inception module with dimension reductions on the same input: 1×1 convolutions with "
+            f"{x.reduce3x3}, {x.reduce5x5} and {x.pool_proj} filters before the 3×3 and the 5×5 and after the "
+            f"pool, the same {x.c1x1}, {x.c3x3} and {x.c5x5} filters; output depth {depth}")  # fmt: skip
+
+
+@page.figure("modules")
+def _modules(f: Facts) -> str:
+    return ("GoogLeNet at 224×224, module by module, built with its auxiliary classifiers: the stem, the nine "
+            "Inception modules in three columns, one per group, the max pools between the groups, average "
+            "pooling and the classifier, and the two auxiliary classifiers beside the modules they read; each "
+            "node with its output shape and parameters")  # fmt: skip
+
+
+@page.figure("googlenet")
+def _googlenet(f: Facts) -> str:
+    return ("GoogLeNet at 224×224, every layer drawn (folded above on the book's site): the stem (conv1 to "
+            "maxpool2), the nine Inception modules 3a to 5b with their four branches, average pooling and the "
+            "classifier; each node with its output shape and parameters")  # fmt: skip
 
 
 def folded(summary: str, content: object) -> Paragraph:

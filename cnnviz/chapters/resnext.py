@@ -26,7 +26,7 @@ from itertools import pairwise
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import Page, claims_intro, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
 from cnnviz.format import compact_count, count, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
@@ -43,8 +43,8 @@ PARAGRAPHS = (
     "why_more_paths",  # the paper's evidence (Tables 3 and 4), and the authors' hypothesis, labelled as such
     "networks",  # ResNeXt-50 against ResNet-50: where the parameter, multiply-add and memory gaps come from
     "cifar",  # ResNeXt-29: what doubling C costs without a budget
-    "claims_intro",  # the notes' bullets, and how many statements of the claims table check them
-    "claims",  # what the claims table shows
+    "claims_intro",  # the notes' bullets, and how many statements check them
+    "claims",  # what the claim cards show
     "explore_matched",  # the matched explorer: which settings to stop at, and what its sketch draws
     "explore_free",  # the free-knob explorer: what a 32×64d block would cost
     "remember",  # what to remember, as a list
@@ -140,7 +140,7 @@ class Facts:
     blocks: tuple[BlockPair, ...]
     # activations per image (the ledger's leaves) of ResNeXt-50, ResNet-50 and ResNet-50 with its stride in the 3×3
     activations: dict[str, int]
-    # The claims table
+    # The claims (shown as cards)
     claims: tuple[Claim, ...]
 
     def net(self, name: str) -> NetworkSummary:
@@ -216,9 +216,10 @@ class Facts:
         )
 
 
-page: Page[Facts] = Page("resnext", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("resnext", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _error(depth: int, C: int, d: int) -> str:
@@ -427,12 +428,7 @@ def _cifar(f: Facts) -> str:
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a bullet of the notes")
-    return f"""
-        The notes have {notes.bullets} bullets on ResNeXt; `cnnviz.analysis.claims` checks them as
-        {notes.statements} statements, on the zoo's modules and against the paper:
-    """
+    return claims_intro(f.claims, "on ResNeXt", "on the zoo's modules and against the paper")
 
 
 @page.text("claims")
@@ -446,7 +442,7 @@ def _claims(f: Facts) -> str:
         Both bullets hold. "Increases width" is true in a precise sense: the inner width of a conv2_x block is
         {wider.actual}, with {count(x.weights)} convolution weights, {compare(x.weights, f.budget, COUNT)}
         ResNet-50's {count(f.budget)}, because the 3×3 convolution is grouped. "Similar in spirit to Inception"
-        is the paper's own framing, with the difference the table shows: one path shape repeated, summed
+        is the paper's own framing, with the difference the cards show: one path shape repeated, summed
         rather than concatenated.
     """
 
@@ -502,34 +498,27 @@ def _remember(f: Facts) -> str:
 # --- captions of the diagrams, and folded blocks -----------------------------------------------------
 
 
-def _figure(figure: str) -> str:
+@page.figure("paths")
+def _paths(f: Facts) -> str:
     b = RESNEXT_BLOCK
-    C, d, channels, hw = b.cardinality, b.bottleneck_width, b.channels, b.in_hw
-    if figure == "paths":
-        return (f"the ResNeXt-50 block of conv2_x ({hw}×{hw}×{channels} in and out) as C = {C} paths of width "
-                f"d = {d} (the paper's Fig. 3a), built from `AggregatedBottleneck`")  # fmt: skip
-    if figure == "grouped":
-        return (f"the same block in the grouped form (Fig. 3c), built from `Bottleneck({channels}, {channels}, "
-                f"width={C * d}, groups={C})`: a 1×1 convolution to {C * d} channels, a 3×3 convolution with {C} "
-                f"groups of {d}, a 1×1 convolution back to {channels}")  # fmt: skip
-    if figure == "resnext50":
-        return f"ResNeXt-50 ({C}×{d}d) at 224×224, drawn at the network level"
-    raise KeyError(f"resnext: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+    return (f"the ResNeXt-50 block of conv2_x ({b.in_hw}×{b.in_hw}×{b.channels} in and out) as "
+            f"C = {b.cardinality} paths of width d = {b.bottleneck_width} (the paper's Fig. 3a), built from "
+            "`AggregatedBottleneck`")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``: what is
-    drawn as one node, what is dashed), so the caption cannot claim what the drawing does not do."""
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"resnext, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"resnext, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("grouped")
+def _grouped(f: Facts) -> str:
+    b = RESNEXT_BLOCK
+    C, d, channels = b.cardinality, b.bottleneck_width, b.channels
+    return (f"the same block in the grouped form (Fig. 3c), built from `Bottleneck({channels}, {channels}, "
+            f"width={C * d}, groups={C})`: a 1×1 convolution to {C * d} channels, a 3×3 convolution with {C} "
+            f"groups of {d}, a 1×1 convolution back to {channels}")  # fmt: skip
+
+
+@page.figure("resnext50")
+def _resnext50(f: Facts) -> str:
+    b = RESNEXT_BLOCK
+    return f"ResNeXt-50 ({b.cardinality}×{b.bottleneck_width}d) at 224×224, drawn at the network level"
 
 
 def stage_table(led) -> str:

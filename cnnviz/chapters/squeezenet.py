@@ -23,7 +23,7 @@ from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.squeezenet import FEWER_PARAMS, SMALLER
 from cnnviz.analysis.fire_modules import DEEP_COMPRESSION, READ_OFF_PRECISION, DesignAccuracy
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import Page, claims_intro, require
 from cnnviz.chapters.words import COUNT, SIZE, compare, share
 from cnnviz.format import count, percent, short_count, times
 from cnnviz.interact.prose import Paragraph
@@ -42,7 +42,7 @@ PARAGRAPHS = (
     "networks",  # 1.0, 1.1 and the simple bypass: input sizes, multiply-adds, receptive fields
     "bypass",  # the paper's Table 3: simple and complex bypass
     "claims_intro",  # the notes' bullets, and how many statements check them
-    "claims",  # what the claims table shows
+    "claims",  # what the claim cards show
     "sizes",  # "50× fewer parameters" against "500× smaller": parameters against bytes
     "explore",  # the kernel-free explorer: what it counts, what it cites, and how to read the paper's points
     "explore_live",  # the live explorer (Jupyter only)
@@ -151,7 +151,7 @@ class Facts:
     fire2_side_227: int  # SqueezeNet 1.0's, at 227 (Table 1's)
     last_side: dict[int, int]  # the map side before conv10, by input side (224, 227)
     macs_227: dict[str, int]
-    # The claims table, and the design space
+    # The claims (shown as cards), and the design space
     claims: tuple[Claim, ...]
     design: tuple[DesignPoint, ...]
     alexnet_owt_params: int
@@ -231,9 +231,10 @@ class Facts:
         )  # fmt: skip
 
 
-page: Page[Facts] = Page("squeezenet", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("squeezenet", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _mib(n_bytes: float, decimals: int = 2) -> str:
@@ -472,12 +473,7 @@ def _bypass(f: Facts) -> str:
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a bullet of the notes")
-    return f"""
-        The notes have {notes.bullets} bullets on SqueezeNet; the book checks them as {notes.statements}
-        statements, counted on its models and compared with the paper:
-    """
+    return claims_intro(f.claims, "on SqueezeNet", "counted on its models and compared with the paper")
 
 
 @page.text("claims")
@@ -724,32 +720,18 @@ def design_table(f: Facts | None = None) -> str:
 # --- captions of the diagrams, and folded blocks -----------------------------------------------------
 
 
-def _figure(figure: str) -> str:
-    if figure == "fire":
-        f = facts()
-        side = f.fire2_side["squeezenet1_0"]
-        return (f"fire2 of SqueezeNet 1.0 at the book's 224×224 input (96 channels in, {side}×{side} maps), "
-                "built from the book's `Fire`: 16 squeeze filters feed 64 expand 1×1 and 64 expand 3×3 filters, "
-                "whose outputs are concatenated; parameters and multiply-adds on each node are counted")  # fmt: skip
-    if figure == "bypass":
-        return ("SqueezeNet 1.0 with the simple bypass at 224×224, block by block: the shortcuts add the inputs "
-                "of fire3, fire5, fire7 and fire9 to their outputs; without them this is SqueezeNet 1.0")  # fmt: skip
-    raise KeyError(f"squeezenet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+@page.figure("fire")
+def _fire(f: Facts) -> str:
+    side = f.fire2_side["squeezenet1_0"]
+    return (f"fire2 of SqueezeNet 1.0 at the book's 224×224 input (96 channels in, {side}×{side} maps), "
+            "built from the book's `Fire`: 16 squeeze filters feed 64 expand 1×1 and 64 expand 3×3 filters, "
+            "whose outputs are concatenated; parameters and multiply-adds on each node are counted")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``), so the
-    caption cannot claim what the drawing does not do."""
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"squeezenet, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"squeezenet, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("bypass")
+def _bypass(f: Facts) -> str:
+    return ("SqueezeNet 1.0 with the simple bypass at 224×224, block by block: the shortcuts add the inputs "
+            "of fire3, fire5, fire7 and fire9 to their outputs; without them this is SqueezeNet 1.0")  # fmt: skip
 
 
 def folded(summary: str, content: object) -> Paragraph:

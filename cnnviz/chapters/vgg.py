@@ -22,7 +22,7 @@ from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.erf import ERFResult
 from cnnviz.analysis.memory import MemoryReport
 from cnnviz.analysis.ops import StackVsLarge
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import Page, claims_intro, require
 from cnnviz.chapters.words import COUNT, LEVEL, SIZE, compare, share
 from cnnviz.format import count, percent, short_count, si_count, times
 from cnnviz.interact.prose import Paragraph
@@ -50,7 +50,7 @@ PARAGRAPHS = (
     "notes",  # the notes' details: 2nd place, no LRN, ensembles, FC7 features
     "fc7",  # what the FC7 cell shows and what it cannot
     "claims_intro",  # the notes' bullets, and how many statements check them
-    "claims",  # what the claims table shows
+    "claims",  # what the claim cards show
     "explore_stack",  # the stack explorer: what to try, what the paper measured
     "explore_configs",  # the configuration explorer: cost against error
     "remember",  # what to remember, as a list
@@ -146,7 +146,7 @@ class Facts:
     vgg19_params: int
     vgg19_macs: int
     added: tuple[tuple[str, int, int], ...]  # VGG19's added convolutions: (paper name, in, out channels)
-    # the claims table
+    # the claims (shown as cards)
     claims: tuple[Claim, ...]
 
     def config(self, letter: str) -> ConfigFacts:
@@ -294,9 +294,10 @@ def _stages(column: tuple[str, ...]) -> list[list[str]]:
     return stages
 
 
-page: Page[Facts] = Page("vgg", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("vgg", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _list(items) -> str:
@@ -708,13 +709,14 @@ def _fc7(f: Facts) -> str:
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a bullet of the notes")
-    return f"""
-        The notes have {notes.bullets} bullets with numbers on VGG; the table checks them as {notes.statements}
-        statements, one per figure (the VGG16 table is one bullet of {len(notes.rows("vgg.table"))}
-        statements), against the networks cnnviz builds and the paper:
-    """
+    table = len(tally(f.claims).rows("vgg.table"))
+    return claims_intro(
+        f.claims,
+        "on VGG",
+        "against the networks cnnviz builds and the paper",
+        kind="bullets with numbers",
+        detail=f", one per figure (the VGG16 table is one bullet of {table} statements)",
+    )
 
 
 @page.text("claims")
@@ -827,36 +829,21 @@ def stage_table(f: Facts | None = None) -> str:
             f"weights and bias.*")  # fmt: skip
 
 
-def _figure(figure: str) -> str:
-    if figure == "stack":
-        f = facts()
-        n, c_in, _, side = f.stage5
-        return (f"three 3×3 convolutions and one 7×7 convolution at the size of VGG16's stage 5 ({side}×{side}, "
-                f"{c_in} channels in and out), each followed by a ReLU (counted in the box headers, not drawn): "
-                f"the same receptive field, 7")  # fmt: skip
-    if figure == "vgg16_vs_vgg19":
-        return (
-            "VGG16 (left) and VGG19 (right) block by block, each node with its output shape and parameters; "
-            "the blocks of VGG19 that hold an added layer (stages 3 to 5, in the lower part) are outlined and "
-            'marked "+"'
-        )
-    raise KeyError(f"vgg: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+@page.figure("stack")
+def _stack(f: Facts) -> str:
+    _, c_in, _, side = f.stage5
+    return (f"three 3×3 convolutions and one 7×7 convolution at the size of VGG16's stage 5 ({side}×{side}, "
+            f"{c_in} channels in and out), each followed by a ReLU (counted in the box headers, not drawn): "
+            f"the same receptive field, 7")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``)."""
-    if figure not in FIGURES:
-        raise KeyError(f"vgg: no figure {figure!r}; figures: {', '.join(FIGURES)}")
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"vgg, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"vgg, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("vgg16_vs_vgg19")
+def _vgg16_vs_vgg19(f: Facts) -> str:
+    return (
+        "VGG16 (left) and VGG19 (right) block by block, each node with its output shape and parameters; "
+        "the blocks of VGG19 that hold an added layer (stages 3 to 5, in the lower part) are outlined and "
+        'marked "+"'
+    )
 
 
 def folded(summary: str, content: object) -> Paragraph:

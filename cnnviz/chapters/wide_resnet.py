@@ -35,7 +35,7 @@ from cnnviz.analysis.claims.wide_resnet import (
 )
 from cnnviz.analysis.ops import WideCost
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import Page, claims_intro, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, comparative, compare, far
 from cnnviz.format import compact_count, count, percent, si_count, times
 from cnnviz.interact.prose import Paragraph
@@ -55,7 +55,7 @@ PARAGRAPHS = (
     "k_squared",  # the WRN-28-k table's caption, and why the parameters stay a little under k²
     "imagenet",  # WRN-50-2 against ResNet-152: what "outperforms" amounts to
     "claims_intro",  # the notes' bullets, and how many statements check them
-    "claims",  # what the claims table shows
+    "claims",  # what the claim cards show
     "explore",  # the explorer: what it reads out, and where the paper reports nothing
     "remember",  # what to remember, as a list
 )
@@ -101,7 +101,7 @@ class Facts:
     # 3×3 (fb.resnet.torch's, the model of the paper's Table 8; no receptive field measured: 0)
     imagenet: tuple[NetworkSummary, ...]
     resnet152_stride_3x3: NetworkSummary
-    # The claims table
+    # The claims (shown as cards)
     claims: tuple[Claim, ...]
 
     def net(self, name: str) -> NetworkSummary:
@@ -184,9 +184,10 @@ class Facts:
         )  # fmt: skip
 
 
-page: Page[Facts] = Page("wide_resnet", Facts.compute, PARAGRAPHS)
+page: Page[Facts] = Page("wide_resnet", Facts.compute, PARAGRAPHS, FIGURES)
 facts = page.facts
 paragraph = page.paragraph
+caption = page.caption
 
 
 def _pct(x: float, decimals: int = 2) -> str:
@@ -575,12 +576,7 @@ def _imagenet_text(f: Facts) -> str:
 
 @page.text("claims_intro")
 def _claims_intro(f: Facts) -> str:
-    notes = tally(f.claims)
-    require(not notes.beyond_notes, "the text says every statement checks a bullet of the notes")
-    return f"""
-        The notes have {notes.bullets} bullets on wide ResNets; the book checks them as
-        {notes.statements} statements, on the zoo's modules and against the paper:
-    """
+    return claims_intro(f.claims, "on wide ResNets", "on the zoo's modules and against the paper")
 
 
 @page.text("claims")
@@ -590,7 +586,7 @@ def _claims(f: Facts) -> str:
     require(notes.bullets == notes.holds == 3, "the text says all three bullets hold")
     pw, pr = reported("WRN-50-2-bottleneck"), reported("ResNet-152")
     return f"""
-        All {notes.bullets} bullets hold, with the qualifications the table gives. "Not depth" is the paper's
+        All {notes.bullets} bullets hold, with the qualifications the cards give. "Not depth" is the paper's
         conclusion from trained networks, not a law: depth still helps up to a point (Table 4), and ImageNet
         wanted the 50-layer bottleneck. "F×k filters" widens the inside of WRN-50-2's bottlenecks, not their outputs.
         "Outperforms" is {round(pr.error - pw.error, 2)} points of top-1 error, one crop, one figure per
@@ -643,36 +639,27 @@ def _remember(f: Facts) -> str:
 # --- captions of the diagrams, and folded blocks -----------------------------------------------------
 
 
-def _figure(figure: str) -> str:
+@page.figure("block")
+def _block(f: Facts) -> str:
     b = BLOCK
-    if figure == "block":
-        return (f"the first block of WRN-28-10 (group conv2) on the {b['in_hw']}×{b['in_hw']}×{b['in_channels']} "
-                f"output of the stem, built from `WideBasicBlock({b['in_channels']}, {b['out_channels']}, "
-                f"dropout={b['dropout']:g})`: batch norm and ReLU come before each "
-                "convolution (pre-activation), and the pre-activated input feeds both the first 3×3 convolution "
-                "and the 1×1 projection beside it; dropout sits between the two convolutions; the two branches "
-                "are added, with no ReLU after the addition. Here the dashed shortcut arrow carries the pre-activated "
-                "input through the projection, not the block's raw input. MACs: multiply-adds per image")  # fmt: skip
-    if figure == "wrn28_10":
-        return "WRN-28-10 at 32×32, drawn at the network level: the stem, three groups, batch norm, pooling, classifier"
-    if figure == "bottleneck":
-        return ("a bottleneck of WRN-50-2's conv2_x on a 56×56×256 input, built from the zoo's `Bottleneck` with "
-                "`width=128`: twice the inner filters of ResNet-50's (64), the same 256-channel output")  # fmt: skip
-    raise KeyError(f"wide_resnet: no figure {figure!r}; figures: {', '.join(FIGURES)}")
+    return (f"the first block of WRN-28-10 (group conv2) on the {b['in_hw']}×{b['in_hw']}×{b['in_channels']} "
+            f"output of the stem, built from `WideBasicBlock({b['in_channels']}, {b['out_channels']}, "
+            f"dropout={b['dropout']:g})`: batch norm and ReLU come before each "
+            "convolution (pre-activation), and the pre-activated input feeds both the first 3×3 convolution "
+            "and the 1×1 projection beside it; dropout sits between the two convolutions; the two branches "
+            "are added, with no ReLU after the addition. Here the dashed shortcut arrow carries the pre-activated "
+            "input through the projection, not the block's raw input. MACs: multiply-adds per image")  # fmt: skip
 
 
-def caption(figure: str, diagram: object) -> Paragraph:
-    """The caption of the chapter's diagram ``figure`` (one of :data:`FIGURES`): what it shows, then what its
-    drawing call did, in the words :mod:`cnnviz.render.diagrams` gives it (``diagram.caption``)."""
-    drawn = getattr(diagram, "caption", "")
-    if not isinstance(drawn, str) or not drawn.strip():
-        raise CheckFailed(f"wide_resnet, caption {figure!r}: the diagram says nothing about what its call drew "
-                          "(no Diagram.caption); draw it with cnnviz.render.diagrams")  # fmt: skip
-    markdown = f"*Figure: {_figure(figure)}; {drawn.strip().rstrip('.')}.*"
-    left = unfilled_placeholders(markdown)
-    if left:
-        raise ValueError(f"wide_resnet, caption {figure!r}: {', '.join(left)} would be shown verbatim")
-    return Paragraph(markdown)
+@page.figure("wrn28_10")
+def _wrn28_10(f: Facts) -> str:
+    return "WRN-28-10 at 32×32, drawn at the network level: the stem, three groups, batch norm, pooling, classifier"
+
+
+@page.figure("bottleneck")
+def _bottleneck(f: Facts) -> str:
+    return ("a bottleneck of WRN-50-2's conv2_x on a 56×56×256 input, built from the zoo's `Bottleneck` with "
+            "`width=128`: twice the inner filters of ResNet-50's (64), the same 256-channel output")  # fmt: skip
 
 
 def stage_table(led) -> str:

@@ -699,14 +699,15 @@ def render_densenet(
 ) -> View:
     """Build the zoo's CIFAR DenseNet (``cifar_densenet``) with three dense blocks of ``layers`` layers, growth
     rate ``k`` and compression θ (16 channels into the first block, or 2k with the bottleneck, as the paper
-    builds them; on the meta device: shapes only), count it with the ledger, and put each block's activation
-    memory (:func:`cnnviz.analysis.dense_blocks.dense_block_cost`) beside it. ``diagram`` adds the network
-    drawn stage by stage (each dense block one node). An invalid setting gives a View whose ``error`` says
-    why."""
+    builds them; on the meta device: shapes only), count it with the ledger, and put beside each block the
+    activation memory training keeps, counted the chapter's three ways (the kernel-free explorer's
+    :data:`cnnviz.interact.static.densenet.MEMORY`: what autograd keeps, what a memory-efficient implementation
+    keeps, each map stored once), in MB of float32 per image. ``diagram`` adds the network drawn stage by stage
+    (each dense block one node). An invalid setting gives a View whose ``error`` says why."""
     import torch
 
     from cnnviz.analysis.ledger import ledger
-    from cnnviz.format import megabytes
+    from cnnviz.interact.static.densenet import MEMORY
     from cnnviz.models.densenet import cifar_densenet
 
     kind = "bottleneck" if bottleneck else "basic"
@@ -720,27 +721,28 @@ def render_densenet(
         return View(title, (), (), {}, error=f"Not a valid setting: {error}")
     counted = ledger(net, (3, 32, 32))
     by_name = {r.name: r for r in counted.rows}
-    header = ("block", "input channels of its layers", "channels out", "parameters", "multiply-adds",
-              "naive: every concatenation kept", "the layers' outputs alone", "each feature map once")  # fmt: skip
+    init = net.channels[0].in_channels
+    body = dense_blocks.densenet_blocks_cost(
+        init, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression
+    )
+    # activation elements per image kept for training, in the order of MEMORY's labels
+    memory = (dense_blocks.autograd_saved_elements, dense_blocks.memory_efficient_elements,
+              lambda block: block.shared_elements)  # fmt: skip
+    header = ("block", "input channels of its layers", "channels out", "parameters", "multiply-adds per image",
+              *(f"{label}, MB per image" for _, _, label in MEMORY))  # fmt: skip
     rows = []
-    hw = 32
-    for i, channels in enumerate(net.channels, start=1):
-        cost = dense_blocks.dense_block_cost(channels.in_channels, k, layers, hw, bottleneck=bottleneck)
+    for i, (channels, cost) in enumerate(zip(net.channels, body.blocks, strict=True), start=1):
         record = by_name[f"features.denseblock{i}"]
         out = channels.out_channels if channels.transition_out is None else (
             f"{channels.out_channels} → θ: {channels.transition_out}")  # fmt: skip
-        rows.append((f"dense block {i} ({hw}×{hw})", f"{cost.layer_inputs[0]} … {cost.layer_inputs[-1]}", out,
-                     record.params, record.macs, megabytes(4 * cost.materialised_elements),
-                     megabytes(4 * cost.leaf_elements), megabytes(4 * cost.shared_elements)))  # fmt: skip
-        hw //= 2
-    init = net.channels[0].in_channels
-    body = dense_blocks.densenet_blocks_cost(init, (layers,) * 3, k, 32, bottleneck=bottleneck, compression=compression)
+        rows.append((f"dense block {i} ({cost.hw}×{cost.hw})", f"{cost.layer_inputs[0]} … {cost.layer_inputs[-1]}",
+                     out, record.params, record.macs, *(f"{4 * kept(cost) / 1e6:,.1f}" for kept in memory)))  # fmt: skip
     numbers = {
         "params": counted.total_params, "macs": counted.total_macs, "body_params": body.params,
-        "body_macs": body.macs, "materialised": body.materialised_elements, "leaf": body.leaf_elements,
-        "shared": body.shared_elements, "out_channels": net.channels[-1].out_channels, "depth": depth,
-        "init_channels": init,
+        "body_macs": body.macs, "out_channels": net.channels[-1].out_channels, "depth": depth, "init_channels": init,
     }  # fmt: skip
+    for (name, _, _), kept in zip(MEMORY, memory, strict=True):  # "kept", "efficient", "once": elements
+        numbers[name.removesuffix("_mb")] = sum(kept(b) for b in body.blocks)
     from cnnviz.analysis.claims.densenet import table2_row
     from cnnviz.interact.static.densenet import NONE, PAPER_HEAD, paper_lines
 
@@ -748,7 +750,8 @@ def render_densenet(
     note = (
         f"{net.model_name}: depth L = {depth}, {init} channels into the first block. Whole network (with the "
         f"first convolution and the classifier): {counted.total_params:,} parameters, {counted.total_macs:,} "
-        f"multiply-adds per 32×32 image. Memory in float32 per image. {PAPER_HEAD} "
+        f"multiply-adds per 32×32 image. Memory: the dense blocks' activations kept for training, float32 (4 bytes "
+        f"each), per image. {PAPER_HEAD} "
         + ("; ".join(paper_lines(paper)) if paper else NONE[0]) + "."
     )
     picture = None

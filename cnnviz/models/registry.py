@@ -26,7 +26,7 @@ class Paper:
     authors: str
     year: int
     arxiv: str | None  # arXiv id, e.g. "1512.03385"; None where the paper is not on arXiv
-    bibkey: str  # key in book/references.bib
+    bibkey: str  # key in cnnviz/references.bib
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ In HTML the statements that are off or not testable here stay in view and the on
 into a ``<details>`` block (a reader looks for what is wrong first). Verdict colours come from the theme:
 ``verdict-holds`` / ``verdict-off`` classes, which the book's stylesheet recolours on the dark page, over
 inline light-page colours for Jupyter; ``verdict-untested`` keeps the text colour of the page, so it reads
-in light and dark mode alike.
+in light and dark mode alike. :mod:`cnnviz.render.claim_cards` stacks the same rows as cards, for a phone's
+column.
 """
 
 from __future__ import annotations
@@ -25,6 +26,26 @@ _STYLE = {
     Verdict.OFF: ("✗", "verdict-off", OFF_COLOUR),
     Verdict.NOT_TESTABLE: ("?", "verdict-untested", ""),
 }
+
+
+def verdict_style(claim: Claim) -> tuple[str, str, str]:
+    """The mark, the CSS class and the inline style of ``claim``'s verdict: ("✓", "verdict-holds",
+    "color:#…;font-weight:bold"); a verdict without a colour of its own keeps the text colour."""
+    mark, kind, colour = _STYLE[claim.verdict]
+    return mark, kind, f"color:{colour};font-weight:bold" if colour else "font-weight:bold"
+
+
+def in_view_and_folded(claims: Iterable[Claim]) -> tuple[list[Claim], list[Claim]]:
+    """The claims a reader sees first, what is off and then what the book cannot test, and those folded away,
+    what holds."""
+    claims = tuple(claims)
+    shown = [c for v in (Verdict.OFF, Verdict.NOT_TESTABLE) for c in claims if c.verdict is v]
+    return shown, [c for c in claims if c.verdict is Verdict.HOLDS]
+
+
+def folded_label(n: int) -> str:
+    """The line that opens the folded claims: "2 statements that hold (✓): show"."""
+    return f"{n} statement{'s' if n != 1 else ''} that hold{'s' if n == 1 else ''} (✓): show"
 
 
 def verdict_mark(claim: Claim) -> str:
@@ -53,10 +74,9 @@ class ClaimsTable:
         return (c.note + " " if self.notes and c.note else "") + f"({c.source})"
 
     def _row_html(self, c: Claim) -> str:
-        mark, kind, colour = _STYLE[c.verdict]
+        mark, kind, style = verdict_style(c)
         why = (html.escape(c.note) + "<br>" if self.notes and c.note else "") + f"<small>{html.escape(c.source)}</small>"
         basis = f" <small>({html.escape(c.basis_text)})</small>" if c.basis_text else ""
-        style = f"color:{colour};font-weight:bold" if colour else "font-weight:bold"
         return (
             f"<tr><td>{html.escape(c.statement)}</td><td>{html.escape(c.stated)}</td>"
             f"<td>{html.escape(c.actual)}{basis}</td>"
@@ -66,17 +86,13 @@ class ClaimsTable:
 
     def _repr_html_(self) -> str:
         head = "<tr><th>The notes say</th><th>Stated</th><th>Actual</th><th>Verdict</th><th>Why / source</th></tr>"
-        # in view: what is off, then what the book cannot test; folded: what holds
-        shown = [c for v in (Verdict.OFF, Verdict.NOT_TESTABLE) for c in self.claims if c.verdict is v]
-        holding = [c for c in self.claims if c.verdict is Verdict.HOLDS]
+        shown, holding = in_view_and_folded(self.claims)
         parts = []
         if shown:
             parts.append(f'<table class="cnnviz-claims">{head}{"".join(self._row_html(c) for c in shown)}</table>')
         if holding:
-            n = len(holding)
-            label = f"{n} statement{'s' if n != 1 else ''} that hold{'s' if n == 1 else ''} (✓): show"
             parts.append(
-                f'<details class="cnnviz-claims-holding"><summary>{label}</summary>'
+                f'<details class="cnnviz-claims-holding"><summary>{folded_label(len(holding))}</summary>'
                 f'<table class="cnnviz-claims">{head}{"".join(self._row_html(c) for c in holding)}</table></details>'
             )
         return "".join(parts)

@@ -178,7 +178,7 @@ def test_stochastic_depth_names_the_papers_evidence(by_id):
 def test_every_not_testable_claim_names_a_paper_of_the_book(every):
     from pathlib import Path
 
-    bib = (Path(__file__).resolve().parents[2] / "book" / "references.bib").read_text(encoding="utf-8")
+    bib = (Path(__file__).resolve().parents[2] / "cnnviz" / "references.bib").read_text(encoding="utf-8")
     keys = set(re.findall(r"^@\w+\{([^,]+),", bib, flags=re.M))
     untestable = [c for c in every if c.verdict is claims.Verdict.NOT_TESTABLE]
     assert untestable

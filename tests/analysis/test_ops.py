@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import torch
 from hypothesis import given, settings
@@ -142,6 +144,36 @@ def test_inception_matches_ledger(hw: int, cin: int, c1: int, c3: int, c5: int) 
     led = ledger(InceptionReduced(cin, c1, c3, c5, 4, 2, 3), (cin, hw, hw))
     assert led.total_macs == reduced.macs and led.total_params == reduced.params
     assert reduced.output_depth == c1 + c3 + c5 + 3
+
+
+# --- a 1×1 reduction in front of a convolution: where it stops saving ------------------------------
+
+
+@pytest.mark.parametrize("in_channels", [1, 3, 16, 64, 256])
+@pytest.mark.parametrize("out_channels", [1, 8, 96, 192, 384])
+@pytest.mark.parametrize("kernel", [1, 3, 5])
+def test_reduction_break_even_against_brute_force(in_channels: int, out_channels: int, kernel: int) -> None:
+    """Every width r from 1 to twice the input's: a 1×1 reduction to r then the convolution costs less than
+    the convolution alone exactly below the break-even, as much at it, more above; multiply-adds (any map size:
+    it cancels) and weights alike. The break-even is always below the input's width."""
+    hw = 7
+    even = ops.reduction_break_even(in_channels, out_channels, kernel)
+    assert 0 < even < in_channels
+    alone = (conv_macs(in_channels, out_channels, kernel, hw), conv_params(in_channels, out_channels, kernel))
+    for r in range(1, 2 * in_channels + 2):
+        pair = (conv_macs(in_channels, r, 1, hw) + conv_macs(r, out_channels, kernel, hw),
+                conv_params(in_channels, r, 1) + conv_params(r, out_channels, kernel))  # fmt: skip
+        for cost, cost_alone in zip(pair, alone, strict=True):
+            assert (cost < cost_alone) == (r < even) and (cost == cost_alone) == (r == even), (r, even)
+
+
+@pytest.mark.parametrize("param", ["in_channels", "out_channels", "kernel"])
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "3"])
+def test_reduction_break_even_names_a_bad_parameter(param: str, bad: object) -> None:
+    given = {"in_channels": 256, "out_channels": 192, "kernel": 3} | {param: bad}
+    message = f"reduction_break_even: {param} must be a positive integer, got {bad!r}"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ops.reduction_break_even(**given)
 
 
 # --- small stack against one large filter ----------------------------------------------------------

@@ -4,6 +4,7 @@ missing."""
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 import yaml
 
 from cnnviz.chapters import CHAPTER_MODULES, PENDING, load, module_name
-from cnnviz.chapters.page import CheckFailed, Page, require, unfilled_placeholders
+from cnnviz.chapters.page import CheckFailed, Page, claims_intro, require, unfilled_placeholders
 from cnnviz.interact.prose import unresolved_markup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -174,7 +175,7 @@ def test_a_check_in_the_facts_names_the_chapter():
         Page("demo", compute, ("a",)).facts()
 
 
-# --- the contract every chapter module keeps -------------------------------------------------------
+# --- captions: what a figure shows, then what its drawing call did --------------------------------------
 
 
 class _Drawn:
@@ -182,6 +183,94 @@ class _Drawn:
 
     def __init__(self, caption: str) -> None:
         self.caption = caption
+
+
+def _figures_page() -> Page[_Facts]:
+    page = Page("demo", lambda: _Facts(32, 4), ("paths",), ("block", "left_open", "checked"))
+
+    @page.figure("block")
+    def _block(f: _Facts) -> str:
+        return f"the block as {f.paths} paths of width {f.width}"
+
+    @page.figure("left_open")
+    def _left_open(f: _Facts) -> str:
+        return "the block as {f.paths} paths"  # the f is missing
+
+    @page.figure("checked")
+    def _checked(f: _Facts) -> str:
+        require(f.paths > 1, "the caption says the block has several paths")
+        return "the block"
+
+    return page
+
+
+def test_a_caption_is_what_the_figure_shows_then_what_the_drawing_did():
+    page = _figures_page()
+    assert page.caption("block", _Drawn("each stage drawn as one node.")).markdown == (
+        "*Figure: the block as 32 paths of width 4; each stage drawn as one node.*"
+    )
+    other = page.caption("block", _Drawn("x"), _Facts(2, 64)).markdown
+    assert other == "*Figure: the block as 2 paths of width 64; x.*"
+    assert page.shows("block") == "the block as 32 paths of width 4"
+
+
+def test_a_caption_refuses_an_undrawn_diagram_an_unknown_figure_and_a_left_placeholder():
+    page = _figures_page()
+    with pytest.raises(CheckFailed, match="demo, caption 'block': the diagram says nothing about"):
+        page.caption("block", object())
+    with pytest.raises(KeyError, match="no figure 'blocks'; figures: block, left_open, checked"):
+        page.caption("blocks", _Drawn("x"))
+    with pytest.raises(ValueError, match=r"demo, caption 'left_open': \{f.paths\} would be shown verbatim"):
+        page.caption("left_open", _Drawn("x"))
+    with pytest.raises(CheckFailed, match="demo, caption 'checked': the caption says the block has several"):
+        page.caption("checked", _Drawn("x"), _Facts(1, 64))
+
+
+def test_figure_names_are_listed_and_described_once():
+    page = _figures_page()
+    with pytest.raises(ValueError, match="figure 'other' is not listed; listed: block, left_open, checked"):
+        page.figure("other")
+    with pytest.raises(ValueError, match="figure 'block' has two descriptions"):
+        page.figure("block")
+    with pytest.raises(ValueError, match="a figure name is listed twice"):
+        Page("demo", lambda: None, ("a",), ("f", "f"))
+    undescribed = Page("demo", lambda: _Facts(32, 4), ("a",), ("f",))
+    with pytest.raises(KeyError, match="figure 'f' is listed but has no description"):
+        undescribed.caption("f", _Drawn("x"))
+
+
+# --- the paragraph before the claim cards --------------------------------------------------------------------
+
+
+def _claims(*bullets: str | None) -> list:
+    from cnnviz.analysis.claims import COMPUTED, Bullet, Claim, Verdict
+
+    return [Claim(f"demo.{i}", "demo", f"statement {i}", "1", 1.0, 1.0, "1", COMPUTED, "by hand", Verdict.HOLDS,
+                  bullet=None if key is None else Bullet(f"demo.{key}", key)) for i, key in enumerate(bullets)]  # fmt: skip
+
+
+def test_the_claims_intro_counts_bullets_and_statements():
+    three = _claims("a", "b", "b")
+    assert claims_intro(three, "on ResNeXt", "on the zoo's modules") == (
+        "The notes have 2 bullets on ResNeXt; the book checks them as 3 statements, on the zoo's modules:"
+    )
+    assert claims_intro(
+        three, "about GoogLeNet", "read from the paper", kind="points", detail=", one per figure",
+        then="Its error is top-5.",
+    ) == (
+        "The notes have 2 points about GoogLeNet; the book checks them as 3 statements, one per figure, read "
+        "from the paper. Its error is top-5."
+    )  # fmt: skip
+
+
+def test_the_claims_intro_refuses_statements_beyond_the_notes_and_a_single_bullet():
+    with pytest.raises(CheckFailed, match="every statement checks a bullet of the notes"):
+        claims_intro(_claims("a", "b", None), "on X", "here")
+    with pytest.raises(CheckFailed, match="counts the notes' bullets in the plural"):
+        claims_intro(_claims("a", "a"), "on X", "here")
+
+
+# --- the contract every chapter module keeps -------------------------------------------------------
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTER_MODULES))
@@ -199,11 +288,37 @@ def test_every_paragraph_is_listed_written_and_renders_filled(chapter: str):
 @pytest.mark.parametrize("chapter", sorted(CHAPTER_MODULES))
 def test_a_caption_ends_with_what_the_drawing_call_did(chapter: str):
     module = load(chapter)
+    figures = getattr(module, "FIGURES", ())
+    assert module.page.figures == figures and set(module.page._shows) == set(figures)
+    if not figures:
+        return  # a page without diagrams has no captions
+    assert module.caption == module.page.caption  # the notebook's chapter.caption is the page's
     drawn = "each stage drawn as one node"
-    for figure in module.FIGURES:
+    for figure in figures:
         text = module.caption(figure, _Drawn(drawn)).markdown
         assert text.startswith("*Figure: ") and text.endswith(f"; {drawn}.*"), figure
         with pytest.raises(CheckFailed, match=f"caption '{figure}'.*no Diagram.caption"):
             module.caption(figure, object())
-    with pytest.raises(KeyError, match="figures: " + ", ".join(module.FIGURES)):
+    with pytest.raises(KeyError, match="figures: " + ", ".join(figures)):
         module.caption("no_such_figure", _Drawn(drawn))
+
+
+def _with_claims() -> list[str]:
+    """The chapters on the layer whose facts hold the notes' claims."""
+    fields = {c: {f.name for f in dataclasses.fields(load(c).Facts)} for c in sorted(CHAPTER_MODULES)}
+    return [c for c, names in fields.items() if "claims" in names]
+
+
+@pytest.mark.parametrize("chapter", _with_claims())
+def test_the_notebook_shows_the_claims_as_cards_citing_papers_in_words(chapter: str):
+    """The review: the claims table's columns ran off a phone's screen, and its sources were citation keys."""
+    import json
+    import re
+
+    from cnnviz.render.claim_cards import claim_cards
+
+    cells = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    assert "claim_cards(facts.claims)" in code and "claims_table(" not in code
+    cards = claim_cards(load(chapter).facts().claims)._repr_html_()
+    assert re.findall(r"\b[a-z][a-z-]*\d{4}[a-z]+\b", cards) == []  # no bare citation key left

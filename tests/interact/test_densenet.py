@@ -14,6 +14,7 @@ from cnnviz.analysis.ledger import ledger
 from cnnviz.interact.static.densenet import (
     GROWTH_RATES,
     LAYERS,
+    MEMORY,
     NONE,
     PANEL_WIDTH,
     PAPER_HEAD,
@@ -365,6 +366,20 @@ def test_live_view_matches_the_figure_and_the_widget_wires_it() -> None:
     box.explorer.controls["bottleneck"].value = False
     assert box.explorer.view.title.startswith("CIFAR DenseNet, k = 12, 16 basic layers")
 
+
+
+@pytest.mark.parametrize(("k", "layers", "bottleneck", "c"), [(12, 16, True, True), (24, 8, False, False)])
+def test_the_live_views_memory_columns_are_the_figures_counts_with_their_unit(k, layers, bottleneck, c):
+    """The review: the live widget's memory columns ("naive: every concatenation kept", ...) said neither what
+    they count nor in what unit; they are the chapter's three counts, as the kernel-free figure gives them."""
+    view = render_densenet(k, layers, bottleneck, 0.5 if c else 1.0)
+    row = densenet_row(k, layers, bottleneck, c)
+    assert view.header[4] == "multiply-adds per image" and "float32" in view.note
+    for column, (field, _, label) in enumerate(MEMORY, start=len(view.header) - len(MEMORY)):
+        assert label in view.header[column] and "MB per image" in view.header[column]
+        blocks = [float(r[column]) for r in view.rows]
+        assert round(view.numbers[field.removesuffix("_mb")] * 4 / 1e6, 1) == row[field]
+        assert sum(blocks) == pytest.approx(row[field], abs=0.05 * len(blocks))  # each rounded to 0.1 MB
 
 # --- exercises and claims ------------------------------------------------------------------------------
 

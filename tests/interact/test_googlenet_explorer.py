@@ -15,6 +15,7 @@ from cnnviz.interact.static import googlenet as figures
 from cnnviz.interact.static import readout
 from cnnviz.interact.static.base import StaticFigure
 from cnnviz.models.lecture import INCEPTION
+from tests.interact.specs import title_lines, widths
 
 
 @pytest.fixture(scope="module")
@@ -22,25 +23,9 @@ def figure() -> StaticFigure:
     return figures.inception_cost_figure()
 
 
-def _views(spec: dict) -> list[dict]:
-    """Every view of a spec (concatenations and layers opened)."""
-    out = [spec]
-    for key in ("vconcat", "hconcat", "layer"):
-        for child in spec.get(key, []):
-            out += _views(child)
-    return out
-
-
 def test_every_view_and_title_line_fits_a_phone(figure: StaticFigure):
-    widths = [v["width"] for v in _views(figure.spec) if isinstance(v.get("width"), int)]
-    assert widths and max(widths) <= figures.PANEL_WIDTH
-    titles = []
-    for view in _views(figure.spec):
-        title = view.get("title")
-        if isinstance(title, dict):
-            for key in ("text", "subtitle"):
-                lines = title.get(key, [])
-                titles += [lines] if isinstance(lines, str) else lines
+    assert widths(figure.spec) and max(widths(figure.spec)) <= figures.PANEL_WIDTH
+    titles = title_lines(figure.spec)
     assert titles and max(len(t) for t in titles) <= figures.READOUT_CHARS, max(titles, key=len)
     assert max(len(line) for line in figures.PAPER_LINES) <= figures.READOUT_CHARS
 
@@ -134,10 +119,8 @@ def test_the_widest_saving_reduction_is_the_last_width_that_saves_work(in_channe
     assert tie == ([round(even)] if even == round(even) else [])
 
 
-def test_the_break_even_refuses_bad_input():
-    with pytest.raises(ValueError, match="reduction_break_even: out_channels must be a positive integer"):
-        ops.reduction_break_even(256, 0, 3)
-    with pytest.raises(ValueError, match="kernel"):
+def test_the_widest_saving_reduction_refuses_bad_input():
+    with pytest.raises(ValueError, match="kernel must be a positive integer, got 1.5"):
         figures.widest_saving_reduction(256, 192, 1.5)
 
 

@@ -12,6 +12,7 @@ from cnnviz.analysis import ops
 from cnnviz.interact.static import vgg as figures
 from cnnviz.interact.static.base import StaticFigure
 from cnnviz.models import vgg as vgg_models
+from tests.interact.specs import title_lines, widths
 
 
 @pytest.fixture(scope="module")
@@ -24,27 +25,11 @@ def configs() -> StaticFigure:
     return figures.configuration_figure()
 
 
-def _views(spec: dict) -> list[dict]:
-    """Every view of a spec (concatenations and layers opened)."""
-    out = [spec]
-    for key in ("vconcat", "hconcat", "layer"):
-        for child in spec.get(key, []):
-            out += _views(child)
-    return out
-
-
 @pytest.mark.parametrize("name", ["stack", "configs"])
 def test_every_view_and_line_fits_a_phone(name: str, request: pytest.FixtureRequest):
     figure: StaticFigure = request.getfixturevalue(name)
-    widths = [v["width"] for v in _views(figure.spec) if isinstance(v.get("width"), int)]
-    assert widths and max(widths) <= figures.PANEL_WIDTH
-    titles = []
-    for view in _views(figure.spec):
-        title = view.get("title")
-        if isinstance(title, dict):
-            for key in ("text", "subtitle"):
-                lines = title.get(key, [])
-                titles += [lines] if isinstance(lines, str) else lines
+    assert widths(figure.spec) and max(widths(figure.spec)) <= figures.PANEL_WIDTH
+    titles = title_lines(figure.spec)
     assert titles and max(len(t) for t in titles) <= figures.READOUT_CHARS, max(titles, key=len)
 
 

@@ -25,6 +25,7 @@ from cnnviz.interact.static.wide_resnet import (
 )
 from cnnviz.interact.widgets import render_wide_resnet, wide_resnet_widget
 from cnnviz.models.wide_resnet import wide_resnet
+from tests.interact.specs import widths
 
 
 def _built(depth: int, k: int):
@@ -79,23 +80,10 @@ def test_figure_has_both_sliders_and_the_default_readout() -> None:
         wide_resnet_figure(k=17)
 
 
-def _views(spec, out):
-    """Every sized view of a Vega-Lite spec (its width), recursively."""
-    if isinstance(spec, dict):
-        if "width" in spec and isinstance(spec["width"], int):
-            out.append(spec["width"])
-        for value in spec.values():
-            _views(value, out)
-    elif isinstance(spec, list):
-        for value in spec:
-            _views(value, out)
-    return out
-
-
 def test_the_figure_fits_a_phone() -> None:
     """The review: the readout's third line was cut off at 1280 px and the chart at 390 px."""
     figure = wide_resnet_figure()
-    assert max(_views(figure.spec, [])) <= PANEL_WIDTH
+    assert widths(figure.spec) and max(widths(figure.spec)) <= PANEL_WIDTH
     for row in wide_resnet_rows():
         assert all(len(line) <= READOUT_CHARS for line in readout_text(row)), row
     title = figure.spec["title"]

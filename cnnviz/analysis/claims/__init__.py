@@ -25,7 +25,7 @@ the bullets they check; :data:`CHAPTERS` lists the chapters in the book's order.
     bullet_counts("vgg")    # how many of the notes' bullets about VGG hold, are off, or are not testable
 
 The notes are the lecture notes the book follows (``cnn-architectures-lecture-notes.md``); the papers are
-the ones in ``book/references.bib``.
+the ones in ``cnnviz/references.bib``.
 """
 
 from __future__ import annotations

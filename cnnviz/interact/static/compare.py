@@ -18,16 +18,19 @@ from cnnviz.render.compare import comparison_records
 __all__ = ["AXES", "DATASETS", "compare_rows", "compare_figure", "depth_timeline_figure"]
 
 # The quantities a reader may put on an axis: field -> axis title. All positive, so every axis is logarithmic.
+# Each title fits a phone's readout line after "x: " (base.PHONE_READOUT_CHARS; tests/interact checks it).
 AXES: dict[str, str] = {
     "macs": "multiply-adds per image",
     "params": "parameters",
     "top1": "top-1 error (%)",
     "top5": "top-5 error (%)",
     "forward_mb": "forward activations per image (MB)",
-    "training_mb": "activations kept for training per image (MB)",
+    "saved_mb": "saved for backward per image (MB)",
+    "training_mb": "training total at batch 1 (MB)",
     "depth": "weight layers on the longest path",
     "receptive_field": "theoretical receptive field (px)",
     "time_ratio": "CPU time per image (× AlexNet)",
+    "epoch_min": "minutes per CPU training epoch",
 }
 
 
@@ -43,9 +46,10 @@ def compare_rows(comp: Comparison) -> list[dict[str, Any]]:
             "network": r["network"], "year": r["year"], "dataset": r["dataset"] or "your network",
             "macs": r["macs"], "params": r["params"], "top1": _percent(r["top1_error"]),
             "top5": _percent(r["top5_error"]), "forward_mb": round(r["forward_bytes"] / 1e6, 2),
-            "training_mb": round(r["training_bytes"] / 1e6, 2), "depth": r["depth"],
-            "receptive_field": r["receptive_field"],
+            "saved_mb": round(r["saved_bytes"] / 1e6, 2), "training_mb": round(r["training_bytes"] / 1e6, 2),
+            "depth": r["depth"], "receptive_field": r["receptive_field"],
             "time_ratio": None if r["time_ratio"] is None else round(r["time_ratio"], 2),
+            "epoch_min": None if r["epoch_minutes"] is None else round(r["epoch_minutes"], 1),
             "protocol": r["protocol"], "source": r["source"],
         })  # fmt: skip
     return rows
@@ -95,9 +99,11 @@ def compare_figure(
         alt.Tooltip("network:N"), alt.Tooltip("year:O"), alt.Tooltip("dataset:N"),
         alt.Tooltip("top1:Q", title="top-1 error (%)"), alt.Tooltip("top5:Q", title="top-5 error (%)"),
         alt.Tooltip("params:Q", title="parameters", format=","), alt.Tooltip("macs:Q", title="multiply-adds", format=","),
-        alt.Tooltip("forward_mb:Q", title="forward MB"), alt.Tooltip("training_mb:Q", title="training MB"),
+        alt.Tooltip("forward_mb:Q", title="forward MB"), alt.Tooltip("saved_mb:Q", title="saved for backward MB"),
+        alt.Tooltip("training_mb:Q", title="training total MB"),
         alt.Tooltip("depth:Q"), alt.Tooltip("receptive_field:Q", title="receptive field"),
-        alt.Tooltip("time_ratio:Q", title="time × AlexNet"), alt.Tooltip("protocol:N"), alt.Tooltip("source:N"),
+        alt.Tooltip("time_ratio:Q", title="time × AlexNet"), alt.Tooltip("epoch_min:Q", title="minutes per epoch"),
+        alt.Tooltip("protocol:N"), alt.Tooltip("source:N"),
     ]  # fmt: skip
     colours = [theme.OKABE_ITO["sky_blue"], theme.OKABE_ITO["orange"], theme.OKABE_ITO["bluish_green"]]
     points = base.mark_circle(opacity=0.6, stroke=theme.OKABE_ITO["blue"], strokeWidth=1).encode(
@@ -111,11 +117,13 @@ def compare_figure(
         tooltip=tooltip,
     )  # fmt: skip
     names = base.mark_text(align="left", dx=8, dy=-6, fontSize=11).encode(x=enc_x, y=enc_y, text="network:N")
+    # the readout: one line per axis, each short enough for a phone's column
     axes_text = (
-        alt.Chart(alt.Data(values=[{}]))
-        .transform_calculate(text=f"'x: ' + {_lookup('xaxis')} + '   ·   y: ' + {_lookup('yaxis')}")
-        .mark_text(align="left", fontSize=13).encode(x=alt.value(0), y=alt.value(8), text="text:N")
-        .properties(width=470, height=16, name="readout_axes")
+        alt.Chart(alt.Data(values=[{"line": "x", "row": 0}, {"line": "y", "row": 1}]))
+        .transform_calculate(text=f"datum.line == 'x' ? 'x: ' + {_lookup('xaxis')} : 'y: ' + {_lookup('yaxis')}")
+        .mark_text(align="left", baseline="top", fontSize=13)
+        .encode(x=alt.value(0), y=alt.Y("row:O", axis=None), text="text:N")
+        .properties(width=470, height=36, name="readout_axes")
     )
     chart = alt.vconcat(axes_text, alt.layer(points, names).properties(width=470, height=360), spacing=8)
     chart = chart.add_params(xaxis, yaxis, chosen).properties(
