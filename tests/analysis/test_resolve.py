@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from cnnviz import models
-from cnnviz.analysis.resolve import build, check_input_fits, check_input_size, resolve_model
+from cnnviz.analysis.resolve import build, check_input_fits, check_input_size, resolve_model, shapes_only
 from cnnviz.analysis.tracing import eval_mode
 
 
@@ -83,3 +83,13 @@ def test_eval_mode_restores_mixed_modes_even_on_error():
         assert not any(m.training for m in net.modules())
         raise RuntimeError("boom")
     assert [m.training for m in net.modules()] == [True, True, True, False, True]
+
+
+def test_shapes_only_builds_on_meta_with_the_networks_shapes() -> None:
+    with shapes_only():
+        net = models.get("resnet20")
+        block = nn.Conv2d(3, 8, 3)
+    assert {p.device.type for p in [*net.parameters(), *block.parameters()]} == {"meta"}
+    built = models.get("resnet20")
+    assert [p.shape for p in net.parameters()] == [p.shape for p in built.parameters()]
+    assert torch.empty(1).device.type == "cpu"  # the context leaves nothing behind

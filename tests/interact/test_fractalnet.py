@@ -78,6 +78,15 @@ def test_drop_path_sample_is_what_the_zoo_draws(seed: int) -> None:
         assert len(ran) == 7 and joins == [(step, kept) for step, _, kept in s.kept]
 
 
+def test_a_sample_does_not_depend_on_the_samples_drawn_before_it() -> None:
+    """The one-channel block is built once and reused: a seed draws the same sample whatever came before."""
+    first = fractal_paths.drop_path_sample(4, 5)
+    for seed in range(12):
+        fractal_paths.drop_path_sample(4, seed)
+        fractal_paths.drop_path_sample(4, seed, local_drop=0.5)
+    assert fractal_paths.drop_path_sample(4, 5) == first
+
+
 def test_drop_path_sample_restores_the_random_state_and_validates() -> None:
     torch.manual_seed(7)
     expected = torch.rand(3)
