@@ -118,7 +118,7 @@ def memory_markdown(comp: Comparison, *, links: bool = False, datasets: Sequence
     """Memory per image in MB: the activations a forward pass produces (each output as if kept), what the
     backward pass of a training step keeps (measured), the parameters with their gradients and momentum,
     and the training total at batch 1."""
-    lines = ["| network | kept by a forward pass | saved for the backward pass | parameters, gradients, momentum "
+    lines = ["| network | produced by a forward pass (ledger count) | saved for the backward pass | parameters, gradients, momentum "
              "| training total (batch 1) |", "|:---|---:|---:|---:|---:|"]  # fmt: skip
     for r in comp.rows:
         if datasets is not None and r.dataset and r.dataset not in datasets:
@@ -132,7 +132,7 @@ def breakdown_markdown(rows: Sequence[ComparisonRow]) -> str:
     """Each row's forward count against what the backward pass saves, term by term, in MB: the storages the
     forward count has twice (in-place layers, views), the outputs the backward pass does not keep, and what it
     keeps that no layer outputs (max-pool indices, dropout masks, tensors made inside or between layers)."""
-    lines = ["| network | kept by a forward pass | − one storage counted twice | − not needed by backward | "
+    lines = ["| network | produced by a forward pass (ledger count) | − one storage counted twice | − not needed by backward | "
              "+ indices, masks, intermediates | = saved |", "|:---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in rows:
         m = r.memory
