@@ -496,7 +496,16 @@ def _exercise_gpu(f: Facts) -> str:
     require(d121.params < r50.params and d121.macs < r50.macs, "the answer says DenseNet-121 is lighter to count")
     require(_batch_limit(d121) < _batch_limit(r50), "the answer says DenseNet-121 fits a smaller batch")
     require(vgg.macs > r50.macs and wrn.macs > r50.macs, "the answer says VGG16 and WRN-50-2 cost more work")
+    require(d121.reported.top1 > r50.reported.top1 and vgg.reported.top1 > r50.reported.top1
+            and wrn.reported.top1 < r50.reported.top1,
+            "the answer drops DenseNet-121 and VGG16 for their errors and keeps WRN-50-2 for its")  # fmt: skip
     limits = "; ".join(f"{r.name} {_batch_limit(r)}" for r in rows)
+
+    def points(r: ComparisonRow) -> str:
+        """Its reported top-1 error against ResNet-50's, in percentage points."""
+        gap = 100 * (r.reported.top1 - r50.reported.top1)
+        return f"{percent(r.reported.top1)}, {abs(gap):.2f} points {'above' if gap > 0 else 'below'}"
+
     answer = f"""
         Memory first: a training step holds the parameters' state (weights, gradients, momentum) once and the
         saved activations once per image, so the largest batch that fits is ({GPU_BYTES // 10**9} GB − state)
@@ -505,9 +514,11 @@ def _exercise_gpu(f: Facts) -> str:
         ({percent(r50.reported.top1)}) and ResNeXt-50 32×4d ({percent(x50.reported.top1)}) have errors
         within a point of each other and similar costs; DenseNet-121 has {compact_count(d121.params)}
         parameters and {compact_count(d121.macs)} multiply-adds, {comparative(d121.macs, r50.macs)} than
-        ResNet-50's {compact_count(r50.macs)}, but keeps more activations per image, which limits its batch;
-        VGG16 ({compact_count(vgg.macs)}) and Wide ResNet-50-2 ({compact_count(wrn.macs)}) cost more work
-        for little or no gain. Compare errors under the same protocol before deciding.
+        ResNet-50's {compact_count(r50.macs)}, but keeps more activations per image, which limits its batch,
+        and reports {points(d121)} ResNet-50's error; VGG16 ({compact_count(vgg.macs)} multiply-adds,
+        {points(vgg)}) and Wide ResNet-50-2 ({compact_count(wrn.macs)}, {points(wrn)}) cost more work. So try
+        ResNet-50 and ResNeXt-50 32×4d first, and Wide ResNet-50-2 if its time per epoch is affordable.
+        Compare errors under the same protocol before deciding.
     """
     return _exercise(f"""
         **Design.** Your lab has one GPU with {GPU_BYTES // 10**9} GB for training and needs ImageNet accuracy
