@@ -17,7 +17,7 @@ __all__ = ["FORMATS", "COLUMNS", "comparison_records", "comparison_text", "compa
            "breakdown_markdown", "inference_times_markdown", "training_times_markdown"]  # fmt: skip
 
 COLUMNS = ("network", "year", "dataset", "top-1 error", "top-5 error", "protocol", "source", "parameters",
-           "multiply-adds", "kept by forward", "saved for backward", "training (batch 1)", "depth",
+           "multiply-adds", "produced by forward", "saved for backward", "training (batch 1)", "depth",
            "receptive field", "CPU time", "reported as")  # the last: protocol and source in one cell
 _LONG = ("protocol", "source", "reported as")  # text columns the text table leaves out unless asked
 
