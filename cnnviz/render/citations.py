@@ -4,8 +4,8 @@ source) rather than a bibliography.
 The authors and years come from the book's bibliography, ``cnnviz/references.bib``, the one place they are
 written: one author gives "Krizhevsky 2014", two "Zagoruyko and Komodakis 2016", more "He et al. 2016"; where
 two entries would read alike, they get a letter in the bibliography's order ("He et al. 2016a", "2016b").
-The bibliography is read from the repository's ``book/`` folder; a copy of the package installed without it
-(``pip install`` from the repository) has no bibliography, and :func:`readable` then leaves keys as they are.
+The bibliography is package data, so an installed copy (Colab's ``pip install``) reads the same file;
+:func:`labels` of a path with no file is empty, and :func:`readable` then leaves keys as they are.
 """
 
 from __future__ import annotations
