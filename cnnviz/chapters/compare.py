@@ -17,7 +17,6 @@ nothing while it is built).
 
 from __future__ import annotations
 
-import html
 import math
 import textwrap
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from cnnviz.analysis.compare import (
     ZooTimes,
 )  # fmt: skip
 from cnnviz.analysis.ledger import Ledger
-from cnnviz.chapters.page import Page, require
+from cnnviz.chapters.page import Page, folded, require
 from cnnviz.chapters.words import COUNT, LEVEL, comparative, compare, far
 from cnnviz.format import compact_count, count, megabytes, percent, times
 from cnnviz.interact.prose import Paragraph
@@ -568,17 +567,6 @@ def _references(f: Facts) -> str:
 
 
 # --- folded blocks, and a reader's own timing -------------------------------------------------------
-
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute) in a collapsed ``<details>``
-    block under the line ``summary``: what a reader can open when they want it. Plain HTML and Markdown, so
-    it folds alike on the site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip
 
 
 def ledger_table(led: Ledger) -> str:

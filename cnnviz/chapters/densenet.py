@@ -17,7 +17,6 @@ modules.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +27,9 @@ from cnnviz.analysis.claims.densenet import PREACT_RESNET_1001, TABLE2, Table2Ro
 from cnnviz.analysis.dense_blocks import DenseBlockCost, DenseNetBlocksCost
 from cnnviz.analysis.memory import SavedTensors
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import Page, claims_intro, require
+from cnnviz.chapters.page import Page, claims_intro, folded, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, compare
 from cnnviz.format import count, megabytes, percent, short_count, si_count, times
-from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import DENSENET_EXAMPLE
 
 __all__ = [
@@ -783,14 +781,3 @@ def _densenet121(f: Facts) -> str:
             f"{last} layers (a dense block is drawn as one node, its layers counted as its \"blocks\") with the "
             "three transitions between them, the last batch norm, pooling and the classifier")  # fmt: skip
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
-    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``: what a reader can
-    open when they want it (a long listing, a ledger). Plain HTML and Markdown, so it folds alike on the
-    site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip

@@ -18,16 +18,14 @@ zoo's modules or computed by :mod:`cnnviz.analysis.ops`.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from cnnviz.analysis import ops
 from cnnviz.analysis.claims import Claim, Verdict, tally
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import CheckFailed, Page, claims_intro, require
+from cnnviz.chapters.page import CheckFailed, Page, claims_intro, folded, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
 from cnnviz.format import compact_count, count, percent, short_count, si_count, times
-from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import INCEPTION
 
 __all__ = [
@@ -924,13 +922,3 @@ def _googlenet(f: Facts) -> str:
             "maxpool2), the nine Inception modules 3a to 5b with their four branches, average pooling and the "
             "classifier; each node with its output shape and parameters")  # fmt: skip
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
-    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``. Plain HTML and
-    Markdown, so it folds alike on the site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip

@@ -38,6 +38,7 @@ notebook would show verbatim (:func:`cnnviz.interact.prose.unresolved_markup`).
 
 from __future__ import annotations
 
+import html
 import re
 import textwrap
 from collections.abc import Callable, Iterable
@@ -46,7 +47,7 @@ from typing import Generic, TypeVar
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.interact.prose import Paragraph, unresolved_markup
 
-__all__ = ["CheckFailed", "Page", "claims_intro", "require", "unfilled_placeholders"]
+__all__ = ["CheckFailed", "Page", "claims_intro", "folded", "require", "unfilled_placeholders"]
 
 F = TypeVar("F")
 
@@ -205,3 +206,15 @@ def claims_intro(
         f"{detail}, {basis}"
     )
     return f"{text}. {then.strip()}" if then.strip() else f"{text}:"
+
+
+def folded(summary: str, content: object) -> Paragraph:
+    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
+    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``: what a reader can
+    open when they want it (a long listing, a ledger). Plain HTML and Markdown, so it folds alike on the
+    site, in JupyterLab and in Colab. Every chapter module binds it (``chapter.folded(...)`` in a notebook)."""
+    body = getattr(content, "markdown", content)
+    if not isinstance(body, str):
+        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
+    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
+                     f"{body.strip()}\n\n</details>")  # fmt: skip

@@ -17,7 +17,6 @@ the paper gives for them (:data:`PAPER_GFLOPS`) and the training errors its text
 from __future__ import annotations
 
 import dataclasses
-import html
 import re
 import textwrap
 from dataclasses import dataclass
@@ -26,10 +25,9 @@ from itertools import pairwise
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.resnext import TABLE3_TOP1_ERROR
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import Page, claims_intro, require
+from cnnviz.chapters.page import Page, claims_intro, folded, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, SIZE, comparative, compare, share
 from cnnviz.format import compact_count, count, percent, short_count, si_count, times
-from cnnviz.interact.prose import Paragraph
 from cnnviz.models.lecture import RESNEXT_BLOCK
 
 __all__ = [
@@ -533,14 +531,3 @@ def stage_table(led) -> str:
     total = f"| **Total** | {chw(led.input_size, '×')} in | **{count(led.total_activations)}** | **{count(led.total_params)}** |"
     return table + total + "\n"
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
-    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``: what a reader can
-    open when they want it (a long listing, a ledger). Plain HTML and Markdown, so it folds alike on the
-    site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip

@@ -16,17 +16,15 @@ zoo's modules.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.claims.squeezenet import FEWER_PARAMS, SMALLER
 from cnnviz.analysis.fire_modules import DEEP_COMPRESSION, READ_OFF_PRECISION, DesignAccuracy
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import Page, claims_intro, require
+from cnnviz.chapters.page import Page, claims_intro, folded, require
 from cnnviz.chapters.words import COUNT, SIZE, compare, share
 from cnnviz.format import count, percent, short_count, times
-from cnnviz.interact.prose import Paragraph
 
 __all__ = [
     "FIGURES", "PARAGRAPHS", "TABLE3", "TABLE3_SOURCE", "V11_SOURCE", "V11_TOP5_AT_LEAST", "DesignPoint", "Facts",
@@ -733,12 +731,3 @@ def _bypass(f: Facts) -> str:
     return ("SqueezeNet 1.0 with the simple bypass at 224×224, block by block: the shortcuts add the inputs "
             "of fire3, fire5, fire7 and fire9 to their outputs; without them this is SqueezeNet 1.0")  # fmt: skip
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
-    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip

@@ -15,17 +15,15 @@ measured on the zoo's networks.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from cnnviz.analysis.claims import Claim, tally
 from cnnviz.analysis.erf import ERFResult
 from cnnviz.analysis.memory import MemoryReport
 from cnnviz.analysis.ops import StackVsLarge
-from cnnviz.chapters.page import Page, claims_intro, require
+from cnnviz.chapters.page import Page, claims_intro, folded, require
 from cnnviz.chapters.words import COUNT, LEVEL, SIZE, compare, share
 from cnnviz.format import count, percent, short_count, si_count, times
-from cnnviz.interact.prose import Paragraph
 
 __all__ = [
     "FIGURES", "PARAGRAPHS", "TABLE7", "ConfigFacts", "Facts", "RFStep", "caption", "config_table", "facts",
@@ -845,13 +843,3 @@ def _vgg16_vs_vgg19(f: Facts) -> str:
         'marked "+"'
     )
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown: a string, or anything with a ``markdown`` attribute, such as
-    ``Prose.source(...)``) in a collapsed ``<details>`` block under the line ``summary``: plain HTML and
-    Markdown, so it folds alike on the site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip

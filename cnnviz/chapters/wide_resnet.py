@@ -16,7 +16,6 @@ where each is typed once with its table and protocol; everything else is measure
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from cnnviz.analysis.claims import Claim, tally
@@ -35,7 +34,7 @@ from cnnviz.analysis.claims.wide_resnet import (
 )
 from cnnviz.analysis.ops import WideCost
 from cnnviz.analysis.summary import NetworkSummary
-from cnnviz.chapters.page import Page, claims_intro, require
+from cnnviz.chapters.page import Page, claims_intro, folded, require
 from cnnviz.chapters.words import AMOUNT, COUNT, LEVEL, comparative, compare, far
 from cnnviz.format import compact_count, count, percent, si_count, times
 from cnnviz.interact.prose import Paragraph
@@ -674,12 +673,3 @@ def stage_table(led) -> str:
     total = f"| **Total** | {chw(led.input_size, '×')} in | **{count(led.total_activations)}** | **{count(led.total_params)}** |"
     return body + total + "\n"
 
-
-def folded(summary: str, content: object) -> Paragraph:
-    """``content`` (Markdown, or anything with a ``markdown`` attribute) in a collapsed ``<details>`` block
-    under the line ``summary``, folded alike on the site, in JupyterLab and in Colab."""
-    body = getattr(content, "markdown", content)
-    if not isinstance(body, str):
-        raise TypeError(f"folded: content must be Markdown text, got {type(content).__name__}")
-    return Paragraph(f'<details class="cnnviz-fold">\n<summary>{html.escape(summary)}</summary>\n\n'
-                     f"{body.strip()}\n\n</details>")  # fmt: skip
